@@ -1,0 +1,82 @@
+"""Reading the files a command names: paths, folders and ``-`` (standard input)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from hailuo_dsl.documents import PROMPT_SUFFIXES, SHOT_SUFFIXES
+
+STDIN = "-"
+
+
+class InputError(click.ClickException):
+    """A file that cannot be read: reported in one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"hailuo: error: {self.message}", err=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: its display name, its path (None for stdin) and its text."""
+
+    name: str
+    path: Path | None
+    text: str
+
+
+def expand(paths: tuple[str, ...]) -> Iterator[str]:
+    """Files as given; folders expanded to the prompt and .shot files below them, sorted."""
+    for raw in paths:
+        if raw == STDIN:
+            yield raw
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in PROMPT_SUFFIXES + SHOT_SUFFIXES)
+            yield from (str(p) for p in found)
+        else:
+            yield raw
+
+
+def read_source(raw: str) -> Source:
+    """Read one input as UTF-8 text, or raise :class:`InputError` with a one-line reason."""
+    if raw == STDIN:
+        data = sys.stdin.buffer.read()
+        path = None
+    else:
+        path = Path(raw)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{raw}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{raw}: is a directory") from None
+        except OSError as err:
+            raise InputError(f"{raw}: cannot read: {err.strerror}") from None
+    name = "<stdin>" if path is None else raw
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name}: not UTF-8 text (byte {err.start})") from None
+    return Source(name, path, text)
+
+
+def write_text(source: Source, text: str) -> None:
+    """Write a fixed or formatted text back (to stdout for stdin)."""
+    if source.path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        source.path.write_text(text, encoding="utf-8", newline="")
+    except OSError as err:
+        raise InputError(f"{source.name}: cannot write: {err.strerror}") from None

@@ -1,0 +1,194 @@
+"""``hailuo lint``, ``hailuo fmt``, ``hailuo rules`` and ``hailuo rule``."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import click
+
+from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, write_text
+from hailuo_dsl.config import ConfigError, LintConfig, load_config
+from hailuo_dsl.diagnostics import Diagnostic, Severity
+from hailuo_dsl.documents import Kind, fix_document, format_document, kind_of, lint_document
+from hailuo_dsl.output import FORMATS, FileReport, render
+from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES
+
+
+def _codes(value: str | None) -> list[str] | None:
+    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
+
+
+class _Configs:
+    """The configuration for each input, found once per folder, with the command line on top."""
+
+    def __init__(self, explicit: Path | None, overrides: dict[str, object]) -> None:
+        self.explicit = explicit
+        self.overrides = overrides
+        self.cache: dict[Path, LintConfig] = {}
+
+    def for_source(self, source: Source) -> LintConfig:
+        folder = (source.path.parent if source.path is not None else Path.cwd()).resolve()
+        if folder not in self.cache:
+            try:
+                base, _ = load_config(folder, self.explicit)
+                self.cache[folder] = base.merged(**self.overrides)
+            except (ConfigError, ValueError) as err:
+                raise InputError(str(err).splitlines()[0] if not isinstance(err, ConfigError) else str(err)) from None
+        return self.cache[folder]
+
+
+def _sources(paths: tuple[str, ...], prompt: str | None) -> list[Source]:
+    if prompt is not None:
+        return [Source("<prompt>", None, prompt)]
+    return [read_source(p) for p in expand(paths or (STDIN,))]
+
+
+def _unified(source: Source, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            source.text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{source.name}", f"b/{source.name}"
+        )
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--prompt", "prompt", help="Lint this prompt text instead of files.")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that guess among close meanings.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
+@click.option("--select", help="Comma-separated rule codes, prefixes or names to run.")
+@click.option("--ignore", help="Comma-separated rule codes, prefixes or names to skip.")
+@click.option("--duration", type=click.Choice(["6", "10"]), help="Clip length for the move budget.")
+@click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+def lint(
+    paths: tuple[str, ...],
+    prompt: str | None,
+    apply_fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    select: str | None,
+    ignore: str | None,
+    duration: str | None,
+    output_format: str,
+    config_path: Path | None,
+    exit_zero: bool,
+) -> None:
+    """Lint prompt files (.prompt, .txt), .shot scripts, folders or - (stdin).
+
+    Exit status: 0 clean, 1 findings (errors or warnings), 2 usage or I/O error.
+    """
+    overrides: dict[str, object] = {"select": _codes(select), "ignore": _codes(ignore)}
+    if duration is not None:
+        overrides["duration"] = int(duration)
+    configs = _Configs(config_path, overrides)
+    reports: list[FileReport] = []
+    changed = False
+    sources = _sources(paths, prompt)
+    # With --fix on stdin (or --prompt) the fixed text goes to stdout, so the report goes to stderr.
+    text_on_stdout = apply_fix and not show_diff and any(s.path is None for s in sources)
+    for source in sources:
+        config = configs.for_source(source)
+        kind = kind_of(source.path)
+        if apply_fix or show_diff:
+            result = fix_document(source.text, kind, config, source.path, unsafe=unsafe_fixes)
+            if result.text != source.text:
+                changed = True
+                if show_diff:
+                    click.echo(_unified(source, result.text), nl=False)
+                elif source.path is not None:
+                    write_text(source, result.text)
+            if source.path is None and not show_diff:
+                write_text(source, result.text)
+            diagnostics = result.remaining if not show_diff else lint_document(source.text, kind, config, source.path)
+            text = result.text if not show_diff else source.text
+        else:
+            diagnostics = lint_document(source.text, kind, config, source.path)
+            text = source.text
+        reports.append(FileReport(source.name, text, diagnostics))
+    out = render(reports, output_format)
+    if out:
+        click.echo(out, nl=False, err=text_on_stdout)
+    failing = any(d.severity is not Severity.INFO for r in reports for d in r.diagnostics) or (show_diff and changed)
+    raise SystemExit(1 if failing and not exit_zero else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", is_flag=True, help="Exit 1 if any file would change; write nothing.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a diff; write nothing.")
+def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
+    """Format prompt files and .shot scripts: canonical directive spelling and bracket spacing.
+
+    Prose is never touched. Exit status: 0 done (or nothing to do), 1 with --check/--diff when a
+    file would change, 2 usage or I/O error.
+    """
+    would_change = []
+    for source in _sources(paths, None):
+        new = format_document(source.text, kind_of(source.path))
+        if new == source.text:
+            if source.path is None and not (check or show_diff):
+                write_text(source, new)
+            continue
+        would_change.append(source.name)
+        if show_diff:
+            click.echo(_unified(source, new), nl=False)
+        elif check:
+            click.echo(f"would reformat {source.name}", err=True)
+        else:
+            write_text(source, new)
+            if source.path is not None:
+                click.echo(f"reformatted {source.name}", err=True)
+    if (check or show_diff) and would_change:
+        raise SystemExit(1)
+
+
+@click.command("rules")
+@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules_command(fmt_: str) -> None:
+    """List every rule: code, name, severity, fixable, summary."""
+    if fmt_ == "json":
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "fixable": r.fixable, "summary": r.summary}
+            for r in RULES
+        ]
+        click.echo(json.dumps(data, indent=2))
+    elif fmt_ == "markdown":
+        click.echo(rules_markdown(), nl=False)
+    else:
+        for r in RULES:
+            click.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {'fix' if r.fixable else '   '}  {r.summary}")
+
+
+def rules_markdown() -> str:
+    """The rule table as it stands in the README (a test keeps the two equal)."""
+    lines = ["| Code | Name | Severity | Fix | What it finds |", "|---|---|---|---|---|"]
+    for r in RULES:
+        lines.append(f"| {r.code} | `{r.name}` | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("rule")
+@click.argument("code")
+def rule_command(code: str) -> None:
+    """Explain one rule (by code or name), with examples."""
+    found = BY_CODE.get(code.upper()) or BY_NAME.get(code)
+    if found is None:
+        close = difflib.get_close_matches(code.upper(), list(BY_CODE), n=1) or difflib.get_close_matches(code, list(BY_NAME), n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; `hailuo rules` lists them"
+        raise InputError(f"unknown rule '{code}'{hint}")
+    click.echo(f"{found.code} {found.name} ({found.severity.value}{', fixable' if found.fixable else ''})\n")
+    click.echo(f"{found.summary}.\n")
+    click.echo(found.explanation)
+
+
+def register(group: click.Group) -> None:
+    for command in (lint, fmt, rules_command, rule_command):
+        group.add_command(command)
+
+
+__all__ = ["Diagnostic", "Kind", "register", "rules_markdown"]

@@ -1,0 +1,89 @@
+"""Applying fixes: non-overlapping edits, pass after pass until nothing changes.
+
+A fix that touches the span of another fix in the same pass waits for the next pass, when it
+is recomputed on the new text; so fixes never corrupt each other, and ``fix(fix(x)) == fix(x)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
+from hailuo_dsl.linter import lint
+
+MAX_PASSES = 20
+
+
+@dataclass(slots=True)
+class FixResult:
+    """The fixed text, what was fixed (in order), and what is left."""
+
+    text: str
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (any order) to ``text``."""
+    out: list[str] = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(text[pos : edit.start])
+        out.append(edit.text)
+        pos = edit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Diagnostic]:
+    """The diagnostics whose fixes can be applied together: first come, first served, and no two
+    touching (a fix that ends where another starts waits, so inserts cannot interleave)."""
+    taken: list[tuple[int, int]] = []
+    chosen: list[Diagnostic] = []
+    for diag in diagnostics:
+        fix = diag.fix
+        if fix is None or not (fix.safe or unsafe):
+            continue
+        ranges = [(e.start, e.end) for e in fix.edits]
+        if any(a <= d and c <= b for a, b in ranges for c, d in taken):
+            continue
+        taken.extend(ranges)
+        chosen.append(diag)
+    return chosen
+
+
+def fix_text(
+    text: str,
+    linter: Callable[[str], list[Diagnostic]],
+    *,
+    unsafe: bool = False,
+) -> FixResult:
+    """Fix ``text`` with any linter function (a prompt linter, or a ``.shot`` file linter)."""
+    result = FixResult(text)
+    for _ in range(MAX_PASSES):
+        diagnostics = linter(result.text)
+        chosen = choose_fixes(diagnostics, unsafe)
+        if not chosen:
+            result.remaining = diagnostics
+            return result
+        edits = [e for d in chosen for e in _fix_of(d).edits]
+        new_text = apply_edits(result.text, edits)
+        result.applied.extend(chosen)
+        if new_text == result.text:
+            result.remaining = diagnostics
+            return result
+        result.text = new_text
+    result.remaining = linter(result.text)
+    return result
+
+
+def fix(text: str, config: LintConfig | None = None, *, duration: int | None = None, unsafe: bool = False) -> str:
+    """Apply every safe fix (and unsafe ones if asked) until the prompt is stable."""
+    return fix_text(text, lambda t: lint(t, config, duration=duration), unsafe=unsafe).text
+
+
+def _fix_of(diag: Diagnostic) -> Fix:
+    assert diag.fix is not None
+    return diag.fix

@@ -1,0 +1,28 @@
+"""HL201 too-many-moves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.directives import MAX_PER_BRACKET
+from hailuo_dsl.rules.base import Context, Finding, rule
+
+
+@rule("HL201", "too-many-moves", Severity.ERROR, "More than three directives in one bracket")
+def too_many_moves(ctx: Context) -> Iterator[Finding]:
+    """Directives in one bracket run at the same time, and Hailuo-02 takes at most three of
+    them. Drop some, or move them into a later bracket so they run in sequence.
+
+    Bad:  ``A skyline [Pan left, Pedestal up, Zoom in, Shake].``
+    Good: ``A skyline [Pan left, Pedestal up, Zoom in], then the ground trembles [Shake].``
+    """
+    for bracket in ctx.prompt.brackets:
+        items = bracket.items
+        if bracket.closed and len(items) > MAX_PER_BRACKET:
+            extra = items[MAX_PER_BRACKET:]
+            yield Finding(
+                extra[0].span.start,
+                extra[-1].span.end,
+                f"{len(items)} directives in one bracket; at most {MAX_PER_BRACKET} can run at the same time",
+            )

@@ -1,0 +1,26 @@
+"""HL204 static-with-move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.directives import STATIC
+from hailuo_dsl.rules.base import Context, Finding, quoted, rule
+
+
+@rule("HL204", "static-with-move", Severity.ERROR, "[Static shot] together with a move")
+def static_with_move(ctx: Context) -> Iterator[Finding]:
+    """``[Static shot]`` holds the camera still; a move in the same bracket contradicts it.
+    To hold and then move, use two brackets in sequence.
+
+    Bad:  ``A chef plates the dish [Static shot, Zoom in].``
+    Good: ``A chef plates the dish [Static shot], then garnishes it [Zoom in].``
+    """
+    for _bracket, found in ctx.moves:
+        if any(name == STATIC for _i, _item, name in found):
+            for _index, item, name in found:
+                if name != STATIC:
+                    yield Finding(
+                        item.span.start, item.span.end, f"{quoted(name)} contradicts {quoted(STATIC)} in the same bracket"
+                    )
