@@ -121,9 +121,22 @@ def config_from_mapping(data: dict[str, Any], where: str) -> LintConfig:
     try:
         return LintConfig.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{where}: {key}: {first['msg']}") from None
+        raise ConfigError(f"{where}: {validation_message(err)}") from None
+
+
+def validation_message(err: ValidationError) -> str:
+    """The first problem of a validation error in one line: ``key.path: what is wrong``,
+    with a did-you-mean for an unknown key."""
+    first = err.errors()[0]
+    loc = [str(p) for p in first["loc"]]
+    key = ".".join(loc)
+    if first["type"] == "extra_forbidden":
+        known = [f.alias or name for name, f in LintConfig.model_fields.items()]
+        close = difflib.get_close_matches(loc[-1], known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(known)})"
+        return f"{key}: unknown key{hint}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{key}: {message}" if key else message
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> tuple[LintConfig, Path | None]:

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, write_text
-from hailuo_dsl.config import ConfigError, LintConfig, load_config
+from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.documents import Kind, fix_document, format_document, kind_of, lint_document
 from hailuo_dsl.output import FORMATS, FileReport, render
@@ -33,9 +34,12 @@ class _Configs:
         if folder not in self.cache:
             try:
                 base, _ = load_config(folder, self.explicit)
+            except ConfigError as err:
+                raise InputError(str(err)) from None
+            try:
                 self.cache[folder] = base.merged(**self.overrides)
-            except (ConfigError, ValueError) as err:
-                raise InputError(str(err).splitlines()[0] if not isinstance(err, ConfigError) else str(err)) from None
+            except ValidationError as err:
+                raise InputError(f"command line: --{validation_message(err)}") from None
         return self.cache[folder]
 
 
