@@ -50,6 +50,8 @@ class LintConfig(BaseModel):
     move_budget: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_MOVE_BUDGET), alias="move-budget")
     duration: Literal[6, 10] = 6
     _plan: tuple[tuple[Rule, Severity], ...] | None = PrivateAttr(default=None)
+    _prompt_plan: tuple[tuple[Rule, Severity], ...] | None = PrivateAttr(default=None)
+    _severities: dict[str, Severity] | None = PrivateAttr(default=None)
 
     @field_validator("select", "ignore")
     @classmethod
@@ -79,6 +81,18 @@ class LintConfig(BaseModel):
                 if _matches(r, self.select) and not _matches(r, self.ignore)
             )
         return self._plan
+
+    def prompt_plan(self) -> tuple[tuple[Rule, Severity], ...]:
+        """The enabled rules that check a prompt's text."""
+        if self._prompt_plan is None:
+            self._prompt_plan = tuple((r, s) for r, s in self.plan() if r.check is not None)
+        return self._prompt_plan
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The severity of rule ``code`` under this configuration, or None when it is disabled."""
+        if self._severities is None:
+            self._severities = {r.code: s for r, s in self.plan()}
+        return self._severities.get(code)
 
     def options(self, duration: int | None = None, require_text: bool = True) -> Options:
         return Options(duration or self.duration, dict(self.move_budget), require_text)

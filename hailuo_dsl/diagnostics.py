@@ -64,6 +64,9 @@ class Diagnostic:
     end: int
     fix: Fix | None = None
     suggestions: tuple[str, ...] = field(default=())
+    path: str | None = None
+    """Set when the finding lies in another file than the one linted (a ``.shot`` file's shot-spec);
+    the offsets are then into that file's text."""
 
     def with_offset(self, delta: int) -> Diagnostic:
         """The same diagnostic moved by ``delta`` code points (its fix too)."""
@@ -80,4 +83,5 @@ class Diagnostic:
             self.end + delta,
             fix,
             self.suggestions,
+            self.path,
         )

@@ -24,7 +24,8 @@ def lint(
     prompt = text if isinstance(text, Prompt) else parse_prompt(text)
     ctx = Context(prompt, config.options(duration, require_text))
     found: list[Diagnostic] = []
-    for rule, severity in config.plan():
+    for rule, severity in config.prompt_plan():
+        assert rule.check is not None
         for f in rule.check(ctx):
             found.append(Diagnostic(rule.code, rule.name, severity, f.message, f.start, f.end, f.fix, f.suggestions))
     found.sort(key=lambda d: (d.start, d.code))

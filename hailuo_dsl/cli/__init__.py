@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from hailuo_dsl import __version__
-from hailuo_dsl.cli import lint_commands
+from hailuo_dsl.cli import emulator_command, lint_commands, lsp_command, render_commands, shot_commands, task_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +18,8 @@ def cli() -> None:
     """Lint, format, compile and render MiniMax-Hailuo-02 prompts and .shot scripts."""
 
 
-lint_commands.register(cli)
+for module in (lint_commands, shot_commands, render_commands, task_commands, emulator_command, lsp_command):
+    module.register(cli)
 
 
 def main() -> None:

@@ -49,6 +49,24 @@ def _sources(paths: tuple[str, ...], prompt: str | None) -> list[Source]:
     return [read_source(p) for p in expand(paths or (STDIN,))]
 
 
+def _reports(name: str, text: str, diagnostics: list[Diagnostic]) -> list[FileReport]:
+    """The report of one input, plus one per other file its diagnostics point into (a script's
+    shot-spec), each with that file's text for positions."""
+    own = [d for d in diagnostics if d.path is None]
+    reports = [FileReport(name, text, own)]
+    others: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.path is not None:
+            others.setdefault(d.path, []).append(d)
+    for path, found in others.items():
+        try:
+            other_text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            other_text = ""
+        reports.append(FileReport(path, other_text, found))
+    return reports
+
+
 def _unified(source: Source, new: str) -> str:
     return "".join(
         difflib.unified_diff(
@@ -113,7 +131,7 @@ def lint(
         else:
             diagnostics = lint_document(source.text, kind, config, source.path)
             text = source.text
-        reports.append(FileReport(source.name, text, diagnostics))
+        reports.extend(_reports(source.name, text, diagnostics))
     out = render(reports, output_format)
     if out:
         click.echo(out, nl=False, err=text_on_stdout)

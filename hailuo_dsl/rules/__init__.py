@@ -1,4 +1,5 @@
-"""The rule registry: every rule, in code order. Add a rule by adding its module here."""
+"""The rule registry: every rule, in code order. Add a prompt rule by adding its module here; the
+rules of ``.shot`` scripts are declared in ``script_syntax`` (HL7xx) and ``script_compile`` (HL6xx)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,12 @@ from hailuo_dsl.rules import (
     hl502_empty_prompt,
     hl503_code_comment,
     hl504_prose_camera_move,
+    script_compile,
+    script_syntax,
 )
 from hailuo_dsl.rules.base import Context, Finding, Options, Rule
 
-RULES: tuple[Rule, ...] = (
+PROMPT_RULES: tuple[Rule, ...] = (
     hl001_unclosed_bracket.unclosed_bracket,
     hl002_stray_bracket.stray_bracket,
     hl003_nested_brackets.nested_brackets,
@@ -58,7 +61,8 @@ RULES: tuple[Rule, ...] = (
     hl503_code_comment.code_comment,
     hl504_prose_camera_move.prose_camera_move,
 )
+RULES: tuple[Rule, ...] = tuple(sorted(PROMPT_RULES + script_syntax.RULES + script_compile.RULES, key=lambda r: r.code))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
-__all__ = ["BY_CODE", "BY_NAME", "RULES", "Context", "Finding", "Options", "Rule"]
+__all__ = ["BY_CODE", "BY_NAME", "PROMPT_RULES", "RULES", "Context", "Finding", "Options", "Rule"]

@@ -79,7 +79,9 @@ Check = Callable[[Context], Iterator[Finding]]
 class Rule:
     """A lint rule: a stable code, a kebab-case name, a default severity and a one-line summary.
 
-    ``explanation`` (shown by ``hailuo rule CODE``) is the check function's docstring.
+    ``explanation`` (shown by ``hailuo rule CODE``) is the check function's docstring. Prompt rules
+    have a ``check`` over one prompt; script rules (``.shot`` syntax, compile checks) have none:
+    the script linter and the compiler report them, and the registry lists them all alike.
     """
 
     code: str
@@ -87,7 +89,7 @@ class Rule:
     severity: Severity
     summary: str
     explanation: str
-    check: Check
+    check: Check | None
     fixable: bool
 
 
@@ -98,6 +100,11 @@ def rule(code: str, name: str, severity: Severity, summary: str, *, fixable: boo
         return Rule(code, name, severity, summary, inspect.getdoc(check) or summary, check, fixable)
 
     return wrap
+
+
+def script_rule(code: str, name: str, severity: Severity, summary: str, explanation: str, *, fixable: bool = False) -> Rule:
+    """Declare a rule that the ``.shot`` linter or the compiler reports (it has no prompt check)."""
+    return Rule(code, name, severity, summary, inspect.cleandoc(explanation), None, fixable)
 
 
 def quoted(name: str) -> str:

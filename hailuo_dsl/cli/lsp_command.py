@@ -1,0 +1,9 @@
+"""hailuo lsp (filled by the language-server work)."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the ``hailuo`` group."""
