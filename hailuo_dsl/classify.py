@@ -146,7 +146,7 @@ LABEL_WORDS = re.compile(
 PLACEHOLDER = re.compile(
     r"^(?:[A-Z0-9]+(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
 )
-THEN = re.compile(r"^(?:(?P<before>.*?)\s+)?(?:and\s+)?then\s+(?P<after>.+)$", re.IGNORECASE)
+THEN = re.compile(r"^(?:(?P<before>.*?)\s+)??(?:and\s+)?then\s+(?P<after>.+)$", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _CANONICAL_LOWER = tuple(BY_LOWER)
