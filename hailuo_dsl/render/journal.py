@@ -1,0 +1,469 @@
+"""The render journal: one SQLite row per shot recording where its task stands.
+
+A submit is not idempotent (each accepted submit is a paid task), so every step of a render is
+written down and committed *before* the next one starts: ``submitting`` is on disk before the
+request leaves, the task id right after it comes back, the download only once the file is in
+place. A crash, a SIGKILL or Ctrl-C at any point therefore leaves a journal from which a rerun
+resumes without ever sending a submit that may already have been accepted.
+
+Where it lives: ``<script folder>/.hailuo/<script file name>.journal.sqlite``. One journal per
+script, because shot names are unique only within a script; the hidden folder keeps SQLite's
+``-wal``/``-shm`` companions out of the way. ``--journal PATH`` picks another file.
+
+States of a shot::
+
+    pending ──> submitting ──> submitted ──> completed ──> downloaded
+                    │  │            │            │
+                    │  └─> failed <─┴────────────┘   (refused request, failed task, expired video)
+                    └────> unknown                    (the submit may have reached the server)
+
+``unknown`` is never left automatically: a person checks the account and then either adopts the
+task found there (:meth:`Journal.adopt`) or forgets the shot (:meth:`Journal.forget`) so that the
+next run submits it. :meth:`Journal.reset` starts a shot over (a changed request, or a retry of
+a failed one); the task it replaces is kept in ``previous_tasks``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+SCHEMA_VERSION = 1
+JOURNAL_FOLDER = ".hailuo"
+JOURNAL_SUFFIX = ".journal.sqlite"
+DEFAULT_UPLOAD_MAX_AGE = 12 * 3600.0
+"""How long an uploaded image's URL is reused (seconds). The API gives uploads no expiry; videos
+last about 24 h, so half of that is a safe assumption."""
+
+
+class ShotState(str, enum.Enum):
+    """Where a shot's task stands, as recorded in the journal."""
+
+    PENDING = "pending"
+    SUBMITTING = "submitting"
+    SUBMITTED = "submitted"
+    UNKNOWN = "unknown"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    DOWNLOADED = "downloaded"
+
+
+S = ShotState
+TRANSITIONS: dict[ShotState, frozenset[ShotState]] = {
+    S.PENDING: frozenset({S.SUBMITTING}),
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.UNKNOWN, S.PENDING, S.FAILED}),
+    S.SUBMITTED: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),
+    S.UNKNOWN: frozenset({S.SUBMITTED}),
+    S.COMPLETED: frozenset({S.DOWNLOADED, S.FAILED}),
+    S.FAILED: frozenset(),
+    S.DOWNLOADED: frozenset({S.DOWNLOADED, S.FAILED}),
+}
+"""The moves a shot can make besides :meth:`Journal.reset` (any state back to ``pending``)."""
+
+MAY_HAVE_TASK = frozenset({S.SUBMITTING, S.SUBMITTED, S.UNKNOWN, S.COMPLETED, S.DOWNLOADED})
+"""States in which a submit may have been accepted: the same request is never submitted again."""
+
+
+class JournalError(Exception):
+    """A journal that cannot be opened or used, or a move the state machine does not allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShotRecord:
+    """One shot as the journal knows it."""
+
+    name: str
+    request_hash: str
+    state: ShotState
+    request: dict[str, Any] | None
+    task_id: str | None
+    status: str | None
+    progress: int
+    video_url: str | None
+    expires_at: int | None
+    output: str | None
+    error: str | None
+    attempts: int
+    previous_tasks: tuple[str, ...]
+    created_at: float
+    updated_at: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as plain JSON values (``hailuo jobs --json``)."""
+        return {
+            "shot": self.name,
+            "state": self.state.value,
+            "request_hash": self.request_hash,
+            "task_id": self.task_id,
+            "status": self.status,
+            "progress": self.progress,
+            "video_url": self.video_url,
+            "expires_at": self.expires_at,
+            "output": self.output,
+            "error": self.error,
+            "attempts": self.attempts,
+            "previous_tasks": list(self.previous_tasks),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEvent:
+    """One recorded move of a shot (the journal's history, oldest first)."""
+
+    shot: str
+    at: float
+    old: ShotState | None
+    new: ShotState
+    task_id: str | None
+    detail: str | None
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shots (
+    name TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    request_json TEXT,
+    task_id TEXT,
+    status TEXT,
+    progress INTEGER NOT NULL DEFAULT 0,
+    video_url TEXT,
+    expires_at INTEGER,
+    output TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    previous_tasks TEXT NOT NULL DEFAULT '[]',
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    sha256 TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    uploaded_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    shot TEXT NOT NULL,
+    at REAL NOT NULL,
+    old_state TEXT,
+    new_state TEXT NOT NULL,
+    task_id TEXT,
+    detail TEXT
+);
+"""
+
+
+def default_journal_path(script: str | os.PathLike[str]) -> Path:
+    """The journal of a script: ``<script folder>/.hailuo/<script file name>.journal.sqlite``."""
+    path = Path(script).absolute()
+    return path.parent / JOURNAL_FOLDER / (path.name + JOURNAL_SUFFIX)
+
+
+class Journal:
+    """The SQLite journal of one script's render (WAL mode, every change committed at once).
+
+    Not thread-safe: use it from one thread (the render's event loop). Use as a context manager
+    or call :meth:`close`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._lock_handle: Any = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+        except (OSError, sqlite3.Error) as err:
+            raise JournalError(f"{self.path}: cannot open the journal: {err}") from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise JournalError(f"{self.path}: not a usable journal: {err}") from None
+        except JournalError:
+            self._db.close()
+            raise
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.release()
+        self._db.close()
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise JournalError(
+                    f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
+                )
+
+    @property
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0])
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, committed (durably, ``synchronous=FULL``) when the block ends."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def acquire(self) -> None:
+        """Take the journal for one render run; ``JournalError`` if another run holds it.
+
+        The lock is an OS file lock, so a killed run releases it with its process.
+        """
+        if self._lock_handle is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no cross-process guard
+            self._lock_handle = True
+            return
+        handle = open(str(self.path) + ".lock", "a+")  # held open for the whole run
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise JournalError(f"{self.path}: another hailuo render is using this journal") from None
+        self._lock_handle = handle
+
+    def release(self) -> None:
+        """Give up the run lock taken by :meth:`acquire`."""
+        handle, self._lock_handle = self._lock_handle, None
+        if handle is not None and handle is not True:
+            handle.close()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def get(self, name: str) -> ShotRecord | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM shots WHERE name = ?", (name,)).fetchone()
+        return _record(row) if row is not None else None
+
+    def records(self) -> list[ShotRecord]:
+        """Every shot in the journal, by name."""
+        return [_record(row) for row in self._db.execute(f"SELECT {_COLUMNS} FROM shots ORDER BY name")]
+
+    def events(self, name: str | None = None) -> list[JournalEvent]:
+        """The recorded moves, oldest first (of one shot, or of all)."""
+        query = "SELECT shot, at, old_state, new_state, task_id, detail FROM events"
+        rows = self._db.execute(query + (" WHERE shot = ? ORDER BY id" if name else " ORDER BY id"), (name,) if name else ())
+        return [JournalEvent(r[0], r[1], ShotState(r[2]) if r[2] else None, ShotState(r[3]), r[4], r[5]) for r in rows]
+
+    # -- moves ----------------------------------------------------------------------------------
+
+    def add(self, name: str, request_hash: str, request: dict[str, Any] | None = None) -> ShotRecord:
+        """Record a new shot as ``pending``; ``JournalError`` if the journal already has it."""
+        now = self._clock()
+        with self._transaction():
+            try:
+                self._db.execute(
+                    "INSERT INTO shots (name, request_hash, state, request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (name, request_hash, S.PENDING.value, _dump(request), now, now),
+                )
+            except sqlite3.IntegrityError:
+                raise JournalError(f"shot {name!r} is already in the journal") from None
+            self._event(name, None, S.PENDING, None, "added")
+        return self._must(name)
+
+    def reset(self, name: str, request_hash: str, request: dict[str, Any] | None = None, *, reason: str) -> ShotRecord:
+        """Start a shot over as ``pending`` (a changed request, a retry, a forgotten submit).
+
+        Its task, if any, goes to ``previous_tasks``; the attempt count is kept.
+        """
+        with self._transaction():
+            old = self._must(name)
+            previous = old.previous_tasks + ((old.task_id,) if old.task_id else ())
+            self._db.execute(
+                "UPDATE shots SET request_hash = ?, state = ?, request_json = ?, task_id = NULL, status = NULL, progress = 0,"
+                " video_url = NULL, expires_at = NULL, error = NULL, previous_tasks = ?, updated_at = ? WHERE name = ?",
+                (request_hash, S.PENDING.value, _dump(request), json.dumps(previous), self._clock(), name),
+            )
+            self._event(name, old.state, S.PENDING, old.task_id, reason)
+        return self._must(name)
+
+    def begin_submit(self, name: str) -> ShotRecord:
+        """``pending`` -> ``submitting``, committed before the submit is sent (counts an attempt)."""
+        return self._move(name, S.SUBMITTING, extra={"error": None}, attempts=1, detail="submit about to be sent")
+
+    def submitted(self, name: str, task_id: str, *, status: str | None = None, progress: int = 0) -> ShotRecord:
+        """``submitting`` -> ``submitted``: the API accepted the submit and named the task."""
+        return self._move(name, S.SUBMITTED, extra={"task_id": task_id, "status": status, "progress": progress}, task_id=task_id)
+
+    def submit_unknown(self, name: str, error: str) -> ShotRecord:
+        """``submitting`` -> ``unknown``: the submit may have created a task; never resubmitted automatically."""
+        return self._move(name, S.UNKNOWN, extra={"error": error}, detail=error)
+
+    def submit_refused(self, name: str, error: str, *, final: bool) -> ShotRecord:
+        """The API refused the submit, so no task exists: ``failed`` if the request itself is at
+        fault (``final``), else back to ``pending`` for the next run."""
+        return self._move(name, S.FAILED if final else S.PENDING, extra={"error": error}, detail=error)
+
+    def progress(self, name: str, *, status: str | None, progress: int) -> ShotRecord:
+        """Record a poll of a running task (no change of state)."""
+        return self._move(name, S.SUBMITTED, extra={"status": status, "progress": progress}, log=False)
+
+    def completed(self, name: str, *, video_url: str, expires_at: int | None, status: str | None = "completed") -> ShotRecord:
+        """``submitted`` -> ``completed``: the video is ready at ``video_url`` until ``expires_at``."""
+        return self._move(
+            name,
+            S.COMPLETED,
+            extra={"video_url": video_url, "expires_at": expires_at, "status": status, "progress": 100, "error": None},
+        )
+
+    def failed(self, name: str, error: str, *, status: str | None = None) -> ShotRecord:
+        """The task failed, or its video is gone before it was downloaded."""
+        extra: dict[str, Any] = {"error": error}
+        if status is not None:
+            extra["status"] = status
+        return self._move(name, S.FAILED, extra=extra, detail=error)
+
+    def downloaded(self, name: str, output: str | os.PathLike[str]) -> ShotRecord:
+        """``completed`` -> ``downloaded``: the video is saved as ``output``."""
+        return self._move(name, S.DOWNLOADED, extra={"output": str(output), "error": None}, detail=str(output))
+
+    def note_error(self, name: str, error: str | None) -> ShotRecord:
+        """Record a problem that changes no state (a poll that could not reach the API, say)."""
+        with self._transaction():
+            self._db.execute("UPDATE shots SET error = ?, updated_at = ? WHERE name = ?", (error, self._clock(), name))
+        return self._must(name)
+
+    def adopt(self, name: str, task_id: str) -> ShotRecord:
+        """An ``unknown`` shot's task was found (in the account): follow that task from now on."""
+        return self._move(name, S.SUBMITTED, extra={"task_id": task_id, "error": None}, task_id=task_id, detail="adopted")
+
+    def forget(self, name: str) -> ShotRecord:
+        """Drop what is known of a shot's submit so that the next run submits it again.
+
+        Only for a person who checked the account and found no task (or wants a new one).
+        """
+        old = self._must(name)
+        return self.reset(name, old.request_hash, old.request, reason="forgotten")
+
+    def recover(self) -> list[ShotRecord]:
+        """After a run that stopped while submitting: each ``submitting`` shot becomes ``unknown``."""
+        stale = [r for r in self.records() if r.state is S.SUBMITTING]
+        return [
+            self.submit_unknown(r.name, "the run stopped while this submit was in flight; it may have created a task")
+            for r in stale
+        ]
+
+    def remove(self, name: str) -> None:
+        """Delete a shot's row (its history stays in the events)."""
+        with self._transaction():
+            self._db.execute("DELETE FROM shots WHERE name = ?", (name,))
+
+    # -- uploads --------------------------------------------------------------------------------
+
+    def upload_url(self, sha256: str, *, max_age: float = DEFAULT_UPLOAD_MAX_AGE) -> str | None:
+        """The URL an image with this content was uploaded to, if still young enough to reuse."""
+        row = self._db.execute("SELECT url, uploaded_at FROM uploads WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None or self._clock() - float(row[1]) >= max_age:
+            return None
+        return str(row[0])
+
+    def record_upload(self, sha256: str, url: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO uploads (sha256, url, uploaded_at) VALUES (?, ?, ?)", (sha256, url, self._clock())
+            )
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _must(self, name: str) -> ShotRecord:
+        record = self.get(name)
+        if record is None:
+            raise JournalError(f"shot {name!r} is not in the journal")
+        return record
+
+    def _move(
+        self,
+        name: str,
+        new: ShotState,
+        *,
+        extra: dict[str, Any],
+        attempts: int = 0,
+        task_id: str | None = None,
+        detail: str | None = None,
+        log: bool = True,
+    ) -> ShotRecord:
+        with self._transaction():
+            old = self._must(name)
+            if new not in TRANSITIONS[old.state]:
+                raise JournalError(f"shot {name!r}: cannot go from {old.state.value} to {new.value}")
+            columns = {"state": new.value, **extra}
+            assignments = ", ".join(f"{key} = ?" for key in columns)
+            self._db.execute(
+                f"UPDATE shots SET {assignments}, attempts = attempts + ?, updated_at = ? WHERE name = ?",
+                (*columns.values(), attempts, self._clock(), name),
+            )
+            if log:
+                self._event(name, old.state, new, task_id or old.task_id, detail)
+        return self._must(name)
+
+    def _event(self, name: str, old: ShotState | None, new: ShotState, task_id: str | None, detail: str | None) -> None:
+        self._db.execute(
+            "INSERT INTO events (shot, at, old_state, new_state, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            (name, self._clock(), old.value if old else None, new.value, task_id, detail),
+        )
+
+
+_COLUMNS = (
+    "name, request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
+    " attempts, previous_tasks, created_at, updated_at"
+)
+
+
+def _record(row: tuple[Any, ...]) -> ShotRecord:
+    return ShotRecord(
+        name=row[0],
+        request_hash=row[1],
+        state=ShotState(row[2]),
+        request=json.loads(row[3]) if row[3] else None,
+        task_id=row[4],
+        status=row[5],
+        progress=int(row[6]),
+        video_url=row[7],
+        expires_at=row[8],
+        output=row[9],
+        error=row[10],
+        attempts=int(row[11]),
+        previous_tasks=tuple(json.loads(row[12])),
+        created_at=float(row[13]),
+        updated_at=float(row[14]),
+    )
+
+
+def _dump(request: dict[str, Any] | None) -> str | None:
+    return json.dumps(request, sort_keys=True, ensure_ascii=False) if request is not None else None
