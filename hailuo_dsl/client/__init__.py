@@ -1,0 +1,54 @@
+"""The client of the video API: ``Client`` (blocking) and ``AsyncClient`` (asyncio), typed errors,
+the task model and the one retry policy."""
+
+from hailuo_dsl.client.aio import AsyncClient
+from hailuo_dsl.client.core import DEFAULT_BASE_URL, image_mime, request_hash
+from hailuo_dsl.client.errors import (
+    AuthenticationError,
+    BadRequest,
+    ConnectionFailed,
+    ContentPolicy,
+    DeadlineExceeded,
+    HailuoError,
+    InsufficientBalance,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    Timeout,
+    VideoExpired,
+)
+from hailuo_dsl.client.models import Task, TaskError, TaskStatus
+from hailuo_dsl.client.retry import Operation, RetryPolicy, parse_retry_after
+from hailuo_dsl.client.sync import Client
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequest",
+    "Client",
+    "ConnectionFailed",
+    "ContentPolicy",
+    "DeadlineExceeded",
+    "HailuoError",
+    "InsufficientBalance",
+    "MalformedResponse",
+    "NotFound",
+    "Operation",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "SubmitOutcomeUnknown",
+    "Task",
+    "TaskError",
+    "TaskFailed",
+    "TaskStatus",
+    "Timeout",
+    "VideoExpired",
+    "image_mime",
+    "parse_retry_after",
+    "request_hash",
+]

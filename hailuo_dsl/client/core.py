@@ -1,0 +1,435 @@
+"""The core shared by ``Client`` and ``AsyncClient``: everything but the I/O itself.
+
+It builds each request (method, URL, headers, JSON or multipart body), reads each answer into a
+``Task``, an upload URL or a typed error, holds the retry policy and the polling cadence, and
+writes downloads through a temporary file. The two clients only send, sleep and stream, so they
+stay thin twins that cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from hailuo_dsl.client.errors import (
+    AuthenticationError,
+    ConnectionFailed,
+    DeadlineExceeded,
+    HailuoError,
+    MalformedResponse,
+    RateLimited,
+    SubmitOutcomeUnknown,
+    TaskFailed,
+    Timeout,
+    VideoExpired,
+    error_class,
+)
+from hailuo_dsl.client.models import Task, TaskError, TaskStatus
+from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, parse_retry_after
+from hailuo_dsl.requests import VideoRequest
+
+DEFAULT_BASE_URL = "https://toapis.com"
+API_KEY_ENV = "HAILUO_API_KEY"
+BASE_URL_ENV = "HAILUO_BASE_URL"
+SUBMIT_PATH = "/v1/videos/generations"
+UPLOAD_PATH = "/v1/uploads/images"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DEFAULT_POLL_INTERVAL = 10.0
+DEFAULT_FIRST_POLL_DELAY = 5.0
+_REDACTED = "<api-key>"
+_EXPIRED_STATUSES = frozenset({403, 404, 410})
+
+log = logging.getLogger("hailuo_dsl.client")
+
+
+def request_hash(body: Mapping[str, Any]) -> str:
+    """A stable SHA-256 of a submit body (canonical JSON), to recognise the same request again."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def image_mime(data: bytes) -> str | None:
+    """The MIME type of an image the upload endpoint takes, judged by its first bytes."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    return None
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One call to make, independent of the HTTP client that will send it."""
+
+    operation: Operation
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    json_body: dict[str, Any] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    data: dict[str, str] | None = None
+
+    def build_args(self) -> dict[str, Any]:
+        """Keyword arguments for ``httpx.Client.build_request`` (fresh each attempt)."""
+        args: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        if self.json_body is not None:
+            args["json"] = self.json_body
+        if self.files is not None:
+            args["files"] = self.files
+            args["data"] = self.data
+        return args
+
+
+class PartialFile:
+    """A download in progress: a temporary file next to the target, renamed into place on success.
+
+    Used as a context manager; on any exception the temporary file is removed, so a cut-off
+    download never leaves a file under the final name.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.size = 0
+        self._handle: IO[bytes] | None = None
+        self._temp: Path | None = None
+
+    def __enter__(self) -> PartialFile:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        self._temp = Path(name)
+        self._handle = os.fdopen(fd, "wb")
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        assert self._handle is not None
+        self._handle.write(chunk)
+        self.size += len(chunk)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        assert self._handle is not None and self._temp is not None
+        self._handle.close()
+        if kind is None:
+            os.replace(self._temp, self.target)
+        else:
+            self._temp.unlink(missing_ok=True)
+
+
+class WaitLoop:
+    """The polling cadence of one wait: first delay, then a fixed interval, under a deadline."""
+
+    def __init__(
+        self,
+        task_id: str,
+        *,
+        timeout: float,
+        first_delay: float,
+        interval: float,
+        on_progress: Callable[[Task], None] | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.task_id = task_id
+        self.timeout = timeout
+        self.interval = interval
+        self.on_progress = on_progress
+        self.clock = clock
+        self.deadline_at = clock() + timeout
+        self.last: Task | None = None
+        self._delay = first_delay
+
+    def next_delay(self) -> float:
+        """The pause before the next poll; ``DeadlineExceeded`` once the deadline has passed."""
+        remaining = self.deadline_at - self.clock()
+        if remaining <= 0:
+            status = f"still {self.last.status_text!r} ({self.last.progress}%)" if self.last is not None else "never answered"
+            raise DeadlineExceeded(
+                f"Task {self.task_id} did not finish within {self.timeout:g} s: {status}. It may still complete; query it again later.",
+                task=self.last,
+            )
+        delay, self._delay = self._delay, self.interval
+        return max(0.0, min(delay, remaining))
+
+    def observe(self, task: Task) -> Task | None:
+        """Record a poll; the task when completed, ``TaskFailed`` when failed, else None (go on)."""
+        self.last = task
+        if self.on_progress is not None:
+            self.on_progress(task)
+        if task.status is TaskStatus.COMPLETED:
+            return task
+        if task.status is TaskStatus.FAILED:
+            raise TaskFailed(task)
+        return None
+
+
+class ClientCore:
+    """Settings, request building and answer parsing shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        *,
+        timeout: float,
+        retry: RetryPolicy | None,
+        poll_interval: float,
+        first_poll_delay: float,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+        if not key or not key.strip():
+            raise AuthenticationError(
+                f"No API key: pass api_key= or set the {API_KEY_ENV} environment variable.", status=None, body=None
+            )
+        self._api_key = key.strip()
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.poll_interval = poll_interval
+        self.first_poll_delay = first_poll_delay
+        self.rng = random.Random()
+
+    def __repr__(self) -> str:
+        return f"ClientCore(base_url={self.base_url!r})"
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
+
+    def submit_spec(self, request: VideoRequest) -> RequestSpec:
+        return RequestSpec(Operation.SUBMIT, "POST", self.base_url + SUBMIT_PATH, self._auth(), json_body=request.body())
+
+    def query_spec(self, task_id: str) -> RequestSpec:
+        if not task_id:
+            raise ValueError("a task id is needed")
+        return RequestSpec(Operation.QUERY, "GET", f"{self.base_url}{SUBMIT_PATH}/{quote(task_id, safe='')}", self._auth())
+
+    def upload_spec(self, path: str | os.PathLike[str]) -> RequestSpec:
+        source = Path(path)
+        data = source.read_bytes()
+        mime = image_mime(data) or "application/octet-stream"
+        files = {"file": (source.name, data, mime)}
+        return RequestSpec(
+            Operation.UPLOAD, "POST", self.base_url + UPLOAD_PATH, self._auth(), files=files, data={"purpose": "generation"}
+        )
+
+    def download_spec(self, url: str) -> RequestSpec:
+        # No Authorization header: video URLs are signed and may live on another host.
+        return RequestSpec(Operation.DOWNLOAD, "GET", url)
+
+    def attempts(self, spec: RequestSpec, deadline_at: float | None = None) -> Attempts:
+        return self.retry.start(spec.operation, rng=self.rng, deadline_at=deadline_at)
+
+    def log_retry(self, spec: RequestSpec, attempts: Attempts, delay: float, reason: str) -> None:
+        log.debug("%s %s: %s; attempt %d, retrying in %.2f s", spec.method, _no_query(spec.url), reason, attempts.count, delay)
+
+    def wait_loop(self, task_id: str, timeout: float, on_progress: Callable[[Task], None] | None) -> WaitLoop:
+        return WaitLoop(
+            task_id, timeout=timeout, first_delay=self.first_poll_delay, interval=self.poll_interval, on_progress=on_progress
+        )
+
+    # -- answers --------------------------------------------------------------------------------
+
+    def redact(self, text: str) -> str:
+        return text.replace(self._api_key, _REDACTED) if self._api_key else text
+
+    def read_submit(self, spec: RequestSpec, response: httpx.Response) -> Task:
+        """The task a submit created, or the error it met (``SubmitOutcomeUnknown`` when unsure)."""
+        if response.status_code >= 500 or (response.is_success and not _json_object(response)):
+            raise self.outcome_unknown(spec, f"the API answered HTTP {response.status_code} with {_describe(response)}", response)
+        if not response.is_success:
+            raise self.error_from_response(response)
+        data = _json_object(response)
+        assert data is not None
+        try:
+            return Task.from_api(data)
+        except ValueError:
+            if data.get("error") is not None:
+                raise self.error_from_body(response, data["error"]) from None
+            raise self.outcome_unknown(spec, "the API answered without a task id", response) from None
+
+    def read_task(self, response: httpx.Response) -> Task:
+        """The task a query answered, or the error it met."""
+        if not response.is_success:
+            raise self.error_from_response(response)
+        data = _json_object(response)
+        if data is None:
+            raise MalformedResponse(
+                f"The API answered a task query with {_describe(response)} instead of a task object.",
+                status=response.status_code,
+                body=self.redact(response.text),
+            )
+        try:
+            return Task.from_api(data)
+        except ValueError:
+            if data.get("error") is not None:
+                raise self.error_from_body(response, data["error"]) from None
+            raise MalformedResponse(
+                "The API answered a task query without a task id.", status=response.status_code, body=self.redact(response.text)
+            ) from None
+
+    def read_upload(self, response: httpx.Response) -> str:
+        """The URL of an uploaded image, or the error the upload met."""
+        if not response.is_success:
+            raise self.error_from_response(response)
+        data = _json_object(response)
+        inner = data.get("data") if data is not None else None
+        if (
+            data is not None
+            and data.get("success") is not False
+            and isinstance(inner, Mapping)
+            and isinstance(inner.get("url"), str)
+        ):
+            return str(inner["url"])
+        if data is not None and (data.get("error") is not None or data.get("success") is False):
+            raise self.error_from_body(response, data.get("error") or {"message": data.get("message", "")})
+        raise MalformedResponse(
+            f"The API answered an upload with {_describe(response)} instead of the image's URL.",
+            status=response.status_code,
+            body=self.redact(response.text),
+        )
+
+    def error_from_response(self, response: httpx.Response) -> HailuoError:
+        """The typed error for a non-success answer, with the server's own words when it gave any."""
+        status = response.status_code
+        data = _json_object(response)
+        detail = ""
+        if data is not None:
+            error = data.get("error")
+            if error is not None:
+                detail = TaskError.from_api(error).message
+            elif isinstance(data.get("message"), str):
+                detail = data["message"]
+        elif response.text.strip():
+            detail = response.text.strip()[:200]
+        cls = error_class(status)
+        message = f"{cls.summary} (HTTP {status})" + (f": {detail}" if detail else ".")
+        body = self.redact(response.text)
+        if cls is RateLimited:
+            return RateLimited(
+                self.redact(message), status=status, body=body, retry_after=parse_retry_after(response.headers.get("retry-after"))
+            )
+        return cls(self.redact(message), status=status, body=body)
+
+    def error_from_body(self, response: httpx.Response, error: Any) -> HailuoError:
+        """The typed error for a success status whose body is an ``error`` (its code picks the class)."""
+        parsed = TaskError.from_api(error)
+        code = _int_code(parsed.code)
+        cls = error_class(code) if code is not None else HailuoError
+        label = f" [{parsed.code}]" if parsed.code is not None else ""
+        message = f"{cls.summary}{label}: {parsed.message or 'no reason given'} (an error body on HTTP {response.status_code})"
+        return cls(self.redact(message), status=response.status_code, body=self.redact(response.text))
+
+    def outcome_unknown(self, spec: RequestSpec, why: str, response: httpx.Response | None = None) -> SubmitOutcomeUnknown:
+        body = spec.json_body or {}
+        digest = request_hash(body)
+        return SubmitOutcomeUnknown(
+            self.redact(
+                f"The submit may have created a task, but {why}. It was not retried, to avoid paying twice: "
+                f"check the account's tasks before submitting again (request hash {digest[:12]})."
+            ),
+            request_hash=digest,
+            request_body=body,
+            status=response.status_code if response is not None else None,
+            body=self.redact(response.text) if response is not None else None,
+        )
+
+    def transport_error(self, spec: RequestSpec, exc: httpx.TransportError) -> HailuoError:
+        """The error for a call that got no answer (after the retries it was allowed)."""
+        reason = self.redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        if spec.operation is Operation.SUBMIT and not isinstance(
+            exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+        ):
+            return self.outcome_unknown(spec, f"no answer came back ({reason})")
+        where = _no_query(spec.url)
+        if isinstance(exc, httpx.TimeoutException):
+            return Timeout(f"{Timeout.summary}: {spec.method} {where} ({reason}).")
+        return ConnectionFailed(f"{ConnectionFailed.summary}: {spec.method} {where} ({reason}).")
+
+    # -- downloads ------------------------------------------------------------------------------
+
+    def download_target(self, task_or_url: Task | str, path: str | os.PathLike[str]) -> tuple[str, Path]:
+        """The URL to fetch and the file to write; errors for a task with no (live) video."""
+        if isinstance(task_or_url, Task):
+            task = task_or_url
+            if task.status is not TaskStatus.COMPLETED or not task.video_url:
+                raise HailuoError(f"Task {task.id} has no video to download (status {task.status_text!r}).")
+            if task.expires_at is not None and task.expires_at <= time.time():
+                raise VideoExpired(
+                    f"The video of task {task.id} expired at {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(task.expires_at))}; "
+                    "only a new task brings it back."
+                )
+            url, name = task.video_url, f"{task.id}.mp4"
+        else:
+            url = task_or_url
+            name = Path(urlsplit(url).path).name or "video.mp4"
+        target = Path(path)
+        if target.is_dir():
+            target = target / name
+        return url, target
+
+    def download_error(self, response: httpx.Response) -> HailuoError:
+        if response.status_code in _EXPIRED_STATUSES:
+            return VideoExpired(
+                f"{VideoExpired.summary} (HTTP {response.status_code} for {_no_query(str(response.url))}): "
+                "videos can be downloaded for about 24 h after completion; only a new task brings it back.",
+                status=response.status_code,
+                body=self.redact(response.text[:2000]),
+            )
+        return self.error_from_response(response)
+
+    def check_complete(self, response: httpx.Response, written: int) -> None:
+        """Raise when fewer bytes arrived than the answer announced."""
+        announced = response.headers.get("content-length")
+        if (
+            announced is not None
+            and announced.isdigit()
+            and int(announced) != written
+            and "content-encoding" not in response.headers
+        ):
+            raise httpx.RemoteProtocolError(f"download cut off: {written} of {announced} bytes", request=response.request)
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        data = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _describe(response: httpx.Response) -> str:
+    if not response.content:
+        return "an empty body"
+    if _json_object(response) is None:
+        return "a body that is not a JSON object"
+    return "a JSON body"
+
+
+def _int_code(code: int | str | None) -> int | None:
+    if isinstance(code, int):
+        return code
+    if isinstance(code, str) and code.strip().isdigit():
+        return int(code.strip())
+    return None
+
+
+def _no_query(url: str) -> str:
+    """A URL without its query string (signed URLs carry tokens there)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"

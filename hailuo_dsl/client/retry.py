@@ -1,0 +1,137 @@
+"""The one retry policy of the client: what is retried, how long to wait, when to give up.
+
+Queries, uploads and downloads are retried on connection errors, 429 and 5xx with jittered
+exponential backoff, honouring ``Retry-After`` (seconds or an HTTP date, capped). A submit is not
+idempotent (each accepted submit is a paid task), so it is retried only when the request provably
+never reached the server: the connection could not be made, or the server answered 429 (refused
+before accepting). Every call also has an overall deadline, so the worst case is bounded.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+
+class Operation(enum.Enum):
+    """The kinds of call, which differ in what may be retried."""
+
+    SUBMIT = "submit"
+    QUERY = "query"
+    UPLOAD = "upload"
+    DOWNLOAD = "download"
+
+
+# Failures before any byte of the request left: safe to retry even a submit.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures worth another try for idempotent calls.
+_TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Numbers of the retry policy; ``deadline`` bounds one call including all its retries (seconds)."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    retry_after_cap: float = 60.0
+    deadline: float = 120.0
+
+    def backoff(self, retry: int, rng: random.Random) -> float:
+        """The pause before retry number ``retry`` (1-based): exponential, half of it jittered."""
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+    def start(
+        self,
+        operation: Operation,
+        *,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        deadline_at: float | None = None,
+    ) -> Attempts:
+        """The retry state of one call (``deadline_at``: an outer deadline on the same clock)."""
+        return Attempts(self, operation, rng=rng or random.Random(), clock=clock, deadline_at=deadline_at)
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    reference = time.time() if now is None else now
+    return max(0.0, when.timestamp() - reference)
+
+
+def never_sent(exc: httpx.TransportError) -> bool:
+    """True when the request provably never left (no connection was made)."""
+    return isinstance(exc, _NEVER_SENT)
+
+
+class Attempts:
+    """The retry state of one call: counts attempts, knows the deadline, says how long to wait."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        operation: Operation,
+        *,
+        rng: random.Random,
+        clock: Callable[[], float],
+        deadline_at: float | None,
+    ) -> None:
+        self.policy = policy
+        self.operation = operation
+        self.rng = rng
+        self.clock = clock
+        own = clock() + policy.deadline
+        self.deadline_at = own if deadline_at is None else min(own, deadline_at)
+        self.count = 0
+
+    def begin(self) -> None:
+        """Count one attempt about to be made."""
+        self.count += 1
+
+    def after_status(self, response: httpx.Response) -> float | None:
+        """The pause before retrying after this answer, or None to keep it (success or final error)."""
+        status = response.status_code
+        if status == 429:
+            asked = parse_retry_after(response.headers.get("retry-after"))
+            if asked is not None:
+                return self._allowed(min(asked, self.policy.retry_after_cap))
+            return self._allowed(self.policy.backoff(self.count, self.rng))
+        if status >= 500 and self.operation is not Operation.SUBMIT:
+            return self._allowed(self.policy.backoff(self.count, self.rng))
+        return None
+
+    def after_error(self, exc: httpx.TransportError) -> float | None:
+        """The pause before retrying after a transport failure, or None to give up."""
+        if self.operation is Operation.SUBMIT and not never_sent(exc):
+            return None
+        if not isinstance(exc, _TRANSIENT):
+            return None
+        return self._allowed(self.policy.backoff(self.count, self.rng))
+
+    def _allowed(self, delay: float) -> float | None:
+        if self.count >= self.policy.max_attempts:
+            return None
+        if self.clock() + delay > self.deadline_at:
+            return None
+        return delay

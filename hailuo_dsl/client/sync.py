@@ -1,0 +1,125 @@
+"""``Client``: the blocking client. Its twin ``AsyncClient`` shares every decision through ``ClientCore``."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from hailuo_dsl.client.core import DEFAULT_FIRST_POLL_DELAY, DEFAULT_POLL_INTERVAL, ClientCore, PartialFile, RequestSpec
+from hailuo_dsl.client.models import Task
+from hailuo_dsl.client.retry import RetryPolicy
+from hailuo_dsl.requests import VideoRequest
+
+
+class Client:
+    """A blocking client of the video API (use it as a context manager, or call ``close()``)."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        first_poll_delay: float = DEFAULT_FIRST_POLL_DELAY,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._core = ClientCore(
+            api_key, base_url, timeout=timeout, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay
+        )
+        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True)
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self._core.base_url!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> httpx.Response:
+        attempts = self._core.attempts(spec, deadline_at)
+        while True:
+            attempts.begin()
+            try:
+                response = self._http.send(self._http.build_request(**spec.build_args()))
+            except httpx.TransportError as exc:
+                delay = attempts.after_error(exc)
+                if delay is None:
+                    raise self._core.transport_error(spec, exc) from None
+                reason = type(exc).__name__
+            else:
+                delay = attempts.after_status(response)
+                if delay is None:
+                    return response
+                reason = f"HTTP {response.status_code}"
+            self._core.log_retry(spec, attempts, delay, reason)
+            time.sleep(delay)
+
+    def upload_image(self, path: str | os.PathLike[str]) -> str:
+        """Upload a local image; the public URL to put in a request."""
+        spec = self._core.upload_spec(path)
+        return self._core.read_upload(self._send(spec))
+
+    def submit(self, request: VideoRequest) -> Task:
+        """Submit one generation task (never retried once it may have reached the server)."""
+        spec = self._core.submit_spec(request)
+        return self._core.read_submit(spec, self._send(spec))
+
+    def get(self, task_id: str) -> Task:
+        """The task's current state."""
+        return self._get(task_id)
+
+    def _get(self, task_id: str, deadline_at: float | None = None) -> Task:
+        return self._core.read_task(self._send(self._core.query_spec(task_id), deadline_at=deadline_at))
+
+    def wait(self, task_id: str, *, timeout: float = 900.0, on_progress: Callable[[Task], None] | None = None) -> Task:
+        """Poll until the task completes (returned), fails (``TaskFailed``) or the deadline passes (``DeadlineExceeded``)."""
+        loop = self._core.wait_loop(task_id, timeout, on_progress)
+        while True:
+            time.sleep(loop.next_delay())
+            done = loop.observe(self._get(task_id, loop.deadline_at))
+            if done is not None:
+                return done
+
+    def download(self, task_or_url: Task | str, path: str | os.PathLike[str]) -> Path:
+        """Stream the video to ``path`` (a file, or a folder to put ``<task id>.mp4`` in); returns the file."""
+        url, target = self._core.download_target(task_or_url, path)
+        spec = self._core.download_spec(url)
+        attempts = self._core.attempts(spec)
+        while True:
+            attempts.begin()
+            try:
+                with self._http.stream(**spec.build_args()) as response:
+                    delay = attempts.after_status(response)
+                    if delay is None:
+                        if not response.is_success:
+                            response.read()
+                            raise self._core.download_error(response)
+                        with PartialFile(target) as part:
+                            for chunk in response.iter_bytes():
+                                part.write(chunk)
+                            self._core.check_complete(response, part.size)
+                        return target
+                    reason = f"HTTP {response.status_code}"
+            except httpx.TransportError as exc:
+                delay = attempts.after_error(exc)
+                if delay is None:
+                    raise self._core.transport_error(spec, exc) from None
+                reason = type(exc).__name__
+            self._core.log_retry(spec, attempts, delay, reason)
+            time.sleep(delay)

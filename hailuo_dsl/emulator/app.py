@@ -1,0 +1,431 @@
+"""The API behind the emulator's HTTP server: routes, validation, task state, injected faults.
+
+Independent of the socket layer: ``EmulatorApp.handle`` takes a parsed request and returns the
+answer plus what to do with the connection (answer, drop it, or cut the body off midway).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+from pydantic import ValidationError
+
+from hailuo_dsl.client.core import MAX_UPLOAD_BYTES, SUBMIT_PATH, UPLOAD_PATH, image_mime
+from hailuo_dsl.emulator.faults import Faults
+from hailuo_dsl.emulator.mp4 import build_mp4
+from hailuo_dsl.requests import VideoRequest
+
+EXPIRY_SECONDS = 24 * 3600
+QUEUED_SHARE = 0.1  # the first tenth of a task's time is spent queued
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "insufficient_balance",
+    404: "not_found_error",
+    405: "invalid_request_error",
+    422: "content_policy_violation",
+    429: "rate_limit_error",
+    500: "server_error",
+}
+
+
+class Action(enum.Enum):
+    """What the server does with the connection after handling a request."""
+
+    ANSWER = "answer"
+    DROP = "drop"  # close without answering
+    CUT = "cut"  # announce the whole body, send half, close
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0
+    action: Action = Action.ANSWER
+
+
+class EmulatorClock:
+    """Emulated Unix time: real time scaled by ``time_scale``, plus any manual ``advance``."""
+
+    def __init__(self, time_scale: float) -> None:
+        if time_scale < 0:
+            raise ValueError("time_scale cannot be negative")
+        self.time_scale = time_scale
+        self._start_real = time.monotonic()
+        self._start_epoch = time.time()
+        self._offset = 0.0
+
+    def now(self) -> float:
+        return self._start_epoch + (time.monotonic() - self._start_real) * self.time_scale + self._offset
+
+    def advance(self, seconds: float) -> None:
+        """Move emulated time forward (a task that takes 60 s completes after ``advance(60)``)."""
+        self._offset += seconds
+
+
+@dataclass
+class EmulatedTask:
+    """One task the emulator accepted, and how it will end."""
+
+    id: str
+    request: dict[str, Any]
+    created_at: float
+    duration: float
+    outcome: str = "completed"  # "completed", "failed" or "policy"
+    unknown_status: str | None = None
+    old_shape: bool = False
+
+    @property
+    def ends_at(self) -> float:
+        return self.created_at + self.duration
+
+    def status(self, now: float) -> tuple[str, int]:
+        """The status text and progress at emulated time ``now``."""
+        elapsed = now - self.created_at
+        queued = self.duration * QUEUED_SHARE
+        if self.unknown_status is not None:
+            return self.unknown_status, 0
+        if elapsed >= self.duration:
+            return ("completed", 100) if self.outcome == "completed" else ("failed", 0)
+        if elapsed < queued:
+            return ("submitted" if self.old_shape else "queued"), 0
+        return "in_progress", max(1, min(99, int(100 * (elapsed - queued) / (self.duration - queued))))
+
+    def view(self, now: float, base_url: str) -> dict[str, Any]:
+        """The task object a query answers."""
+        status, progress = self.status(now)
+        data: dict[str, Any] = {
+            "id": self.id,
+            "object": "generation.task",
+            "model": self.request.get("model", "MiniMax-Hailuo-02"),
+            "status": status,
+            "progress": progress,
+            "created_at": int(self.created_at),
+            "metadata": {},
+        }
+        if status == "completed":
+            url = f"{base_url}/files/videos/{self.id}.mp4"
+            data["completed_at"] = int(self.ends_at)
+            data["expires_at"] = int(self.ends_at) + EXPIRY_SECONDS
+            if self.old_shape:
+                data["url"] = url
+            else:
+                data["result"] = {"type": "video", "data": [{"url": url}]}
+        elif status == "failed":
+            if self.outcome == "policy":
+                data["error"] = {
+                    "code": "content_policy_violation",
+                    "message": "The output was flagged by the content policy.",
+                    "type": "content_policy",
+                }
+            else:
+                data["error"] = {"code": 500, "message": "The generation failed on the service's side.", "type": "server_error"}
+        return data
+
+
+@dataclass
+class EmulatorStats:
+    """Counters of what the emulator saw; ``requests`` counts every request per endpoint."""
+
+    submits_accepted: int = 0
+    submits_refused: int = 0
+    queries: int = 0
+    uploads: int = 0
+    downloads: int = 0
+    requests: Counter[str] = field(default_factory=Counter)
+
+
+def error_body(status: int, message: str, code: int | str | None = None) -> bytes:
+    """The documented error body: ``{"error": {"code", "message", "type"}}``."""
+    return _json(
+        {"error": {"code": status if code is None else code, "message": message, "type": _ERROR_TYPES.get(status, "error")}}
+    )
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode("utf-8")
+
+
+def _error(status: int, message: str, **kwargs: Any) -> HttpResponse:
+    return HttpResponse(status, error_body(status, message), **kwargs)
+
+
+class EmulatorApp:
+    """The emulated API: one instance per emulator, driven by the server's event loop thread."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        latency: float,
+        time_scale: float,
+        task_seconds: float,
+        faults: Faults | None,
+        seed: int,
+    ) -> None:
+        if task_seconds <= 0:
+            raise ValueError("task_seconds must be positive")
+        self.api_key = api_key
+        self.latency = latency
+        self.clock = EmulatorClock(time_scale)
+        self.task_seconds = task_seconds
+        self.faults = faults or Faults()
+        self.rng = random.Random(seed)
+        self.base_url = ""
+        self.stats = EmulatorStats()
+        self.tasks: dict[str, EmulatedTask] = {}
+        self.images: dict[str, tuple[str, bytes]] = {}
+        self._lock = threading.Lock()
+
+    # -- routing --------------------------------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request (with the configured latency and any fault that applies)."""
+        with self._lock:
+            response = self._route(request)
+        response.delay += self.latency
+        return response
+
+    def _route(self, request: HttpRequest) -> HttpResponse:
+        path = request.path.split("?", 1)[0]
+        endpoint, handler = self._endpoint(request.method, path)
+        if endpoint is None or handler is None:
+            self.stats.requests["other"] += 1
+            return _error(404, f"no route for {request.method} {path}")
+        self.stats.requests[endpoint] += 1
+        faults = self.faults
+        slow = faults.slow_seconds if faults.take("slow", endpoint) else 0.0
+        response = self._faulty(endpoint, request) or handler(request, path)
+        response.delay += slow
+        return response
+
+    def _endpoint(self, method: str, path: str) -> tuple[str | None, Any]:
+        if path == SUBMIT_PATH and method == "POST":
+            return "submit", self._submit
+        if path.startswith(SUBMIT_PATH + "/") and method == "GET":
+            return "query", self._query
+        if path == UPLOAD_PATH and method == "POST":
+            return "upload", self._upload
+        if path.startswith("/files/videos/") and method == "GET":
+            return "download", self._download
+        if path.startswith("/files/images/") and method == "GET":
+            return "image", self._image
+        return None, None
+
+    def _faulty(self, endpoint: str, request: HttpRequest) -> HttpResponse | None:
+        """The answer of a fault that hits before the endpoint's own work, if any."""
+        faults = self.faults
+        refused: HttpResponse | None = None
+        if faults.take("drop_before", endpoint):
+            refused = HttpResponse(0, action=Action.DROP)
+        elif endpoint not in ("download", "image") and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            refused = _error(401, "Invalid API key" if "authorization" in request.headers else "Missing Authorization header")
+        elif faults.take("rate_limited", endpoint):
+            headers = [("Retry-After", faults.retry_after)] if faults.retry_after is not None else []
+            refused = _error(429, "Rate limit exceeded", headers=headers)
+        elif faults.take("server_errors", endpoint) or (
+            faults.fail_rate > 0 and faults.hits(endpoint) and self.rng.random() < faults.fail_rate
+        ):
+            refused = _error(500, "Internal server error")
+        if refused is None:
+            return None
+        if endpoint == "submit":
+            self.stats.submits_refused += 1
+        self._count(endpoint)
+        return refused
+
+    def _count(self, endpoint: str) -> None:
+        if endpoint == "query":
+            self.stats.queries += 1
+        elif endpoint == "upload":
+            self.stats.uploads += 1
+        elif endpoint == "download":
+            self.stats.downloads += 1
+
+    # -- endpoints ------------------------------------------------------------------------------
+
+    def _submit(self, request: HttpRequest, path: str) -> HttpResponse:
+        faults = self.faults
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict):
+            return self._refuse(_error(400, "The request body is not a JSON object"))
+        if faults.take("insufficient_balance", "submit"):
+            return self._refuse(_error(402, "Insufficient balance"))
+        if faults.take("policy_refusals", "submit"):
+            return self._refuse(_error(422, "The prompt was flagged by the content policy"))
+        problem = _invalid(body)
+        if problem is not None:
+            return self._refuse(_error(400, problem))
+        if faults.take("error_body_200", "submit"):
+            return self._refuse(HttpResponse(200, error_body(400, "The request could not be processed", code="invalid_request")))
+        task = self._create(body)
+        if faults.take("drop_after", "submit"):
+            return HttpResponse(0, action=Action.DROP)
+        if faults.take("malformed_json", "submit"):
+            return HttpResponse(200, b'{"id": "' + task.id.encode() + b'", "status": ')
+        if task.old_shape:
+            return HttpResponse(200, _json({"code": 200, "data": [{"status": "submitted", "task_id": task.id}]}))
+        return HttpResponse(200, _json(task.view(task.created_at, self.base_url)))
+
+    def _refuse(self, response: HttpResponse) -> HttpResponse:
+        self.stats.submits_refused += 1
+        return response
+
+    def _create(self, body: dict[str, Any]) -> EmulatedTask:
+        faults = self.faults
+        old = faults.old_submit_shape
+        prefix = "task_" if old else "vid_"
+        task_id = prefix + "".join(self.rng.choice(_ID_ALPHABET) for _ in range(26))
+        outcome = "completed"
+        if faults.take("policy_failures", None):
+            outcome = "policy"
+        elif faults.take("failed_tasks", None):
+            outcome = "failed"
+        task = EmulatedTask(
+            id=task_id,
+            request=body,
+            created_at=self.clock.now(),
+            duration=self.task_seconds,
+            outcome=outcome,
+            unknown_status=faults.unknown_status,
+            old_shape=old,
+        )
+        self.tasks[task_id] = task
+        self.stats.submits_accepted += 1
+        return task
+
+    def _query(self, request: HttpRequest, path: str) -> HttpResponse:
+        self.stats.queries += 1
+        task = self.tasks.get(path[len(SUBMIT_PATH) + 1 :])
+        if task is None:
+            return _error(404, "Task not found")
+        if self.faults.take("error_body_200", "query"):
+            return HttpResponse(200, error_body(500, "The task could not be read", code="internal_error"))
+        if self.faults.take("malformed_json", "query"):
+            return HttpResponse(200, b"<html>502 Bad Gateway</html>", content_type="text/html")
+        return HttpResponse(200, _json(task.view(self.clock.now(), self.base_url)))
+
+    def _upload(self, request: HttpRequest, path: str) -> HttpResponse:
+        self.stats.uploads += 1
+        if self.faults.take("malformed_json", "upload"):
+            return HttpResponse(200, b'{"success": true, "data": ')
+        fields = parse_multipart(request.headers.get("content-type", ""), request.body)
+        if fields is None or "file" not in fields:
+            return _upload_error(400, "Send the image as the multipart/form-data field 'file'")
+        data = fields["file"]
+        if len(data) > MAX_UPLOAD_BYTES:
+            return _upload_error(400, f"The file has {len(data)} bytes; at most 10 MB")
+        mime = image_mime(data)
+        if mime is None:
+            return _upload_error(400, "Not an image the endpoint takes: JPEG, PNG, WebP or GIF")
+        image_id = "img_" + "".join(self.rng.choice(_ID_ALPHABET) for _ in range(20))
+        self.images[image_id + _EXTENSIONS[mime]] = (mime, data)
+        url = f"{self.base_url}/files/images/{image_id}{_EXTENSIONS[mime]}"
+        return HttpResponse(
+            200, _json({"success": True, "data": {"id": image_id, "url": url, "mime_type": mime, "size": len(data)}})
+        )
+
+    def _download(self, request: HttpRequest, path: str) -> HttpResponse:
+        self.stats.downloads += 1
+        name = path[len("/files/videos/") :]
+        task = self.tasks.get(name.removesuffix(".mp4"))
+        now = self.clock.now()
+        if task is None or task.status(now)[0] != "completed":
+            return HttpResponse(404, b"Not Found", content_type="text/plain")
+        if self.faults.expired_urls or now >= task.ends_at + EXPIRY_SECONDS:
+            return HttpResponse(403, b"Request has expired", content_type="text/plain")
+        video = build_mp4(task.id, duration_seconds=int(task.request.get("duration", 6)))
+        action = Action.CUT if self.faults.take("cut_downloads", "download") else Action.ANSWER
+        return HttpResponse(200, video, content_type="video/mp4", action=action)
+
+    def _image(self, request: HttpRequest, path: str) -> HttpResponse:
+        image = self.images.get(path[len("/files/images/") :])
+        if image is None:
+            return HttpResponse(404, b"Not Found", content_type="text/plain")
+        return HttpResponse(200, image[1], content_type=image[0])
+
+
+def _invalid(body: dict[str, Any]) -> str | None:
+    """Why a submit body is invalid (contract sections 2 and 3), or None."""
+    try:
+        request = VideoRequest.model_validate(body)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}" if where else str(first["msg"]).removeprefix("Value error, ")
+    urls = list(request.image_urls or [])
+    if request.metadata is not None and request.metadata.last_frame_image:
+        urls.append(request.metadata.last_frame_image)
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            return f"image URLs must be public http(s) URLs, not {url[:30]!r}"
+    return None
+
+
+def _upload_error(status: int, message: str) -> HttpResponse:
+    return HttpResponse(status, _json({"success": False, "message": message}))
+
+
+def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes] | None:
+    """The fields of a multipart/form-data body by name, or None when it is not one."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() != "multipart/form-data":
+        return None
+    boundary = ""
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "boundary":
+            boundary = value.strip('"')
+    if not boundary:
+        return None
+    fields: dict[str, bytes] = {}
+    for part in body.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if part.startswith(b"--"):
+            break
+        head, sep, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        name = _field_name(head.decode("latin-1"))
+        if name is not None:
+            fields[name] = content.removesuffix(b"\r\n")
+    return fields
+
+
+def _field_name(head: str) -> str | None:
+    for line in head.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "content-disposition":
+            for param in value.split(";"):
+                pkey, _, pvalue = param.strip().partition("=")
+                if pkey == "name":
+                    return pvalue.strip('"')
+    return None
+
+
+def http_date(epoch: float) -> str:
+    """An HTTP date (for a ``Retry-After`` fault)."""
+    return formatdate(epoch, usegmt=True)
