@@ -281,7 +281,7 @@ class EmulatorApp:
         if problem is not None:
             return self._refuse(_error(400, problem))
         if faults.take("error_body_200", "submit"):
-            return self._refuse(HttpResponse(200, error_body(400, "The request could not be processed", code="invalid_request")))
+            return self._refuse(HttpResponse(200, error_body(400, "The request could not be processed")))
         task = self._create(body)
         if faults.take("drop_after", "submit"):
             return HttpResponse(0, action=Action.DROP)
