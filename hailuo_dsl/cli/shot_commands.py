@@ -1,9 +1,126 @@
-"""hailuo compile (filled by the .shot compiler work)."""
+"""``hailuo compile``: a ``.shot`` script and its shot-spec to API requests, one JSON object a line."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
+
+from hailuo_dsl.cli._io import InputError, read_source
+from hailuo_dsl.diagnostics import Diagnostic
+from hailuo_dsl.output import FileReport, render
+from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
+
+
+def _reports(name: str, text: str, diagnostics: list[Diagnostic], spec_text: str | None) -> list[FileReport]:
+    """One report for the script, one for each other file the diagnostics point into."""
+    reports = [FileReport(name, text, [d for d in diagnostics if d.path is None])]
+    others: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.path is not None:
+            others.setdefault(d.path, []).append(d)
+    for path, found in others.items():
+        other = spec_text
+        if other is None:
+            try:
+                other = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                other = ""
+        reports.append(FileReport(path, other, found))
+    return reports
+
+
+@click.command("compile")
+@click.argument("script", type=click.Path(dir_okay=False))
+@click.option("--spec", "spec", type=click.Path(dir_okay=False), help="Shot-spec to use instead of the script's spec line.")
+@click.option("--shot", "shots", multiple=True, metavar="NAME", help="Compile only this shot (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the requests here, not stdout.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+@click.option("--check-urls", is_flag=True, help="Probe http(s) frame URLs with a HEAD request.")
+@click.option("--duration", type=click.Choice(["6", "10"]), help="Override every shot's duration.")
+@click.option(
+    "--resolution", type=click.Choice(["512P", "768P", "1080P"], case_sensitive=False), help="Override every shot's resolution."
+)
+@click.option("--first-frame", metavar="PATH|URL", help="Override the first frame (a path relative to the current folder).")
+@click.option("--last-frame", metavar="PATH|URL", help="Override the last frame (a path relative to the current folder).")
+@click.option("--prompt-optimizer/--no-prompt-optimizer", default=None, help="Override metadata.prompt_optimizer.")
+@click.option("--fast-pretreatment/--no-fast-pretreatment", default=None, help="Override metadata.fast_pretreatment.")
+@click.option("--watermark/--no-watermark", default=None, help="Override metadata.watermark.")
+def compile_command(
+    script: str,
+    spec: str | None,
+    shots: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    check_urls: bool,
+    duration: str | None,
+    resolution: str | None,
+    first_frame: str | None,
+    last_frame: str | None,
+    prompt_optimizer: bool | None,
+    fast_pretreatment: bool | None,
+    watermark: bool | None,
+) -> None:
+    """Compile SCRIPT.shot into API requests: one JSON object per line (shot, request,
+    local_images, request_hash).
+
+    Precedence: these options > @settings > spec [shots.NAME] > spec [defaults] > API defaults.
+    Findings go to standard error; with any error nothing is written. Exit status: 0 compiled,
+    1 compile errors, 2 usage or I/O error.
+    """
+    from hailuo_dsl.shots.compiler import UnknownShotError, compile_script
+    from hailuo_dsl.shots.parser import parse_script
+
+    source = read_source(script)
+    if spec is not None and not Path(spec).is_file():
+        raise InputError(f"{spec}: no such file" if not Path(spec).exists() else f"{spec}: not a file")
+    parsed = parse_script(source.text, Path(script))
+    overrides: dict[str, object] = {
+        "duration": duration,
+        "resolution": resolution,
+        "first_frame": first_frame,
+        "last_frame": last_frame,
+        "prompt_optimizer": prompt_optimizer,
+        "fast_pretreatment": fast_pretreatment,
+        "watermark": watermark,
+    }
+    try:
+        result = compile_script(parsed, spec=spec, overrides=overrides, shots=list(shots) or None, check_urls=check_urls)
+    except UnknownShotError as err:
+        raise InputError(f"{script}: {err}") from None
+    except ValueError as err:
+        raise InputError(f"command line: {err}") from None
+    spec_text = result.spec.text if result.spec is not None else None
+    unreadable = [d for d in result.diagnostics if d.code == SPEC_UNREADABLE.code]
+    if unreadable:  # the spec is missing: an I/O error, in one line
+        first = unreadable[0]
+        if first.path is not None:
+            raise InputError(first.message)
+        pos = LineIndex(source.text).position(first.start)
+        raise InputError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
+    if result.diagnostics:
+        click.echo(render(_reports(source.name, source.text, result.diagnostics, spec_text), "text"), nl=False, err=True)
+    if not result.ok:
+        raise SystemExit(1)
+    objects = [shot.to_json() for shot in result.shots]
+    if fmt == "json":
+        text = json.dumps(objects, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"{output}: cannot write: {err.strerror}") from None
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``hailuo`` group."""
+    group.add_command(compile_command)
+
+
+__all__ = ["compile_command", "register"]

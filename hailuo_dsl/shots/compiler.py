@@ -1,0 +1,613 @@
+"""Compile a ``.shot`` script and its shot-spec into API requests, one per shot.
+
+Each setting is resolved by precedence: command line > ``@setting`` in the shot > spec
+``[shots.NAME]`` > spec ``[defaults]`` > API default, and each resolved value remembers where it
+came from (``CompiledShot.sources``). Relative image paths resolve against the file that names
+them. Then the rules of contract section 3 are checked (mode, resolution x duration, prompt,
+images by their bytes); every finding points at the ``@setting`` (in the script), the TOML key (in
+the spec, ``Diagnostic.path`` set) or the shot's header when a missing setting is the cause.
+
+Rules the API enforces always fail the shot; a configuration (``[lint]`` of the spec, or the one
+given) can only change or silence the warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Diagnostic, Severity
+from hailuo_dsl.directives import MAX_PROMPT_CHARS
+from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.requests import MODEL_NAME, Mode, RequestMetadata, VideoRequest
+from hailuo_dsl.rules import BY_CODE
+from hailuo_dsl.rules import script_compile as rules
+from hailuo_dsl.rules.base import Rule
+from hailuo_dsl.shots import images
+from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce, parse_spec, read_spec_text
+from hailuo_dsl.shots.spec import SpecError as SpecError
+from hailuo_dsl.shots.syntax import Script, Shot
+
+API_DEFAULTS: dict[str, object] = {
+    "model": MODEL_NAME,
+    "duration": 6,
+    "resolution": "768P",
+    "prompt_optimizer": True,
+    "fast_pretreatment": False,
+    "watermark": False,
+}
+"""What the API applies to a setting nobody gave (the frames have no default)."""
+
+IMAGE_ROLES = {"first_frame": "first frame", "last_frame": "last frame"}
+PROMPT_TOO_LONG = BY_CODE["HL501"]
+EMPTY_PROMPT = BY_CODE["HL502"]
+_PROMPT_CODES = frozenset({PROMPT_TOO_LONG.code, EMPTY_PROMPT.code})
+_HTTP_TIMEOUT = 10.0
+
+# The levels of precedence, highest last.
+API_DEFAULT, SPEC_DEFAULTS, SPEC_SHOT, SCRIPT, COMMAND_LINE = range(5)
+
+
+class CompileError(Exception):
+    """A script with compile errors; the message lists them as ``file:line:col: CODE message``."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+class UnknownShotError(ValueError):
+    """``shots=`` named a shot the script does not have (the message has a did-you-mean)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a resolved value came from: its precedence level, a label for people, its location
+    (``path`` None for the script, the spec's path for the spec; ``span`` None when nowhere, as
+    for the command line) and the folder its relative paths resolve against."""
+
+    level: int
+    label: str
+    path: str | None
+    span: tuple[int, int] | None
+    base: Path
+
+
+@dataclass(frozen=True)
+class CompiledShot:
+    """One shot as a request. Local frames stand in the request as ``file://`` URLs until
+    :meth:`resolved` swaps in their uploaded URLs."""
+
+    name: str
+    request: VideoRequest
+    local_images: dict[str, Path]
+    settings: dict[str, object]
+    sources: dict[str, str]
+    line: int
+
+    def request_hash(self) -> str:
+        """sha256 of the canonical request body with each local frame replaced by the sha256 of
+        its bytes: changing an image's content or any setting changes the hash; moving the
+        project folder does not."""
+        swaps = {path.as_uri(): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
+        body = _swap_urls(self.request, swaps).body()
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def resolved(self, urls: Mapping[Path, str]) -> VideoRequest:
+        """The request with each local frame replaced by its uploaded URL (``urls`` maps the
+        absolute paths of :attr:`local_images` to URLs); KeyError names a frame not in it."""
+        swaps = {}
+        for role, path in self.local_images.items():
+            if path not in urls:
+                raise KeyError(f"no uploaded URL for the {IMAGE_ROLES[role]} {path}")
+            swaps[path.as_uri()] = urls[path]
+        return _swap_urls(self.request, swaps)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"shot", "request", "local_images", "request_hash"}``: one line of ``hailuo compile``."""
+        return {
+            "shot": self.name,
+            "request": self.request.body(),
+            "local_images": {role: str(path) for role, path in self.local_images.items()},
+            "request_hash": self.request_hash(),
+        }
+
+
+def _swap_urls(request: VideoRequest, swaps: Mapping[str, str]) -> VideoRequest:
+    if not swaps:
+        return request
+    update: dict[str, Any] = {}
+    if request.image_urls:
+        update["image_urls"] = [swaps.get(u, u) for u in request.image_urls]
+    if request.metadata is not None and request.metadata.last_frame_image:
+        last = request.metadata.last_frame_image
+        update["metadata"] = request.metadata.model_copy(update={"last_frame_image": swaps.get(last, last)})
+    return request.model_copy(update=update)
+
+
+@dataclass(slots=True)
+class CompileResult:
+    """The shots that compiled (those without errors) and every finding."""
+
+    shots: list[CompiledShot]
+    diagnostics: list[Diagnostic]
+    script: Script
+    spec: ShotSpec | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`CompileError` listing every error as ``file:line:col: CODE message``."""
+        errors = [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        if errors:
+            lines = [format_location(d, self.script, self.spec) + f": {d.code} {d.message}" for d in errors]
+            raise CompileError("\n".join(lines), errors)
+
+
+def format_location(d: Diagnostic, script: Script, spec: ShotSpec | None) -> str:
+    """``file:line:col`` of a diagnostic of this compile (in the script or in its spec)."""
+    if d.path is None:
+        name, text = (str(script.path) if script.path is not None else "<script>"), script.text
+    else:
+        name = d.path
+        text = spec.text if spec is not None and spec.path is not None and str(spec.path) == d.path else _read_or_empty(d.path)
+    pos = LineIndex(text).position(d.start)
+    return f"{name}:{pos.line + 1}:{pos.column + 1}"
+
+
+def _read_or_empty(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+# -- the spec a script names -----------------------------------------------------------------------
+
+_SPECS: dict[tuple[str, int, int], tuple[ShotSpec | None, list[Diagnostic]]] = {}
+
+
+def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """Parse a spec file, cached per (path, mtime, size); raises :class:`SpecError` when unreadable."""
+    try:
+        stat = path.stat()
+    except OSError:
+        read_spec_text(path)  # raises the one-line reason
+        raise
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _SPECS:
+        _SPECS[key] = parse_spec(read_spec_text(path), path)
+    return _SPECS[key]
+
+
+def script_folder(script: Script) -> Path:
+    """The folder a script's relative paths resolve against (the current one for unsaved text)."""
+    return script.path.parent if script.path is not None else Path()
+
+
+def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """The script's shot-spec (``spec`` given, else the script's ``spec`` line), with its
+    diagnostics: a missing file is HL614 at the ``spec`` line (or, for a given spec, at the
+    start of that file)."""
+    if spec is not None:
+        path, where = Path(spec), None
+    elif script.spec is not None:
+        path = Path(script.spec.value).expanduser()
+        if not path.is_absolute():
+            path = script_folder(script) / path
+        where = script.spec.value_span
+    else:
+        return None, []
+    try:
+        return _spec_from_file(path)
+    except SpecError as err:
+        rule = rules.SPEC_UNREADABLE
+        if where is None:
+            return None, [
+                Diagnostic(rule.code, rule.name, rule.severity, f"cannot read the shot-spec: {err}", 0, 0, path=str(path))
+            ]
+        return None, [
+            Diagnostic(rule.code, rule.name, rule.severity, f"cannot read the shot-spec: {err}", where.start, where.end)
+        ]
+
+
+# -- resolving one shot ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Shot:
+    """A shot being compiled: its resolved values with their origins, and its findings."""
+
+    shot: Shot
+    header: tuple[int, int]
+    values: dict[str, tuple[object, Origin]] = field(default_factory=dict)
+    found: list[Diagnostic] = field(default_factory=list)
+    failed: bool = False
+
+
+class _Compiler:
+    def __init__(
+        self,
+        script: Script,
+        spec: ShotSpec | None,
+        overrides: Mapping[str, object],
+        check_urls: bool,
+        client: httpx.Client | None,
+    ) -> None:
+        self.script = script
+        self.spec = spec
+        self.folder = script_folder(script)
+        self.script_name = script.path.name if script.path is not None else "<script>"
+        self.spec_path = str(spec.path) if spec is not None and spec.path is not None else None
+        self.overrides = {key: _override(key, value) for key, value in overrides.items() if value is not None}
+        self.check_urls = check_urls
+        self.client = client
+        self.url_cache: dict[str, images.ImageInfo] = {}
+        self.index = LineIndex(script.text)
+
+    # where values come from
+    def layers(self, shot: Shot, state: _Shot) -> None:
+        for key, value in API_DEFAULTS.items():
+            state.values[key] = (value, Origin(API_DEFAULT, "API default", None, None, self.folder))
+        if self.spec is not None:
+            spec_base = self.spec.path.parent if self.spec.path is not None else self.folder
+            tables: list[tuple[int, tuple[str, ...], dict[str, object]]] = [
+                (SPEC_DEFAULTS, ("defaults",), self.spec.defaults.given())
+            ]
+            if shot.name in self.spec.shots:
+                tables.append((SPEC_SHOT, ("shots", shot.name), self.spec.shots[shot.name].given()))
+            for level, table, given in tables:
+                label = self.spec.where(*table)
+                for key, value in given.items():
+                    span = self.spec.location(*table, key)
+                    state.values[key] = (value, Origin(level, label, self.spec_path, span, spec_base))
+        for setting in shot.settings:
+            if setting.key not in SETTING_KEYS:
+                close = difflib.get_close_matches(setting.key, SETTING_KEYS, n=1)
+                hint = f"; did you mean '@{close[0]}'?" if close else f" (settings: {', '.join(SETTING_KEYS)})"
+                self.report(state, rules.UNKNOWN_KEY, f"unknown setting '@{setting.key}'{hint}", None, setting.key_span)
+                continue
+            try:
+                value = coerce(setting.key, setting.value)
+            except ValueError as err:
+                self.report(state, rules.INVALID_SETTING_VALUE, f"@{setting.key} {err}", None, setting.value_span)
+                continue
+            line = self.index.line_of(setting.span.start) + 1
+            label = f"@{setting.key} at {self.script_name}:{line}"
+            state.values[setting.key] = (value, Origin(SCRIPT, label, None, (setting.span.start, setting.span.end), self.folder))
+        for key, value in self.overrides.items():
+            state.values[key] = (value, Origin(COMMAND_LINE, "command line", None, None, Path.cwd()))
+
+    def report(self, state: _Shot, rule: Rule, message: str, path: str | None, span: tuple[int, int]) -> None:
+        start, end = span
+        state.found.append(Diagnostic(rule.code, rule.name, rule.severity, message, start, end, path=path))
+        if rule.severity is Severity.ERROR:
+            state.failed = True
+
+    def at(self, state: _Shot, keys: Iterable[str]) -> tuple[str | None, tuple[int, int]]:
+        """Where to point for a finding caused by ``keys``: the located origin closest to the
+        shot (highest precedence, first key on a tie), else the shot's header."""
+        best: Origin | None = None
+        for key in keys:
+            entry = state.values.get(key)
+            if entry is None or entry[1].span is None:
+                continue
+            if best is None or entry[1].level > best.level:
+                best = entry[1]
+        if best is None or best.span is None:
+            return None, state.header
+        return best.path, best.span
+
+    def value_at(self, state: _Shot, key: str) -> tuple[str | None, tuple[int, int]]:
+        """Where the value of ``key`` stands: the value itself for an ``@setting``."""
+        origin = state.values[key][1]
+        if origin.level == SCRIPT:
+            setting = state.shot.setting(key)
+            if setting is not None:
+                return None, (setting.value_span.start, setting.value_span.end)
+        return self.at(state, [key])
+
+    # the checks
+    def compile(self, shot: Shot) -> tuple[CompiledShot | None, list[Diagnostic]]:
+        state = _Shot(shot, (shot.span.start, shot.name_span.end))
+        self.layers(shot, state)
+        get = {key: value for key, (value, _origin) in state.values.items()}
+        first, last = get.get("first_frame"), get.get("last_frame")
+        if last is not None and first is None:
+            self.report(
+                state,
+                rules.LAST_FRAME_WITHOUT_FIRST,
+                "a last frame needs a first frame; add @first_frame",
+                *self.at(state, ["last_frame"]),
+            )
+        mode = Mode.TEXT if first is None else Mode.FIRST_LAST if last is not None else Mode.IMAGE
+        resolution, duration = get["resolution"], get["duration"]
+        if resolution == "1080P" and duration == 10:
+            self.report(
+                state,
+                rules.RESOLUTION_DURATION,
+                "1080P takes only 6-second clips; use @duration 6 or @resolution 768P",
+                *self.at(state, ["resolution", "duration"]),
+            )
+        if resolution == "512P" and mode is Mode.FIRST_LAST:
+            self.report(
+                state,
+                rules.RESOLUTION_MODE,
+                "512P is not available for first-last-frame; use 768P or 1080P",
+                *self.at(state, ["resolution", "last_frame"]),
+            )
+        if resolution == "512P" and mode is Mode.TEXT:
+            self.report(
+                state,
+                rules.LOW_RESOLUTION_TEXT,
+                "512P text-to-video: the official API offers 512P for image-to-video only",
+                *self.at(state, ["resolution"]),
+            )
+        if get["fast_pretreatment"] is True and get["prompt_optimizer"] is False:
+            self.report(
+                state,
+                rules.FAST_PRETREATMENT_UNUSED,
+                "fast_pretreatment does nothing while prompt_optimizer is false",
+                *self.at(state, ["fast_pretreatment"]),
+            )
+        if mode is Mode.TEXT and not shot.prompt.strip():
+            self.report(state, EMPTY_PROMPT, "text-to-video needs a prompt; write one or add @first_frame", *self.at(state, []))
+        if len(shot.prompt) > MAX_PROMPT_CHARS:
+            start, end = shot.file_offset(MAX_PROMPT_CHARS), shot.file_offset(len(shot.prompt))
+            message = (
+                f"the prompt is {len(shot.prompt)} characters after joining its lines; the API takes at most {MAX_PROMPT_CHARS}"
+            )
+            self.report(state, PROMPT_TOO_LONG, message, None, (start, end))
+        frames = {role: self.frame(state, role) for role in IMAGE_ROLES if get.get(role) is not None}
+        first_info, last_info = frames.get("first_frame"), frames.get("last_frame")
+        if first_info and last_info and first_info[1].size and last_info[1].size and first_info[1].size != last_info[1].size:
+            (fw, fh), (lw, lh) = first_info[1].size, last_info[1].size
+            self.report(
+                state,
+                rules.FRAME_SIZE_MISMATCH,
+                f"the last frame is {lw}x{lh} px and the first {fw}x{fh} px; the last frame will be cropped to match",
+                *self.value_at(state, "last_frame"),
+            )
+        if state.failed:
+            return None, state.found
+        return self.build(state, get, mode, frames), state.found
+
+    def frame(self, state: _Shot, role: str) -> tuple[str, images.ImageInfo]:
+        """Check one frame; returns its URL for the request (``file://`` for a local file)."""
+        reference = str(state.values[role][0])
+        origin = state.values[role][1]
+        where = self.value_at(state, role)
+        shown = f"{IMAGE_ROLES[role]} {json.dumps(reference, ensure_ascii=False)}"
+        if origin.level in (SPEC_DEFAULTS, SPEC_SHOT):
+            shown = f"{origin.label.split(' ', 1)[-1]} {shown}"
+        local = images.local_path(reference)
+        if local is None and images.is_url(reference):
+            problem = images.url_problem(reference)
+            info = images.ImageInfo() if problem is None else images.ImageInfo(problems=(problem,))
+            if problem is None and self.check_urls:
+                info = self.probe(reference)
+            for p in info.problems:
+                self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
+            return reference, info
+        path = local if local is not None else Path(reference).expanduser()
+        if not path.is_absolute():
+            path = origin.base / path
+        path = path.resolve()
+        info = images.check_image(path)
+        for p in info.problems:
+            self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
+        return path.as_uri(), info
+
+    def probe(self, url: str) -> images.ImageInfo:
+        if url not in self.url_cache:
+            if self.client is None:
+                self.client = httpx.Client(timeout=_HTTP_TIMEOUT, follow_redirects=True)
+            self.url_cache[url] = images.probe_url(url, self.client)
+        return self.url_cache[url]
+
+    def build(
+        self, state: _Shot, get: dict[str, object], mode: Mode, frames: dict[str, tuple[str, images.ImageInfo]]
+    ) -> CompiledShot:
+        shot = state.shot
+        explicit = {key for key, (_v, origin) in state.values.items() if origin.level > API_DEFAULT}
+        metadata = RequestMetadata(
+            last_frame_image=frames["last_frame"][0] if "last_frame" in frames else None,
+            **{key: get[key] for key in ("prompt_optimizer", "fast_pretreatment", "watermark") if key in explicit},  # type: ignore[arg-type]
+        )
+        request = VideoRequest(
+            prompt=shot.prompt if shot.prompt.strip() else None,
+            duration=get["duration"],  # type: ignore[arg-type]
+            resolution=get["resolution"],  # type: ignore[arg-type]
+            image_urls=[frames["first_frame"][0]] if "first_frame" in frames else None,
+            metadata=metadata if metadata.model_dump(exclude_none=True) else None,
+        )
+        local = {role: images.local_path(url) for role, (url, _info) in frames.items()}
+        settings: dict[str, object] = {}
+        sources: dict[str, str] = {}
+        for key in SETTING_KEYS:
+            if key in state.values:
+                value, origin = state.values[key]
+                settings[key] = frames[key][0] if key in frames else value
+                sources[key] = origin.label
+        return CompiledShot(
+            name=shot.name,
+            request=request,
+            local_images={role: path for role, path in local.items() if path is not None},
+            settings=settings,
+            sources=sources,
+            line=self.index.line_of(shot.span.start) + 1,
+        )
+
+
+def _override(key: str, value: object) -> object:
+    """A command-line value, checked like any other; ValueError names the option."""
+    if key not in SETTING_KEYS:
+        close = difflib.get_close_matches(key, SETTING_KEYS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"unknown setting '{key}'{hint}")
+    try:
+        return coerce(key, value)
+    except ValueError as err:
+        raise ValueError(f"--{key.replace('_', '-')} {err}") from None
+
+
+def _unknown_spec_shots(script: Script, spec: ShotSpec) -> list[Diagnostic]:
+    names = [s.name for s in script.shots]
+    rule = rules.SPEC_UNKNOWN_SHOT
+    found = []
+    for name in spec.shots:
+        if name in names:
+            continue
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"; did you mean [shots.{close[0]}]?" if close else ""
+        start, end = spec.location("shots", name)
+        message = f"[shots.{name}] names no shot of the script{hint}"
+        found.append(
+            Diagnostic(rule.code, rule.name, rule.severity, message, start, end, path=str(spec.path) if spec.path else None)
+        )
+    return found
+
+
+def _check(
+    script: Script,
+    spec_arg: str | Path | None,
+    overrides: Mapping[str, object] | None,
+    names: Sequence[str] | None,
+    check_urls: bool,
+    client: httpx.Client | None,
+) -> tuple[ShotSpec | None, list[Diagnostic], list[CompiledShot], set[str]]:
+    """The shared work of :func:`compile_script` and :func:`compile_checks`: the spec, its
+    findings, the compiled shots, and the names of the shots that failed."""
+    spec, found = load_script_spec(script, spec_arg)
+    if found:  # a spec with errors would compile wrong requests: stop at its findings
+        return spec, found, [], {s.name for s in script.shots}
+    if spec is not None:
+        found.extend(_unknown_spec_shots(script, spec))
+    compiler = _Compiler(script, spec, overrides or {}, check_urls, client)
+    chosen = script.shots if names is None else [s for s in script.shots if s.name in set(names)]
+    compiled: list[CompiledShot] = []
+    failed: set[str] = set()
+    for shot in chosen:
+        result, diagnostics = compiler.compile(shot)
+        found.extend(diagnostics)
+        if result is None:
+            failed.add(shot.name)
+        else:
+            compiled.append(result)
+    if compiler.client is not None and client is None:
+        compiler.client.close()
+    return spec, found, compiled, failed
+
+
+def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.path is not None, d.path or "", d.start, d.code))
+
+
+def compile_script(
+    script: Script | str | Path,
+    *,
+    spec: str | Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    shots: Sequence[str] | None = None,
+    check_urls: bool = False,
+    config: LintConfig | None = None,
+    client: httpx.Client | None = None,
+) -> CompileResult:
+    """Compile a script (a parsed :class:`Script`, or the path of a ``.shot`` file) into requests.
+
+    ``spec`` replaces the script's ``spec`` line; ``overrides`` are command-line settings (a bad
+    one raises ValueError); ``shots`` limits the output to those names (an unknown one raises
+    :class:`UnknownShotError`); ``check_urls`` probes http(s) frames with HEAD requests (through
+    ``client`` when given). The script's syntax errors count: a shot holding one is not compiled.
+    """
+    if isinstance(script, Script):
+        parsed = script
+    else:
+        from hailuo_dsl.shots.parser import load_script
+
+        parsed = load_script(script)
+    return _compile(parsed, spec, overrides, shots, check_urls, config, client)
+
+
+def _compile(
+    script: Script,
+    spec: str | Path | None,
+    overrides: Mapping[str, object] | None,
+    shots: Sequence[str] | None,
+    check_urls: bool,
+    config: LintConfig | None,
+    client: httpx.Client | None,
+) -> CompileResult:
+    if shots is not None:
+        names = [s.name for s in script.shots]
+        for name in shots:
+            if name not in names:
+                close = difflib.get_close_matches(name, names, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f" (shots: {', '.join(names) or 'none'})"
+                raise UnknownShotError(f"no shot named '{name}'{hint}")
+    loaded, found, compiled, _failed = _check(script, spec, overrides, shots, check_urls, client)
+    effective = config or LintConfig()
+    if loaded is not None and loaded.lint is not None:
+        effective = effective.merged(**loaded.lint_overrides())
+    kept = _apply_config([*script.diagnostics, *found], effective, script)
+    broken = {
+        s.name
+        for s in script.shots
+        for d in script.diagnostics
+        if d.severity is Severity.ERROR and s.span.start <= d.start <= s.span.end
+    }
+    compiled = [c for c in compiled if c.name not in broken]
+    return CompileResult(compiled, _sorted(kept), script, loaded)
+
+
+def _apply_config(diagnostics: Iterable[Diagnostic], config: LintConfig, script: Script) -> list[Diagnostic]:
+    """Severities and suppressions for the rules that may be silenced; the API's rules stay errors."""
+    kept = []
+    for d in diagnostics:
+        if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES:
+            kept.append(d)
+            continue
+        severity = config.severity_for(d.code)
+        if severity is None:
+            continue
+        if d.path is None and any(s.covers(d.code, d.start) for s in script.suppressions):
+            continue
+        kept.append(d if severity is d.severity else _with_severity(d, severity))
+    return kept
+
+
+def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
+    return Diagnostic(d.code, d.name, severity, d.message, d.start, d.end, d.fix, d.suggestions, d.path)
+
+
+def compile_checks(script: Script, config: LintConfig, path: Path | None) -> list[Diagnostic]:
+    """The compile findings for ``hailuo lint``, at each rule's own severity (the caller applies
+    the configuration and suppressions). The prompt rules (HL501, HL502) are left out: the
+    prompt linter reports them already. ``path`` stands in for ``script.path`` when that is None."""
+    if script.path is None and path is not None:
+        script = Script(script.text, path, script.spec, script.shots, script.comments, script.suppressions, script.diagnostics)
+    _spec, found, _compiled, _failed = _check(script, None, None, None, False, None)
+    return _sorted(d for d in found if d.code not in _PROMPT_CODES)
+
+
+__all__ = [
+    "API_DEFAULTS",
+    "CompileError",
+    "CompileResult",
+    "CompiledShot",
+    "UnknownShotError",
+    "compile_checks",
+    "compile_script",
+    "load_script_spec",
+]

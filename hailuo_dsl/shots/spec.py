@@ -1,0 +1,431 @@
+"""The shot-spec: a TOML file of default settings, lint options and per-shot settings.
+
+```toml
+[defaults]                 # any setting key
+resolution = "768P"
+[lint]                     # the keys of [tool.hailuo]: select, ignore, severity, move-budget
+ignore = ["HL504"]
+[shots.opening]            # per shot, any setting key
+duration = 10
+first_frame = "frames/mouse.png"   # relative to this file
+```
+
+Every problem is a :class:`Diagnostic` located in the spec file (``path`` set): the TOML reader's
+own line and column for a syntax error, the key's line and column (found by scanning the text) for
+an unknown key or a wrong value, with the key path (``shots.opening.durration``) and the key
+meant. The value rules are shared with ``@settings`` and the command line (:func:`coerce`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Diagnostic
+from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.requests import MODEL_NAME
+from hailuo_dsl.rules import script_compile as rules
+from hailuo_dsl.rules.base import Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+KeyPath = tuple[str, ...]
+
+DURATIONS = (6, 10)
+RESOLUTIONS = ("512P", "768P", "1080P")
+BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
+IMAGE_KEYS = ("first_frame", "last_frame")
+
+
+def _shown(value: object) -> str:
+    """A value as the user wrote it, for messages: strings quoted, TOML booleans lower-case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (dict, list)):
+        return "a table" if isinstance(value, dict) else "an array"
+    return str(value)
+
+
+def coerce(key: str, value: object) -> object:
+    """The value of setting ``key`` as the request takes it, from a TOML value or from text
+    (``@duration 10``, ``--duration 10``); raises ``ValueError("must be 6 or 10, got "ten"")``.
+    Text is read by the setting's kind; TOML values must also have the right type."""
+    if key == "duration":
+        if isinstance(value, str) and value.strip() in ("6", "10"):
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value in DURATIONS:
+            return value
+        raise ValueError(f"must be 6 or 10, got {_shown(value)}")
+    if key == "resolution":
+        if isinstance(value, str) and value.strip().upper() in RESOLUTIONS:
+            return value.strip().upper()
+        raise ValueError(f"must be 512P, 768P or 1080P, got {_shown(value)}")
+    if key == "model":
+        if isinstance(value, str) and value.strip().lower() == MODEL_NAME.lower():
+            return MODEL_NAME
+        raise ValueError(f"must be {MODEL_NAME}, got {_shown(value)}")
+    if key in BOOLEAN_KEYS:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ValueError(f"must be true or false, got {_shown(value)}")
+    if key in IMAGE_KEYS:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise ValueError(f"must be a file path or an http(s) URL, got {_shown(value) if value != '' else 'an empty string'}")
+    raise ValueError(f"unknown setting '{key}'")
+
+
+class ShotSettings(BaseModel):
+    """The settings of a shot (``[defaults]`` or ``[shots.NAME]``); unset ones are None."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Literal["MiniMax-Hailuo-02"] | None = None
+    duration: Literal[6, 10] | None = None
+    resolution: Literal["512P", "768P", "1080P"] | None = None
+    first_frame: str | None = None
+    last_frame: str | None = None
+    prompt_optimizer: bool | None = None
+    fast_pretreatment: bool | None = None
+    watermark: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _coerce(cls, value: object, info: ValidationInfo) -> object:
+        return None if value is None else coerce(str(info.field_name), value)
+
+    def given(self) -> dict[str, object]:
+        """The settings this table sets, in key order."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+SETTING_KEYS: tuple[str, ...] = tuple(ShotSettings.model_fields)
+
+
+class ShotSpec(BaseModel):
+    """A whole shot-spec. ``path`` is the file it was read from (paths in it are relative to it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    defaults: ShotSettings = Field(default_factory=ShotSettings)
+    lint: LintConfig | None = None
+    shots: dict[str, ShotSettings] = Field(default_factory=dict)
+    _path: Path | None = PrivateAttr(default=None)
+    _text: str = PrivateAttr(default="")
+    _locations: dict[KeyPath, tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def location(self, *keys: str) -> tuple[int, int]:
+        """The span of a key (``key = value``) or table header in the spec's text; the nearest
+        enclosing key or table that was found, else the start of the file."""
+        return _nearest(self._locations, keys)
+
+    def where(self, *keys: str) -> str:
+        """A table for people: ``launch.toml [shots.opening]``."""
+        name = self._path.name if self._path is not None else "<spec>"
+        return f"{name} [{'.'.join(_toml_key(k) for k in keys)}]"
+
+    def lint_overrides(self) -> dict[str, object]:
+        """The ``[lint]`` keys this spec sets, ready for :meth:`LintConfig.merged`."""
+        if self.lint is None:
+            return {}
+        return {k: getattr(self.lint, k) for k in self.lint.model_fields_set}
+
+
+class SpecError(Exception):
+    """A shot-spec that cannot be used; the message is ``file:line:col: problem`` and
+    ``diagnostics`` hold every problem."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def _nearest(locations: dict[KeyPath, tuple[int, int]], keys: tuple[str, ...]) -> tuple[int, int]:
+    for size in range(len(keys), 0, -1):
+        found = locations.get(keys[:size])
+        if found is not None:
+            return found
+    return (0, 0)
+
+
+def _diagnostic(rule: Rule, message: str, span: tuple[int, int], path: str | None) -> Diagnostic:
+    return Diagnostic(rule.code, rule.name, rule.severity, message, span[0], span[1], path=path)
+
+
+_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _syntax_error(err: tomllib.TOMLDecodeError, text: str, path: str | None) -> Diagnostic:
+    """The TOML reader's error at its own line and column (1-based, in code points)."""
+    message = str(err)
+    found = _AT.search(message)
+    offset = len(text)
+    if found is not None and found.group(1):
+        index = LineIndex(text)
+        line = min(int(found.group(1)) - 1, len(index.line_starts) - 1)
+        offset = min(index.line_starts[line] + int(found.group(2)) - 1, len(text))
+    reason = _AT.sub("", message) if found is not None else message
+    return _diagnostic(rules.SPEC_SYNTAX, f"not valid TOML: {reason}", (offset, min(offset + 1, len(text))), path)
+
+
+def _known_keys(loc: tuple[str, ...]) -> list[str]:
+    """The keys allowed where ``loc`` points (for did-you-mean)."""
+    if len(loc) == 1:
+        return list(ShotSpec.model_fields)
+    if loc[0] == "lint":
+        return [f.alias or name for name, f in LintConfig.model_fields.items()]
+    return list(SETTING_KEYS)
+
+
+def _validation_diagnostics(
+    err: ValidationError, locations: dict[KeyPath, tuple[int, int]], path: str | None
+) -> list[Diagnostic]:
+    found = []
+    for problem in err.errors():
+        loc = tuple(str(p) for p in problem["loc"])
+        key = ".".join(_toml_key(k) for k in loc)
+        span = _nearest(locations, loc)
+        if problem["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(loc[-1], _known_keys(loc), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(_known_keys(loc))})"
+            found.append(_diagnostic(rules.UNKNOWN_KEY, f"{key}: unknown key{hint}", span, path))
+            continue
+        if problem["type"] in ("model_type", "dict_type", "model_attributes_type"):
+            message = f"{key} must be a table, got {_shown(problem.get('input'))}"
+        else:
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            message = f"{key} {reason}" if reason.startswith("must ") else f"{key}: {reason}"
+        found.append(_diagnostic(rules.INVALID_SETTING_VALUE, message, span, path))
+    return found
+
+
+def parse_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """Read a shot-spec's text; the spec is None when it has errors (all of them reported)."""
+    where = str(path) if path is not None else None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return None, [_syntax_error(err, text, where)]
+    locations = locate_keys(text)
+    try:
+        spec = ShotSpec.model_validate(data)
+    except ValidationError as err:
+        return None, sorted(_validation_diagnostics(err, locations, where), key=lambda d: d.start)
+    spec._path = Path(path) if path is not None else None
+    spec._text = text
+    spec._locations = locations
+    return spec, []
+
+
+def read_spec_text(path: Path) -> str:
+    """The text of a spec file, or :class:`SpecError` with a one-line reason."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a directory") from None
+    except OSError as err:
+        raise SpecError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SpecError(f"{path}: not UTF-8 text (byte {err.start})") from None
+
+
+def load_spec(path: str | Path) -> ShotSpec:
+    """Read and check a spec file; raises :class:`SpecError` (``file:line:col: problem``)."""
+    path = Path(path)
+    text = read_spec_text(path)
+    spec, diagnostics = parse_spec(text, path)
+    if spec is None:
+        index = LineIndex(text)
+        first = diagnostics[0]
+        pos = index.position(first.start)
+        raise SpecError(f"{path}:{pos.line + 1}:{pos.column + 1}: {first.code} {first.message}", diagnostics)
+    return spec
+
+
+# -- where each key stands in the TOML text ------------------------------------------------------
+
+
+class _Scanner:
+    """Finds the span of every key (``key = value``) and table header of a TOML text that the
+    TOML reader accepted, by key path. Dotted keys, quoted keys and inline tables are followed;
+    keys inside arrays (of tables) are not."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.found: dict[KeyPath, tuple[int, int]] = {}
+
+    def run(self) -> dict[KeyPath, tuple[int, int]]:
+        text = self.text
+        table: KeyPath = ()
+        while self.i < len(text):
+            self.skip(blank_lines=True)
+            if self.i >= len(text):
+                break
+            if text[self.i] == "[":
+                start = self.i
+                array = text.startswith("[[", self.i)
+                self.i += 2 if array else 1
+                table = self.key()
+                self.skip()
+                self.i += 2 if array else 1
+                if not array:
+                    self.found.setdefault(table, (start, self.i))
+            else:
+                before = self.i
+                self.pair(table, record=True)
+                if self.i == before:  # never loop on something unexpected
+                    self.i += 1
+        return self.found
+
+    def skip(self, blank_lines: bool = False) -> None:
+        text = self.text
+        while self.i < len(text):
+            ch = text[self.i]
+            if ch in " \t" or (blank_lines and ch in "\r\n"):
+                self.i += 1
+            elif ch == "#":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+            else:
+                break
+
+    def key(self) -> KeyPath:
+        parts: list[str] = []
+        text = self.text
+        while self.i < len(text):
+            self.skip()
+            ch = text[self.i] if self.i < len(text) else ""
+            if ch == '"':
+                end = self.string_end()
+                raw = text[self.i : end]
+                self.i = end
+                try:
+                    parts.append(json.loads(raw))
+                except ValueError:
+                    parts.append(raw[1:-1])
+            elif ch == "'":
+                end = text.index("'", self.i + 1) + 1
+                parts.append(text[self.i + 1 : end - 1])
+                self.i = end
+            else:
+                match = re.compile(r"[A-Za-z0-9_-]+").match(text, self.i)
+                if match is None:
+                    break
+                parts.append(match.group())
+                self.i = match.end()
+            self.skip()
+            if self.i < len(text) and text[self.i] == ".":
+                self.i += 1
+                continue
+            break
+        return tuple(parts)
+
+    def string_end(self) -> int:
+        """The end of the basic string starting at ``self.i``."""
+        text, j = self.text, self.i + 1
+        while j < len(text) and text[j] != '"':
+            j += 2 if text[j] == "\\" else 1
+        return j + 1
+
+    def pair(self, prefix: KeyPath, record: bool) -> None:
+        start = self.i
+        keys = prefix + self.key()
+        self.skip()
+        if self.i >= len(self.text) or self.text[self.i] != "=":
+            return
+        self.i += 1
+        self.skip()
+        self.value(keys, record)
+        if record:
+            for size in range(len(prefix) + 1, len(keys) + 1):
+                self.found.setdefault(keys[:size], (start, self.i))
+
+    def value(self, keys: KeyPath, record: bool) -> None:
+        text = self.text
+        for quote in ('"""', "'''"):
+            if text.startswith(quote, self.i):
+                end = text.find(quote, self.i + 3)
+                while end >= 0 and text.startswith(quote[0], end + 3):
+                    end += 1
+                self.i = len(text) if end < 0 else end + 3
+                return
+        ch = text[self.i] if self.i < len(text) else ""
+        if ch == '"':
+            self.i = self.string_end()
+        elif ch == "'":
+            self.i = text.index("'", self.i + 1) + 1
+        elif ch in "{[":
+            close = "}" if ch == "{" else "]"
+            self.i += 1
+            while self.i < len(text):
+                self.skip(blank_lines=True)
+                if self.i >= len(text) or text[self.i] == close:
+                    self.i += 1
+                    return
+                before = self.i
+                if ch == "{":
+                    self.pair(keys, record)
+                else:
+                    self.value(keys, False)
+                self.skip(blank_lines=True)
+                if self.i < len(text) and text[self.i] == ",":
+                    self.i += 1
+                elif self.i == before:
+                    self.i += 1
+        else:
+            match = re.compile(r"[^,\]}\r\n#]*").match(text, self.i)
+            end = match.end() if match is not None else self.i
+            self.i = self.i + len(text[self.i : end].rstrip())
+
+
+def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
+    """The span of every key and table header of a valid TOML text, by key path."""
+    scanner = _Scanner(text)
+    try:
+        return scanner.run()
+    except (ValueError, IndexError):  # a scanner slip must never hide the diagnostics
+        return scanner.found
+
+
+__all__ = [
+    "SETTING_KEYS",
+    "ShotSettings",
+    "ShotSpec",
+    "SpecError",
+    "coerce",
+    "load_spec",
+    "locate_keys",
+    "parse_spec",
+    "read_spec_text",
+]
