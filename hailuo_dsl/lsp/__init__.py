@@ -1,0 +1,3 @@
+"""The language server for ``.shot`` scripts and prompt files (``hailuo lsp``); see ``server``."""
+
+from __future__ import annotations

@@ -1,0 +1,87 @@
+"""Completion: directive names inside a bracket, and ``@setting`` names and values in ``.shot`` files.
+
+Completion reads only the current line up to the cursor, so it answers instantly whatever state
+the rest of the document is in (an unfinished bracket is the usual case while typing).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from hailuo_dsl.directives import DIRECTIVES
+from hailuo_dsl.documents import Kind
+from hailuo_dsl.lsp import shot_support
+from hailuo_dsl.lsp.convert import position
+from hailuo_dsl.positions import LineIndex
+
+TRIGGER_CHARACTERS = ["[", ",", "@", " "]
+
+_SETTING_KEY = re.compile(r"^[ \t]+@([A-Za-z_]*)$")
+_SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+(\"?[^\"\s]*)$")
+
+
+def complete(text: str, index: LineIndex, offset: int, kind: Kind) -> list[types.CompletionItem]:
+    """The completion items at ``offset`` of ``text`` (a prompt file or a ``.shot`` script)."""
+    line = index.line_of(offset)
+    start = index.line_starts[line]
+    before = text[start:offset]
+    if kind is Kind.SHOT:
+        if before.lstrip(" \t").startswith("#") or (before[:1] not in (" ", "\t") and "[" not in before):
+            return []
+        if (m := _SETTING_KEY.match(before)) is not None:
+            return _setting_names(index, offset - len(m.group(1)), offset)
+        if (m := _SETTING_VALUE.match(before)) is not None:
+            return _setting_values(m.group(1), index, offset - len(m.group(2)), offset)
+    return _directives(before, index, offset)
+
+
+def _directives(before: str, index: LineIndex, offset: int) -> list[types.CompletionItem]:
+    open_at = before.rfind("[")
+    if open_at < 0 or "]" in before[open_at:]:
+        return []
+    inside = before[open_at + 1 :]
+    item = inside[inside.rfind(",") + 1 :]
+    typed = item.lstrip(" \t")
+    needs_space = inside.rfind(",") >= 0 and item == typed
+    edit_range = types.Range(start=position(index, offset - len(typed)), end=position(index, offset))
+    return [
+        types.CompletionItem(
+            label=d.name,
+            kind=types.CompletionItemKind.EnumMember,
+            detail=d.category,
+            documentation=d.description,
+            filter_text=d.name,
+            sort_text=f"{i:02d}",
+            text_edit=types.TextEdit(range=edit_range, new_text=(" " if needs_space else "") + d.name),
+        )
+        for i, d in enumerate(DIRECTIVES)
+    ]
+
+
+def _setting_names(index: LineIndex, start: int, offset: int) -> list[types.CompletionItem]:
+    edit_range = types.Range(start=position(index, start), end=position(index, offset))
+    return [
+        types.CompletionItem(
+            label=name,
+            kind=types.CompletionItemKind.Property,
+            detail=shot_support.setting_detail(name),
+            documentation=shot_support.setting_description(name),
+            text_edit=types.TextEdit(range=edit_range, new_text=name + " "),
+        )
+        for name in shot_support.setting_names()
+    ]
+
+
+def _setting_values(key: str, index: LineIndex, start: int, offset: int) -> list[types.CompletionItem]:
+    edit_range = types.Range(start=position(index, start), end=position(index, offset))
+    return [
+        types.CompletionItem(
+            label=value,
+            kind=types.CompletionItemKind.Value,
+            detail=f"@{key}",
+            text_edit=types.TextEdit(range=edit_range, new_text=value),
+        )
+        for value in shot_support.setting_values(key)
+    ]
