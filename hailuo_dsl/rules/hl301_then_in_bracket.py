@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Kind
+from hailuo_dsl.classify import Kind, classify
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
 from hailuo_dsl.rules.base import Context, Finding, rule
+
+# A split is only safe when it moves directives; "[then the lamb runs]" is not a sequence of moves.
+_DIRECTIVE_KINDS = (Kind.CANONICAL, Kind.SPELLING)
 
 
 @rule("HL301", "then-in-bracket", Severity.ERROR, "A sequence written inside one bracket", fixable=True)
 def then_in_bracket(ctx: Context) -> Iterator[Finding]:
     """Everything in one bracket runs at the same time; "then" inside a bracket is not
     understood. A sequence is written as brackets one after another. The fix splits the
-    bracket at "then".
+    bracket at "then" when both sides of it are directives.
 
     Bad:  ``A door opens [Static shot, then Zoom out].``
     Good: ``A door opens [Static shot], then [Zoom out].``
     """
     for bracket, index, item, verdict in ctx.of_kind(Kind.THEN):
         if verdict.directive is None:
+            continue
+        parts = (verdict.directive, verdict.extra) if verdict.extra else (verdict.directive,)
+        message = "'then' inside a bracket: directives in one bracket run at the same time"
+        if any(classify(part).kind not in _DIRECTIVE_KINDS for part in parts):
+            yield Finding(item.span.start, item.span.end, message)
             continue
         left = [s.name for s in bracket.slots[:index] if s is not None]
         if verdict.extra:
@@ -28,6 +36,4 @@ def then_in_bracket(ctx: Context) -> Iterator[Finding]:
         head = f"[{', '.join(left)}], then " if left else "then "
         replacement = f"{head}[{', '.join(right)}]"
         fix = Fix("Split the bracket into a sequence", (Edit(bracket.span.start, bracket.span.end, replacement),))
-        yield Finding(
-            item.span.start, item.span.end, "'then' inside a bracket: directives in one bracket run at the same time", fix
-        )
+        yield Finding(item.span.start, item.span.end, message, fix)
