@@ -1,9 +1,282 @@
-"""hailuo render and hailuo jobs (filled by the render work)."""
+"""``hailuo render`` (a script's shots to videos, resumably) and ``hailuo jobs`` (what the journal holds).
+
+Exit codes of ``render``: 0 every shot's video is on disk, 1 some shot is not (failed, unknown,
+still running) or the script has errors, 2 usage or I/O error, 130 interrupted (the journal is
+intact: run the same command again to resume).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from hailuo_dsl.cli.task_commands import UsageError, os_message, require_api_key
+from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.render import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_WAIT_TIMEOUT,
+    Action,
+    Journal,
+    JournalError,
+    RenderEvent,
+    RenderSummary,
+    ShotRecord,
+    ShotState,
+    default_journal_path,
+    render_script,
+)
+
+EMULATOR_TIME_SCALE = 300.0
+"""``--emulator``: emulated seconds per real second (a 60 s task takes 0.2 s)."""
+
+_STATE_STYLE = {
+    ShotState.DOWNLOADED: "green",
+    ShotState.COMPLETED: "cyan",
+    ShotState.SUBMITTED: "cyan",
+    ShotState.PENDING: "yellow",
+    ShotState.SUBMITTING: "magenta",
+    ShotState.UNKNOWN: "bold magenta",
+    ShotState.FAILED: "red",
+}
+
+
+class _Display:
+    """The live view of a run: one overall bar, and a row per shot while it is in flight."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}", style="bold"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[note]}"),
+            console=console,
+            transient=True,
+        )
+        self.overall = self.progress.add_task("all shots", total=0, note="")
+        self.rows: dict[str, TaskID] = {}
+        self.seen: set[str] = set()
+        self.finished: set[str] = set()
+
+    def __call__(self, event: RenderEvent) -> None:
+        if event.shot not in self.seen:
+            self.seen.add(event.shot)
+            self.progress.update(self.overall, total=len(self.seen))
+        if event.action is Action.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
+            self._finish(event.shot)
+            return
+        if event.action is Action.QUEUED:
+            return
+        note = f"{event.action.value} {event.task_id or ''}".rstrip()
+        row = self.rows.get(event.shot)
+        if row is None:
+            row = self.rows[event.shot] = self.progress.add_task(event.shot, total=100, note=note)
+        self.progress.update(row, completed=event.progress, note=note)
+
+    def _finish(self, shot: str) -> None:
+        row = self.rows.pop(shot, None)
+        if row is not None:
+            self.progress.remove_task(row)
+        if shot not in self.finished:
+            self.finished.add(shot)
+            self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
+
+
+@contextmanager
+def _api(emulator: bool, base_url: str | None) -> Iterator[AsyncClient]:
+    """The client of the run: the real API (key from the environment) or an in-process emulator."""
+    if not emulator:
+        key = require_api_key(" (or pass --emulator to render against the built-in emulator)")
+        yield AsyncClient(api_key=key, base_url=base_url)
+        return
+    from hailuo_dsl.emulator import Emulator
+
+    with Emulator(time_scale=EMULATOR_TIME_SCALE) as server:
+        scale = EMULATOR_TIME_SCALE
+        yield AsyncClient(api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale)
+
+
+def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
+    adopt: dict[str, str] = {}
+    for value in values:
+        shot, sep, task = value.partition("=")
+        if not sep or not shot.strip() or not task.strip():
+            raise UsageError(f"--adopt {value!r}: write SHOT=TASK_ID")
+        adopt[shot.strip()] = task.strip()
+    return adopt
+
+
+@click.command("render")
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the videos [default: renders/<script name>/ beside the script].",
+)
+@click.option(
+    "--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True, help="Shots in flight at a time."
+)
+@click.option("--emulator", is_flag=True, help="Render against the built-in emulator (no key, no network).")
+@click.option("--base-url", default=None, metavar="URL", help="API base URL (default: $HAILUO_BASE_URL or the gateway).")
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script].",
+)
+@click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
+@click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
+@click.option(
+    "--forget",
+    multiple=True,
+    metavar="NAME",
+    help="Start this shot over: its next submit is sent even if an earlier one may have been accepted.",
+)
+@click.option(
+    "--adopt",
+    multiple=True,
+    metavar="SHOT=TASK_ID",
+    help="An unknown shot's task, found in the account: follow it instead of submitting.",
+)
+@click.option(
+    "--wait-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_WAIT_TIMEOUT,
+    show_default=True,
+    help="Seconds to follow a task in this run.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def render(
+    script: Path,
+    spec: Path | None,
+    out_dir: Path | None,
+    concurrency: int,
+    emulator: bool,
+    base_url: str | None,
+    journal_path: Path | None,
+    retry_failed: bool,
+    shots: tuple[str, ...],
+    forget: tuple[str, ...],
+    adopt: tuple[str, ...],
+    wait_timeout: float,
+    as_json: bool,
+) -> None:
+    """Render SCRIPT's shots to videos, resuming from its journal.
+
+    Every step is journaled before the next: a shot whose submit may have been accepted is never
+    submitted again. Rerun the same command after a crash or Ctrl-C to pick up where it stopped.
+    """
+    from hailuo_dsl.shots.compiler import CompileError, UnknownShotError
+
+    if not script.is_file():
+        raise UsageError(f"{script}: no such file")
+    adopted = _parse_adopt(adopt)
+    journal = journal_path or default_journal_path(script)
+    stderr = Console(stderr=True)
+    display = _Display(stderr) if stderr.is_terminal and not as_json else None
+    try:
+        with _api(emulator, base_url) as client:
+            summary = asyncio.run(
+                _run(
+                    client,
+                    display,
+                    script,
+                    spec=spec,
+                    out_dir=out_dir,
+                    journal=journal,
+                    shots=list(shots) or None,
+                    concurrency=concurrency,
+                    retry_failed=retry_failed,
+                    forget=forget,
+                    adopt=adopted,
+                    wait_timeout=wait_timeout,
+                )
+            )
+    except KeyboardInterrupt:
+        click.echo(f"\nInterrupted. The journal {journal} is intact: run the same command again to resume.", err=True)
+        sys.exit(130)
+    except (UnknownShotError, OSError) as err:
+        raise UsageError(os_message(err)) from None
+    except CompileError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    except JournalError as err:
+        raise UsageError(str(err)) from None
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        _print_summary(Console(), summary)
+    sys.exit(0 if summary.ok else 1)
+
+
+async def _run(client: AsyncClient, display: _Display | None, script: Path, **options: Any) -> RenderSummary:
+    async with client:
+        with display.progress if display is not None else nullcontext():
+            return await render_script(script, client=client, on_event=display, **options)
+
+
+def _print_summary(console: Console, summary: RenderSummary) -> None:
+    table = Table(title=f"Render of {len(summary.shots)} shots", title_justify="left")
+    for column in ("shot", "state", "task", "video / note"):
+        table.add_column(column)
+    for shot in summary.shots:
+        style = _STATE_STYLE[shot.state]
+        detail = str(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
+        table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
+    console.print(table)
+    done = sum(1 for s in summary.shots if s.done)
+    console.print(f"{done} of {len(summary.shots)} videos in {summary.out_dir}; journal {summary.journal}")
+
+
+@click.command("jobs")
+@click.argument("script", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal file to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the journal as JSON.")
+def jobs(script: Path | None, journal_path: Path | None, as_json: bool) -> None:
+    """List the shots of a script's render journal: state, task, progress, file or error."""
+    if (script is None) == (journal_path is None):
+        raise UsageError("give either SCRIPT or --journal PATH")
+    path = journal_path if journal_path is not None else default_journal_path(script)  # type: ignore[arg-type]
+    if not path.is_file():
+        raise UsageError(f"{path}: no journal here (nothing rendered yet)")
+    try:
+        with Journal(path) as journal:
+            records = journal.records()
+    except JournalError as err:
+        raise UsageError(str(err)) from None
+    if as_json:
+        click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
+        return
+    _print_jobs(Console(), path, records)
+
+
+def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
+    table = Table(title=str(path), title_justify="left")
+    for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
+        table.add_column(column)
+    for r in records:
+        status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
+        detail = r.output if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
+        updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
+        table.add_row(
+            r.name, f"[{_STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail
+        )
+    console.print(table)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``hailuo`` group."""
+    group.add_command(render)
+    group.add_command(jobs)

@@ -1,9 +1,256 @@
-"""hailuo submit/status/wait/download (filled by the render work)."""
+"""``hailuo submit``, ``hailuo status``, ``hailuo wait`` and ``hailuo download``: one task at a time.
+
+They talk to the API named by ``--base-url`` (or ``HAILUO_BASE_URL``) with the key in
+``HAILUO_API_KEY``; against an emulator started with ``hailuo emulator`` in another terminal, export
+the two variables it prints. Exit codes: 0 done, 1 the API refused or the task failed, 2 usage or
+I/O error (no key, unreadable file, invalid request).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
 import click
+from pydantic import ValidationError
+
+from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed
+from hailuo_dsl.client.core import API_KEY_ENV
+from hailuo_dsl.requests import RequestMetadata, VideoRequest
+
+
+class UsageError(click.ClickException):
+    """A problem with the command line or its environment: one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"hailuo: error: {self.message}", err=True)
+
+
+class ApiError(click.ClickException):
+    """The API refused a call or a task failed: one line, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"hailuo: {self.message}", err=True)
+
+
+def require_api_key(hint: str = "") -> str:
+    """The API key from the environment, or a one-line usage error."""
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        raise UsageError(f"no API key: set {API_KEY_ENV}{hint}")
+    return key
+
+
+def os_message(err: Exception) -> str:
+    """One line for a file problem (or a script's own read error, which carries its message)."""
+    if isinstance(err, OSError) and err.strerror and err.filename:
+        return f"{err.filename}: {err.strerror}"
+    return str(err) or type(err).__name__
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    """A task as the ``--json`` output shows it."""
+    return {
+        "id": task.id,
+        "status": task.status_text,
+        "progress": task.progress,
+        "video_url": task.video_url,
+        "created_at": task.created_at,
+        "completed_at": task.completed_at,
+        "expires_at": task.expires_at,
+        "error": task.error.model_dump() if task.error is not None else None,
+    }
+
+
+def _open_client(base_url: str | None) -> Client:
+    key = require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
+    return Client(api_key=key, base_url=base_url)
+
+
+def _fail(err: HailuoError) -> NoReturn:
+    raise ApiError(err.message) from None
+
+
+def _show(task: Task, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(task_json(task), indent=2))
+        return
+    line = f"{task.id}  {task.status_text or '?'}  {task.progress}%"
+    if task.video_url:
+        line += f"  {task.video_url}"
+    if task.error is not None:
+        line += f"  error: {task.error.message}"
+    click.echo(line)
+
+
+_base_url = click.option(
+    "--base-url", default=None, metavar="URL", help="API base URL (default: $HAILUO_BASE_URL or the gateway)."
+)
+_as_json = click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
+
+
+@click.command("submit")
+@click.argument("script", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--shot", "shot_name", metavar="NAME", help="The shot of SCRIPT to submit.")
+@click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
+@click.option("--prompt", metavar="TEXT", help="Submit this prompt instead of a script's shot.")
+@click.option("--duration", type=click.Choice(["6", "10"]), help="Clip length in seconds (with --prompt).")
+@click.option("--resolution", type=click.Choice(["512P", "768P", "1080P"], case_sensitive=False), help="With --prompt.")
+@click.option("--no-prompt-optimizer", is_flag=True, help="With --prompt: keep the prompt exactly as written.")
+@_base_url
+@_as_json
+def submit(
+    script: Path | None,
+    shot_name: str | None,
+    spec: Path | None,
+    prompt: str | None,
+    duration: str | None,
+    resolution: str | None,
+    no_prompt_optimizer: bool,
+    base_url: str | None,
+    as_json: bool,
+) -> None:
+    """Submit one task: SCRIPT --shot NAME, or --prompt TEXT. Prints the task id.
+
+    A submit is a paid task and is never retried once it may have reached the API.
+    """
+    if (script is None) == (prompt is None):
+        raise UsageError("give either SCRIPT --shot NAME or --prompt TEXT")
+    if script is not None and not shot_name:
+        raise UsageError("--shot NAME is needed with SCRIPT")
+    if prompt is None and (duration or resolution or no_prompt_optimizer):
+        raise UsageError(
+            "--duration, --resolution and --no-prompt-optimizer go with --prompt; a script's shot has its own settings"
+        )
+    with _open_client(base_url) as client:
+        if prompt is not None:
+            try:
+                request = VideoRequest(
+                    prompt=prompt,
+                    duration=int(duration or 6),  # type: ignore[arg-type]
+                    resolution=(resolution or "768P").upper(),  # type: ignore[arg-type]
+                    metadata=RequestMetadata(prompt_optimizer=False) if no_prompt_optimizer else None,
+                )
+            except ValidationError as err:
+                raise UsageError(f"invalid request: {_first_problem(err)}") from None
+        else:
+            assert script is not None and shot_name is not None
+            request = _script_request(client, script, shot_name, spec)
+        try:
+            task = client.submit(request)
+        except HailuoError as err:
+            _fail(err)
+    if as_json:
+        _show(task, True)
+    else:
+        click.echo(task.id)
+
+
+def _script_request(client: Client, script: Path, shot_name: str, spec: Path | None) -> VideoRequest:
+    """The request of one compiled shot, its local images uploaded."""
+    from hailuo_dsl.shots.compiler import CompileError, UnknownShotError, compile_script
+
+    if not script.is_file():
+        raise UsageError(f"{script}: no such file")
+    try:
+        result = compile_script(script, spec=spec, shots=[shot_name])
+        result.raise_for_errors()
+    except (UnknownShotError, OSError) as err:
+        raise UsageError(os_message(err)) from None
+    except CompileError as err:
+        raise ApiError(str(err)) from None
+    found = [s for s in result.shots if s.name == shot_name]
+    if not found:
+        raise UsageError(f"{script}: no shot named {shot_name!r}")
+    shot = found[0]
+    urls: dict[Path, str] = {}
+    for path in sorted(set(shot.local_images.values())):
+        try:
+            urls[path] = client.upload_image(path)
+        except OSError as err:
+            raise UsageError(f"{path}: cannot read: {err.strerror or err}") from None
+        except HailuoError as err:
+            _fail(err)
+    return shot.resolved(urls) if urls else shot.request
+
+
+def _first_problem(err: ValidationError) -> str:
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+@click.command("status")
+@click.argument("task_id")
+@_base_url
+@_as_json
+def status(task_id: str, base_url: str | None, as_json: bool) -> None:
+    """Show a task's status, progress and video URL."""
+    with _open_client(base_url) as client:
+        try:
+            task = client.get(task_id)
+        except HailuoError as err:
+            _fail(err)
+    _show(task, as_json)
+
+
+@click.command("wait")
+@click.argument("task_id")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=900.0, show_default=True, help="Seconds.")
+@_base_url
+@_as_json
+def wait(task_id: str, timeout: float, base_url: str | None, as_json: bool) -> None:
+    """Poll a task on the documented cadence until it completes or fails."""
+
+    def on_progress(task: Task) -> None:
+        if not as_json and sys.stderr.isatty():
+            click.echo(f"\r{task.id}  {task.status_text}  {task.progress:3d}%", err=True, nl=False)
+
+    with _open_client(base_url) as client:
+        try:
+            task = client.wait(task_id, timeout=timeout, on_progress=on_progress)
+        except TaskFailed as err:
+            if as_json:
+                _show(err.task, True)
+            _fail(err)
+        except HailuoError as err:
+            _fail(err)
+        finally:
+            if not as_json and sys.stderr.isatty():
+                click.echo("", err=True)
+    _show(task, as_json)
+
+
+@click.command("download")
+@click.argument("task_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (or folder) to write; default ./<task id>.mp4.")
+@_base_url
+@_as_json
+def download(task_id: str, output: Path | None, base_url: str | None, as_json: bool) -> None:
+    """Download a completed task's video (streamed to a temporary file, renamed when complete)."""
+    with _open_client(base_url) as client:
+        try:
+            task = client.get(task_id)
+            path = client.download(task, output if output is not None else Path.cwd())
+        except HailuoError as err:
+            _fail(err)
+        except OSError as err:
+            raise UsageError(f"{output}: cannot write: {err.strerror or err}") from None
+    if as_json:
+        click.echo(json.dumps({**task_json(task), "output": str(path), "bytes": path.stat().st_size}, indent=2))
+    else:
+        click.echo(str(path))
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``hailuo`` group."""
+    for command in (submit, status, wait, download):
+        group.add_command(command)

@@ -1,0 +1,50 @@
+"""Helpers of the render tests: a fast client of the emulator, compiled shots built as the compiler
+builds them, and the check that a downloaded file is exactly a task's video."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from hailuo_dsl.client import AsyncClient, RetryPolicy
+from hailuo_dsl.emulator import Emulator, build_mp4, iter_boxes
+from hailuo_dsl.requests import RequestMetadata, VideoRequest
+from hailuo_dsl.shots import CompiledShot
+
+API_KEY = "sk-render-test-key"
+FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, retry_after_cap=0.05, deadline=10.0)
+
+
+def fast_client(emulator: Emulator) -> AsyncClient:
+    """A client of the emulator that polls every 10 ms and retries at once."""
+    return AsyncClient(api_key=API_KEY, base_url=emulator.url, retry=FAST_RETRY, poll_interval=0.01, first_poll_delay=0.01)
+
+
+def make_image(path: Path, color: str = "red", size: tuple[int, int] = (640, 360)) -> Path:
+    Image.new("RGB", size, color).save(path)
+    return path.resolve()
+
+
+def make_shot(name: str, prompt: str, *, first: Path | None = None, last: Path | None = None, duration: int = 6) -> CompiledShot:
+    """A compiled shot as the compiler builds it: local frames as ``file://`` URLs."""
+    images: dict[str, Path] = {}
+    if first is not None:
+        images["first_frame"] = first
+    if last is not None:
+        images["last_frame"] = last
+    request = VideoRequest(
+        prompt=prompt,
+        duration=duration,  # type: ignore[arg-type]
+        image_urls=[first.as_uri()] if first is not None else None,
+        metadata=RequestMetadata(last_frame_image=last.as_uri()) if last is not None else None,
+    )
+    return CompiledShot(name=name, request=request, local_images=images, settings={}, sources={}, line=1)
+
+
+def assert_video_of(path: Path, task_id: str) -> None:
+    """``path`` holds exactly the MP4 the emulator made for ``task_id`` (valid boxes, that task's bytes)."""
+    data = path.read_bytes()
+    kinds = [kind for kind, _ in iter_boxes(data)]
+    assert kinds == [b"ftyp", b"moov", b"mdat"]
+    assert data in (build_mp4(task_id, duration_seconds=6), build_mp4(task_id, duration_seconds=10))
