@@ -8,11 +8,13 @@ stay thin twins that cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
 import random
+import ssl
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -53,6 +55,12 @@ _REDACTED = "<api-key>"
 _EXPIRED_STATUSES = frozenset({403, 404, 410})
 
 log = logging.getLogger("hailuo_dsl.client")
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings of every client, built once per process (building them costs tens of ms)."""
+    return httpx.create_ssl_context()
 
 
 def request_hash(body: Mapping[str, Any]) -> str:

@@ -10,7 +10,14 @@ from types import TracebackType
 
 import httpx
 
-from hailuo_dsl.client.core import DEFAULT_FIRST_POLL_DELAY, DEFAULT_POLL_INTERVAL, ClientCore, PartialFile, RequestSpec
+from hailuo_dsl.client.core import (
+    DEFAULT_FIRST_POLL_DELAY,
+    DEFAULT_POLL_INTERVAL,
+    ClientCore,
+    PartialFile,
+    RequestSpec,
+    tls_context,
+)
 from hailuo_dsl.client.models import Task
 from hailuo_dsl.client.retry import RetryPolicy
 from hailuo_dsl.requests import VideoRequest
@@ -33,7 +40,7 @@ class Client:
         self._core = ClientCore(
             api_key, base_url, timeout=timeout, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay
         )
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True)
+        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True, verify=tls_context())
 
     @property
     def base_url(self) -> str:

@@ -1,0 +1,269 @@
+"""The emulator itself: the contract's answers over loopback, its clock, its video files, its faults, its command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from hailuo_dsl.emulator import Emulator, Faults, build_mp4, iter_boxes
+from hailuo_dsl.emulator.app import EmulatorApp, HttpRequest
+from hailuo_dsl.requests import VideoRequest
+
+KEY = "emulator-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+BODY = {"model": "MiniMax-Hailuo-02", "prompt": "Waves hitting the beach at sunset", "duration": 10, "resolution": "768P"}
+
+
+@pytest.fixture
+def still() -> Iterator[Emulator]:
+    """An emulator whose time moves only when a test advances it."""
+    with Emulator(time_scale=0.0, task_seconds=60.0) as server:
+        yield server
+
+
+@pytest.fixture
+def http(still: Emulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=still.url, headers=AUTH) as client:
+        yield client
+
+
+def test_task_progression_follows_the_clock(still: Emulator, http: httpx.Client) -> None:
+    submitted = http.post("/v1/videos/generations", json=BODY)
+    assert submitted.status_code == 200
+    task = submitted.json()
+    assert task["object"] == "generation.task" and task["status"] == "queued" and task["progress"] == 0
+    assert task["model"] == "MiniMax-Hailuo-02" and task["metadata"] == {}
+    path = f"/v1/videos/generations/{task['id']}"
+    assert http.get(path).json()["status"] == "queued"
+    still.clock.advance(33)
+    middle = http.get(path).json()
+    assert middle["status"] == "in_progress" and middle["progress"] == 50
+    still.clock.advance(27)
+    done = http.get(path).json()
+    assert done["status"] == "completed" and done["progress"] == 100
+    assert done["completed_at"] == task["created_at"] + 60
+    assert done["expires_at"] == done["completed_at"] + 24 * 3600
+    assert done["result"] == {"type": "video", "data": [{"url": f"{still.url}/files/videos/{task['id']}.mp4"}]}
+    video = httpx.get(done["result"]["data"][0]["url"])  # no API key needed for the signed-style URL
+    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+    assert video.content == build_mp4(task["id"], duration_seconds=10)
+    assert still.stats.queries == 3 and still.stats.downloads == 1
+
+
+def test_authentication(still: Emulator) -> None:
+    with httpx.Client(base_url=still.url) as anonymous:
+        for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": KEY}):
+            answer = anonymous.post("/v1/videos/generations", json=BODY, headers=headers)
+            assert answer.status_code == 401
+            assert answer.json()["error"]["type"] == "authentication_error"
+    assert still.stats.submits_refused == 3 and not still.tasks
+
+
+def test_not_found(http: httpx.Client) -> None:
+    missing = http.get("/v1/videos/generations/vid_nope")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == 404
+    assert http.get("/v2/whatever").status_code == 404
+    assert http.get("/files/videos/vid_nope.mp4").status_code == 404
+
+
+def test_unfinished_video_is_not_served(still: Emulator, http: httpx.Client) -> None:
+    task = http.post("/v1/videos/generations", json=BODY).json()
+    assert http.get(f"/files/videos/{task['id']}.mp4").status_code == 404
+
+
+def test_upload(still: Emulator, http: httpx.Client, tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(100)
+    answer = http.post("/v1/uploads/images", files={"file": ("frame.png", png, "image/png")}, data={"purpose": "generation"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["success"] is True and set(body["data"]) == {"id", "url", "mime_type", "size"}
+    assert body["data"]["mime_type"] == "image/png" and body["data"]["size"] == len(png)
+    assert httpx.get(body["data"]["url"]).content == png
+    refused = http.post("/v1/uploads/images", files={"image": ("frame.png", png, "image/png")})
+    assert refused.status_code == 400 and refused.json() == {"success": False, "message": refused.json()["message"]}
+    assert "'file'" in refused.json()["message"]
+    gif = http.post("/v1/uploads/images", files={"file": ("a.gif", b"GIF89a" + bytes(10), "image/gif")})
+    assert gif.json()["data"]["mime_type"] == "image/gif"
+    assert still.stats.uploads == 3
+
+
+def test_mp4_structure() -> None:
+    data = build_mp4("vid_ABC", duration_seconds=6, payload_bytes=1000)
+    boxes = dict(iter_boxes(data))
+    assert list(boxes) == [b"ftyp", b"moov", b"mdat"]
+    assert boxes[b"ftyp"][:4] == b"isom"
+    moov = dict(iter_boxes(boxes[b"moov"]))
+    mvhd = moov[b"mvhd"]
+    assert len(mvhd) == 100 and mvhd[0] == 0  # version 0 movie header
+    timescale, duration = struct.unpack_from(">II", mvhd, 12)
+    assert duration / timescale == 6
+    assert dict(iter_boxes(moov[b"udta"]))[b"name"] == b"vid_ABC"
+    assert len(boxes[b"mdat"]) == 1000
+    assert build_mp4("vid_ABD") != build_mp4("vid_ABC")
+
+
+def test_submit_answer_shapes(still: Emulator, http: httpx.Client) -> None:
+    still.faults = Faults(old_submit_shape=True)
+    old = http.post("/v1/videos/generations", json=BODY).json()
+    assert old["code"] == 200 and old["data"][0]["status"] == "submitted" and old["data"][0]["task_id"].startswith("task_")
+
+
+def test_dropped_connections(still: Emulator, http: httpx.Client) -> None:
+    still.faults = Faults(target="submit", drop_after=1, drop_before=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        http.post("/v1/videos/generations", json=BODY)
+    assert still.stats.submits_accepted == 0
+    with pytest.raises(httpx.RemoteProtocolError):
+        http.post("/v1/videos/generations", json=BODY)
+    assert still.stats.submits_accepted == 1 and len(still.tasks) == 1
+    assert http.post("/v1/videos/generations", json=BODY).status_code == 200
+
+
+def test_counted_faults_hit_only_their_target(still: Emulator, http: httpx.Client) -> None:
+    task = http.post("/v1/videos/generations", json=BODY).json()
+    still.faults = Faults(target="query", rate_limited=1, retry_after="7", server_errors=1)
+    assert http.post("/v1/videos/generations", json=BODY).status_code == 200
+    limited = http.get(f"/v1/videos/generations/{task['id']}")
+    assert limited.status_code == 429 and limited.headers["retry-after"] == "7"
+    assert http.get(f"/v1/videos/generations/{task['id']}").status_code == 500
+    assert http.get(f"/v1/videos/generations/{task['id']}").status_code == 200
+
+
+def test_fail_rate_is_seeded() -> None:
+    def run() -> list[int]:
+        with Emulator(faults=Faults(fail_rate=0.5), seed=7) as server, httpx.Client(base_url=server.url, headers=AUTH) as client:
+            return [client.get("/v1/videos/generations/x").status_code for _ in range(30)]
+
+    first = run()
+    assert first == run() and set(first) == {404, 500}
+
+
+def test_cut_download(still: Emulator, http: httpx.Client) -> None:
+    task = http.post("/v1/videos/generations", json=BODY).json()
+    still.clock.advance(60)
+    still.faults = Faults(cut_downloads=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        http.get(f"/files/videos/{task['id']}.mp4")
+    assert http.get(f"/files/videos/{task['id']}.mp4").status_code == 200
+
+
+def test_latency_and_stop_with_open_connections() -> None:
+    server = Emulator(latency=0.05).start()
+    client = httpx.Client(base_url=server.url, headers=AUTH)
+    assert client.get("/v1/videos/generations/x").status_code == 404  # the connection stays open (keep-alive)
+    server.stop()
+    with pytest.raises(httpx.TransportError):
+        client.get("/v1/videos/generations/x")
+    client.close()
+
+
+def test_fault_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="fault target"):
+        Faults(target="everything")
+    with pytest.raises(ValueError, match="probability"):
+        Faults(fail_rate=2)
+
+
+# -- submit validation is the request model's -------------------------------------------------
+
+bodies = st.fixed_dictionaries(
+    {"model": st.sampled_from(["MiniMax-Hailuo-02", "MiniMax-Hailuo-02", "other-model"])},
+    optional={
+        "prompt": st.sampled_from(["", "   ", "A cat", "x" * 2001, "y" * 2000]),
+        "duration": st.sampled_from([6, 10, 8, "6"]),
+        "resolution": st.sampled_from(["512P", "768P", "1080P", "1080p", "720P"]),
+        "image_urls": st.sampled_from(
+            [[], ["https://e.com/a.png"], ["https://e.com/a.png", "https://e.com/b.png"], ["data:image/png;base64,AA"]]
+        ),
+        "metadata": st.sampled_from([{}, {"last_frame_image": "https://e.com/z.png"}, {"prompt_optimizer": False}, {"bogus": 1}]),
+        "extra": st.just(1),
+    },
+)
+
+
+def _app_answer(app: EmulatorApp, body: dict[str, Any]) -> int:
+    request = HttpRequest("POST", "/v1/videos/generations", {"authorization": f"Bearer {KEY}"}, json.dumps(body).encode())
+    return app.handle(request).status
+
+
+@settings(max_examples=300)
+@given(bodies)
+def test_submit_validation_matches_the_request_model(body: dict[str, Any]) -> None:
+    app = EmulatorApp(api_key=KEY, latency=0, time_scale=1, task_seconds=60, faults=None, seed=0)
+    try:
+        request = VideoRequest.model_validate(body)
+    except ValidationError:
+        expected = 400
+    else:
+        urls = [
+            *(request.image_urls or []),
+            *([request.metadata.last_frame_image] if request.metadata and request.metadata.last_frame_image else []),
+        ]
+        expected = 200 if all(u.startswith("https://") for u in urls) else 400
+    assert _app_answer(app, body) == expected
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_emulator_command_serves_until_ctrl_c() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from hailuo_dsl.cli import main; main()",
+            "emulator",
+            "--port",
+            "0",
+            "--api-key",
+            "k1",
+            "--task-seconds",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Emulator of the video API at http://127.0.0.1:")
+        url = first.rsplit(" ", 1)[1].strip()
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert lines[1].strip() == "export HAILUO_API_KEY=k1"
+        answer = httpx.post(f"{url}/v1/videos/generations", json=BODY, headers={"Authorization": "Bearer k1"})
+        assert answer.status_code == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "1 tasks accepted" in out
+
+
+def test_emulator_command_port_taken() -> None:
+    with Emulator() as server:
+        result = subprocess.run(
+            [sys.executable, "-c", "from hailuo_dsl.cli import main; main()", "emulator", "--port", str(server.port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith("hailuo: error: cannot listen on 127.0.0.1:") and "Traceback" not in result.stderr
