@@ -3,7 +3,9 @@ shot-spec (TOML) into validated API requests. See ``docs/shot-format.md``."""
 
 from __future__ import annotations
 
+from hailuo_dsl.shots import document as document  # registers the .shot document handler
 from hailuo_dsl.shots.compiler import CompiledShot, CompileError, CompileResult, compile_script
+from hailuo_dsl.shots.formatter import format_script
 from hailuo_dsl.shots.parser import ScriptReadError, load_script, parse_script
 from hailuo_dsl.shots.settings import SETTINGS, SettingInfo
 from hailuo_dsl.shots.spec import ShotSpec, load_spec, parse_spec
@@ -25,6 +27,7 @@ __all__ = [
     "SpecRef",
     "Suppression",
     "compile_script",
+    "format_script",
     "load_script",
     "load_spec",
     "parse_script",

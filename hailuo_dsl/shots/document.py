@@ -1,0 +1,116 @@
+"""The ``.shot`` document handler: what ``hailuo lint``, ``hailuo fmt`` and the language server do
+with a script.
+
+Lint = the parser's syntax findings (HL7xx) + each shot's prompt linted as a prompt and mapped back
+to file offsets (fixes too) + the compiler's checks (HL6xx); then the configuration (the script's
+spec ``[lint]`` table on top of the given one, as ``hailuo compile`` does) and the suppression
+comments decide what is shown and how severe it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
+from hailuo_dsl.documents import Handler, Kind, register
+from hailuo_dsl.linter import lint
+from hailuo_dsl.shots.formatter import format_script
+from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.syntax import Script, Shot
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.spec import ShotSpec
+
+
+def lint_script(text: str, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
+    """Every finding of a script, sorted: those in the script first (by offset), then those in
+    its shot-spec (``Diagnostic.path`` set)."""
+    from hailuo_dsl.rules import script_compile
+    from hailuo_dsl.shots.compiler import compile_checks, load_script_spec
+
+    script = parse_script(text, path)
+    config = config or LintConfig()
+    spec, _reported_by_compile_checks = load_script_spec(script)
+    if spec is not None and spec.lint is not None:
+        config = config.merged(**spec.lint_overrides())
+    found = list(script.diagnostics)
+    for shot in script.shots:
+        duration, has_first_frame = _resolved(shot, spec, config)
+        found.extend(
+            _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
+        )
+    found.extend(compile_checks(script, config, path))
+    kept = []
+    for d in found:
+        enforced = d.code.startswith("HL6") and d.code not in script_compile.SOFT_CODES
+        severity = d.severity if enforced else config.severity_for(d.code)
+        if severity is None or (not enforced and _suppressed(script, d)):
+            continue
+        kept.append(d if severity is d.severity else dataclasses.replace(d, severity=severity))
+    kept.sort(key=lambda d: (d.path is not None, d.path or "", d.start, d.code))
+    return kept
+
+
+def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[int, bool]:
+    """The shot's duration and whether it has a first frame, by the compiler's precedence."""
+    tables: list[dict[str, object]] = []
+    if spec is not None:
+        if shot.name in spec.shots:
+            tables.append(spec.shots[shot.name].given())
+        tables.append(spec.defaults.given())
+    duration: int = config.duration
+    setting = shot.setting("duration")
+    values: list[object] = [setting.value] if setting is not None else []
+    values += [t["duration"] for t in tables if "duration" in t]
+    for value in values:
+        if str(value) in ("6", "10"):
+            duration = int(str(value))
+            break
+    first = shot.setting("first_frame") is not None or any(t.get("first_frame") for t in tables)
+    return duration, first
+
+
+def _prompt_diagnostics(script: Script, shot: Shot, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Prompt findings moved from prompt offsets to file offsets. A fix is kept only where each
+    edit stays within one prompt line and does not touch an escaped ``\\@``/``\\#``."""
+    offsets = shot.prompt_offsets
+    last = len(offsets) - 1
+    escaped = {line.start for line in shot.lines if line.start > 0 and script.text[line.start - 1] == "\\"}
+    out = []
+    for d in found:
+        start = offsets[min(d.start, last)]
+        end = offsets[min(d.end, last)]
+        if not shot.prompt:
+            start, end = shot.name_span
+        fix = d.fix
+        if fix is not None:
+            edits: list[Edit] = []
+            for edit in fix.edits:
+                file_start, file_end = offsets[min(edit.start, last)], offsets[min(edit.end, last)]
+                if "\n" in script.text[file_start:file_end] or file_start in escaped:
+                    edits = []
+                    break
+                edits.append(Edit(file_start, file_end, edit.text))
+            fix = Fix(fix.description, tuple(edits), fix.safe) if edits else None
+        out.append(dataclasses.replace(d, start=start, end=end, fix=fix))
+    return out
+
+
+def _suppressed(script: Script, d: Diagnostic) -> bool:
+    if d.path is not None:
+        return any(s.scope == "file" and (not s.codes or d.code in s.codes) for s in script.suppressions)
+    return any(s.covers(d.code, d.start) for s in script.suppressions)
+
+
+def _lint_document(text: str, config: LintConfig, path: Path | None) -> list[Diagnostic]:
+    return lint_script(text, config, path)
+
+
+def _format_document(text: str) -> str:
+    return format_script(text)
+
+
+register(Kind.SHOT, Handler(_lint_document, _format_document))
