@@ -36,13 +36,14 @@ INVALID_SETTING_VALUE = script_rule(
 
 UNKNOWN_KEY = script_rule(
     "HL602",
-    "unknown-key",
+    "spec-unknown-key",
     Severity.ERROR,
-    "A shot-spec key or setting that does not exist",
+    "A shot-spec key that does not exist",
     """
     A shot-spec holds ``[defaults]``, ``[lint]`` and ``[shots.NAME]`` tables; the settings in
-    ``[defaults]`` and ``[shots.NAME]`` are the same as the ``@settings`` of a shot. A misspelt key
-    would be silently ignored, so it is an error, with the nearest known key as suggestion.
+    ``[defaults]`` and ``[shots.NAME]`` are the same as the ``@settings`` of a shot (HL706 reports
+    a misspelt ``@setting``). A misspelt key would be silently ignored, so it is an error, with the
+    nearest known key as suggestion.
 
     Bad (in launch.toml):
 

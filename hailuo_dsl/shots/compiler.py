@@ -27,23 +27,17 @@ from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.directives import MAX_PROMPT_CHARS
 from hailuo_dsl.positions import LineIndex
-from hailuo_dsl.requests import MODEL_NAME, Mode, RequestMetadata, VideoRequest
+from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest
 from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
 from hailuo_dsl.shots import images
+from hailuo_dsl.shots.settings import SETTINGS
 from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce, parse_spec, read_spec_text
 from hailuo_dsl.shots.spec import SpecError as SpecError
 from hailuo_dsl.shots.syntax import Script, Shot
 
-API_DEFAULTS: dict[str, object] = {
-    "model": MODEL_NAME,
-    "duration": 6,
-    "resolution": "768P",
-    "prompt_optimizer": True,
-    "fast_pretreatment": False,
-    "watermark": False,
-}
+API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
 """What the API applies to a setting nobody gave (the frames have no default)."""
 
 IMAGE_ROLES = {"first_frame": "first frame", "last_frame": "last frame"}
@@ -273,13 +267,10 @@ class _Compiler:
                     span = self.spec.location(*table, key)
                     state.values[key] = (value, Origin(level, label, self.spec_path, span, spec_base))
         for setting in shot.settings:
-            if setting.key not in SETTING_KEYS:
-                close = difflib.get_close_matches(setting.key, SETTING_KEYS, n=1)
-                hint = f"; did you mean '@{close[0]}'?" if close else f" (settings: {', '.join(SETTING_KEYS)})"
-                self.report(state, rules.UNKNOWN_KEY, f"unknown setting '@{setting.key}'{hint}", None, setting.key_span)
+            if setting.key not in SETTING_KEYS:  # the parser reports it (HL706)
                 continue
             try:
-                value = coerce(setting.key, setting.value)
+                value = coerce(setting.key, setting.value, text=True)
             except ValueError as err:
                 self.report(state, rules.INVALID_SETTING_VALUE, f"@{setting.key} {err}", None, setting.value_span)
                 continue
@@ -457,7 +448,7 @@ def _override(key: str, value: object) -> object:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise ValueError(f"unknown setting '{key}'{hint}")
     try:
-        return coerce(key, value)
+        return coerce(key, value, text=isinstance(value, str))
     except ValueError as err:
         raise ValueError(f"--{key.replace('_', '-')} {err}") from None
 

@@ -58,15 +58,18 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def coerce(key: str, value: object) -> object:
-    """The value of setting ``key`` as the request takes it, from a TOML value or from text
-    (``@duration 10``, ``--duration 10``); raises ``ValueError("must be 6 or 10, got "ten"")``.
-    Text is read by the setting's kind; TOML values must also have the right type."""
+def coerce(key: str, value: object, *, text: bool = False) -> object:
+    """The value of setting ``key`` as the request takes it; raises ``ValueError("must be 6 or
+    10, got "ten"")``. With ``text`` the value was written as text (``@duration 10``,
+    ``--duration 10``) and is read by the setting's kind; a TOML value must also have the right
+    type (``duration = "10"`` is a string)."""
     if key == "duration":
-        if isinstance(value, str) and value.strip() in ("6", "10"):
+        if text and isinstance(value, str) and value.strip() in ("6", "10"):
             return int(value)
         if isinstance(value, int) and not isinstance(value, bool) and value in DURATIONS:
             return value
+        if isinstance(value, str) and value.strip() in ("6", "10"):
+            raise ValueError(f"must be 6 or 10, got {_shown(value)} (a string; write {value.strip()} without quotes)")
         raise ValueError(f"must be 6 or 10, got {_shown(value)}")
     if key == "resolution":
         if isinstance(value, str) and value.strip().upper() in RESOLUTIONS:
@@ -79,7 +82,7 @@ def coerce(key: str, value: object) -> object:
     if key in BOOLEAN_KEYS:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        if text and isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         raise ValueError(f"must be true or false, got {_shown(value)}")
     if key in IMAGE_KEYS:

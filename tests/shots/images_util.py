@@ -1,0 +1,38 @@
+"""Frame images for the shot tests, made with Pillow on the spot (never checked in)."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+
+def make_image(path: Path, size: tuple[int, int] = (480, 640), fmt: str = "PNG", color: str = "steelblue") -> Path:
+    """A small drawn image of ``size`` saved as ``fmt`` at ``path`` (its name need not match)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", size, color)
+    ImageDraw.Draw(image).ellipse((size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4), fill="gold")
+    image.save(path, format=fmt)
+    return path
+
+
+def truncate(path: Path, keep: float | int) -> Path:
+    """Cut a file short: keep a fraction of it (float) or a number of bytes (int)."""
+    data = path.read_bytes()
+    size = int(len(data) * keep) if isinstance(keep, float) else keep
+    path.write_bytes(data[:size])
+    return path
+
+
+def padded_png(path: Path, total_bytes: int, size: tuple[int, int] = (480, 640)) -> Path:
+    """A valid PNG of ``size`` pixels weighing ``total_bytes``: a private ancillary chunk before
+    ``IEND`` holds the padding (Pillow skips it), so a 20 MB file costs no pixel work."""
+    small = make_image(path, size).read_bytes()
+    end = small.rindex(b"IEND") - 4
+    padding = max(0, total_bytes - len(small) - 12)
+    chunk = b"prVt" + b"\x00" * padding
+    data = small[:end] + struct.pack(">I", padding) + chunk + struct.pack(">I", zlib.crc32(chunk)) + small[end:]
+    path.write_bytes(data)
+    return path

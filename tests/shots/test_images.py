@@ -1,0 +1,230 @@
+"""Frame checks by bytes: format, truncation, size, short side, aspect, URLs, the cache."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from images_util import make_image, padded_png, truncate
+from PIL import Image, ImageFile
+
+from hailuo_dsl.shots import images
+from hailuo_dsl.shots.images import ImageInfo, check_image, is_url, probe_url, url_problem
+
+
+def codes(info: ImageInfo) -> list[str]:
+    return [p.code for p in info.problems]
+
+
+def messages(info: ImageInfo) -> str:
+    return " | ".join(p.message for p in info.problems)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_each_format_the_model_takes_passes(tmp_path: Path, fmt: str) -> None:
+    info = check_image(make_image(tmp_path / f"frame.{fmt.lower()}", (640, 360), fmt))
+    assert info.ok, messages(info)
+    assert info.size == (640, 360)
+    assert info.format == images.FORMATS[fmt]
+
+
+def test_format_is_read_from_the_bytes_not_the_name(tmp_path: Path) -> None:
+    info = check_image(make_image(tmp_path / "actually-jpeg.png", (640, 360), "JPEG"))
+    assert info.ok and info.format == "JPEG"
+
+
+def test_a_gif_named_png_is_refused(tmp_path: Path) -> None:
+    info = check_image(make_image(tmp_path / "logo.png", (640, 360), "GIF"))
+    assert codes(info) == ["HL608"]
+    assert "GIF" in messages(info)
+
+
+def test_a_text_file_named_png_is_not_an_image(tmp_path: Path) -> None:
+    path = tmp_path / "notes.png"
+    path.write_text("a shot list, not a picture\n")
+    info = check_image(path)
+    assert codes(info) == ["HL608"]
+    assert "not an image" in messages(info)
+
+
+def test_missing_empty_and_folder(tmp_path: Path) -> None:
+    assert codes(check_image(tmp_path / "nowhere.png")) == ["HL607"]
+    assert "does not exist" in messages(check_image(tmp_path / "nowhere.png"))
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    assert codes(check_image(empty)) == ["HL607"]
+    assert "empty" in messages(check_image(empty))
+    (tmp_path / "folder.png").mkdir()
+    assert codes(check_image(tmp_path / "folder.png")) == ["HL607"]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_a_file_cut_in_its_data_is_truncated(tmp_path: Path, fmt: str) -> None:
+    path = truncate(make_image(tmp_path / f"cut.{fmt.lower()}", (640, 480), fmt), 0.6)
+    info = check_image(path)
+    assert codes(info) == ["HL608"]
+    assert "truncated" in messages(info) and images.FORMATS[fmt] in messages(info)
+
+
+def test_a_png_cut_in_its_header_is_one_clear_error(tmp_path: Path) -> None:
+    path = truncate(make_image(tmp_path / "cut.png"), 20)
+    info = check_image(path)
+    assert codes(info) == ["HL608"]
+    assert "truncated or damaged PNG" in messages(info)
+
+
+@pytest.mark.parametrize(
+    ("size", "ok"),
+    [((301, 400), True), ((300, 400), False), ((400, 300), False), ((640, 301), True), ((200, 200), False)],
+)
+def test_short_side_must_be_over_300(tmp_path: Path, size: tuple[int, int], ok: bool) -> None:
+    info = check_image(make_image(tmp_path / "f.png", size))
+    assert ("HL610" not in codes(info)) is ok
+
+
+@pytest.mark.parametrize(
+    ("size", "ok"),
+    [((320, 800), True), ((320, 801), False), ((800, 320), True), ((801, 320), False), ((1280, 720), True)],
+)
+def test_aspect_between_2_5_and_5_2_inclusive(tmp_path: Path, size: tuple[int, int], ok: bool) -> None:
+    info = check_image(make_image(tmp_path / "f.png", size))
+    assert ("HL611" not in codes(info)) is ok
+    assert info.ok is ok
+
+
+def test_file_size_limits(tmp_path: Path) -> None:
+    at_limit = check_image(padded_png(tmp_path / "ten.png", images.MAX_UPLOAD_BYTES))
+    assert at_limit.ok, messages(at_limit)
+    over_upload = check_image(padded_png(tmp_path / "eleven.png", images.MAX_UPLOAD_BYTES + 1))
+    assert codes(over_upload) == ["HL609"]
+    assert "upload endpoint takes at most 10 MB" in messages(over_upload)
+    over_model = check_image(padded_png(tmp_path / "twenty.png", images.MAX_MODEL_BYTES))
+    assert codes(over_model) == ["HL609"]
+    assert "under 20 MB" in messages(over_model)
+
+
+def test_several_problems_are_all_reported(tmp_path: Path) -> None:
+    info = check_image(make_image(tmp_path / "strip.png", (1600, 200)))
+    assert codes(info) == ["HL610", "HL611"]
+
+
+def test_only_the_header_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_image(tmp_path / "big.png", (1920, 1080))
+
+    def no_decoding(self: Image.Image) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    assert check_image(path).size == (1920, 1080)
+
+
+def test_results_are_cached_per_path_mtime_and_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_image(tmp_path / "f.png", (640, 360))
+    first = check_image(path)
+    opened: list[object] = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    assert check_image(path) is first
+    assert opened == []
+    make_image(path, (360, 640))  # a new image at the same path
+    assert check_image(path).size == (360, 640)
+    assert len(opened) == 1
+
+
+def test_digest_follows_the_content(tmp_path: Path) -> None:
+    path = make_image(tmp_path / "f.png", (640, 360), color="red")
+    before = images.file_digest(path)
+    assert images.file_digest(path) == before
+    make_image(path, (640, 360), color="green")
+    assert images.file_digest(path) != before
+
+
+def test_references() -> None:
+    assert is_url("https://example.com/a.jpg") and is_url("http://x/a.png") and is_url("data:image/png;base64,AAAA")
+    assert not is_url("frames/a.png") and not is_url("C:\\frames\\a.png") and not is_url("/abs/a.png")
+    data = url_problem("data:image/png;base64,iVBORw0KGgo=")
+    assert data is not None and data.code == "HL613"
+    assert "use a file path or an http(s) URL" in data.message
+    ftp = url_problem("ftp://example.com/a.png")
+    assert ftp is not None and "ftp" in ftp.message
+    assert url_problem("https://example.com/a.jpg") is None
+    assert images.local_path("file:///tmp/a%20b.png") == Path("/tmp/a b.png")
+
+
+# -- probing URLs over a loopback server -----------------------------------------------------------
+
+
+_ROUTES: dict[str, tuple[int, dict[str, str]]] = {
+    "/frame.png": (200, {"Content-Type": "image/png", "Content-Length": "5000"}),
+    "/page.html": (200, {"Content-Type": "text/html; charset=utf-8", "Content-Length": "10"}),
+    "/huge.jpg": (200, {"Content-Type": "image/jpeg", "Content-Length": str(25_000_000)}),
+    "/gone.png": (404, {"Content-Type": "text/plain", "Content-Length": "0"}),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_HEAD(self) -> None:
+        if self.path == "/no-head.webp":
+            self.send_response(405)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status, headers = _ROUTES.get(self.path, (404, {"Content-Length": "0"}))
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        if self.path == "/no-head.webp":
+            self.send_response(200)
+            self.send_header("Content-Type", "image/webp")
+            self.send_header("Content-Length", "3")
+            self.end_headers()
+            self.wfile.write(b"abc")
+            return
+        self.do_HEAD()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_probe_urls(server: str) -> None:
+    with httpx.Client(timeout=5) as client:
+        assert probe_url(f"{server}/frame.png", client).ok
+        assert probe_url(f"{server}/no-head.webp", client).ok
+        gone = probe_url(f"{server}/gone.png", client)
+        assert codes(gone) == ["HL613"] and "HTTP 404" in messages(gone)
+        page = probe_url(f"{server}/page.html", client)
+        assert codes(page) == ["HL608"] and "text/html" in messages(page)
+        huge = probe_url(f"{server}/huge.jpg", client)
+        assert codes(huge) == ["HL609"]
+
+
+def test_probe_an_unreachable_url() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with httpx.Client(timeout=5) as client:
+        info = probe_url(f"http://127.0.0.1:{port}/frame.png", client)
+    assert codes(info) == ["HL613"] and "cannot be reached" in messages(info)
