@@ -1,0 +1,244 @@
+"""Linting ``.shot`` scripts: every HL7xx rule at its exact span, prompt findings mapped to the file
+line and column (fixes too), suppression scopes, and the ``hailuo lint`` / ``hailuo fmt`` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hailuo_dsl.cli import cli
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.documents import Kind, fix_document, lint_document
+from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.rules import script_syntax
+from hailuo_dsl.shots import parse_script
+
+# Each case: the rule's code and a script in which « » mark the one span the parser reports.
+CASES: list[tuple[str, str]] = [
+    ("HL701", "«»"),
+    ("HL701", "«»# only a comment\n\n"),
+    ("HL702", "shot a\n«prose at column 0»\n  text\n"),
+    ("HL702", "  «indented text first»\nshot a\n  text\n"),
+    ("HL702", "«@duration 10»\nshot a\n  text\n"),
+    ("HL703", "«shot»\n  text\n"),
+    ("HL703", "shot «the opening»  # a comment\n  text\n"),
+    ("HL703", "shot «-dash»\n  text\n"),
+    ("HL703", 'shot «"quoted"»\n  text\n'),
+    ("HL704", "shot a\n  one\nshot «a»\n  two\n"),
+    ("HL705", "  «@duration 10»\nshot a\n  text\n"),
+    ("HL706", "shot a\n  «@durration» 10\n  text\n"),
+    ("HL706", "shot a\n  «@colour» red\n  text\n"),
+    ("HL707", "shot a\n  «@duration»\n  text\n"),
+    ("HL707", "shot a\n  «@» 10\n  text\n"),
+    ("HL707", "shot a\n  @first_frame frames/my «mouse.png»\n  text\n"),
+    ("HL707", "«spec»\nshot a\n  text\n"),
+    ("HL708", 'shot a\n  @first_frame «"frames/a.png»\n  text\n'),
+    ("HL708", 'spec «"launch.toml»\nshot a\n  text\n'),
+    ("HL709", "shot a\n  @duration 6\n  «@duration» 10\n  text\n"),
+    ("HL710", "shot a\n  text\n  «@duration 10»\n"),
+    ("HL711", "shot a\n  text\n«spec b.toml»\n"),
+    ("HL711", "spec a.toml\n«spec b.toml»\nshot a\n  text\n"),
+    ("HL712", "# hailuo: «ignroe» HL303\nshot a\n  text\n"),
+    ("HL712", "# hailuo: ignore «HL999»\nshot a\n  text\n"),
+    ("HL712", "shot a\n  text\n«# hailuo: ignore-shot»\n"),
+]
+
+
+def _marked(case: str) -> tuple[str, int, int]:
+    start = case.index("«")
+    end = case.index("»") - 1
+    return case.replace("«", "").replace("»", ""), start, end
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_syntax_rule_at_its_span(code: str, case: str) -> None:
+    text, start, end = _marked(case)
+    found = [(d.code, d.start, d.end) for d in parse_script(text).diagnostics]
+    assert found == [(code, start, end)]
+
+
+def test_every_syntax_rule_has_a_case_and_an_example() -> None:
+    assert {r.code for r in script_syntax.RULES} == {code for code, _ in CASES}
+    for rule in script_syntax.RULES:
+        assert "Bad:" in rule.explanation and "Good:" in rule.explanation
+
+
+def test_duplicate_name_mentions_the_first_line() -> None:
+    (d,) = parse_script("shot a\n  one\n\nshot a\n  two\n").diagnostics
+    assert "line 1" in d.message and d.severity is Severity.ERROR
+
+
+def test_unknown_setting_fix_is_safe_and_lands() -> None:
+    text = "shot a\n  @durration 10\n  @First-Frame x.png\n  text\n"
+    fixed = fix_document(text, Kind.SHOT).text
+    assert fixed == "shot a\n  @duration 10\n  @first_frame x.png\n  text\n"
+
+
+def test_unindented_setting_in_a_shot_is_indented_by_the_fix() -> None:
+    text = "shot a\n  text\n@duration 10\n"
+    (d,) = parse_script(text).diagnostics
+    assert d.code == "HL702" and d.fix is not None and d.fix.safe
+
+
+# -- prompt findings mapped into the file -----------------------------------------------------------
+
+SPANNING = "shot a\n  A boat drifts [pan left] past 東京 🐭,\n  then the camera [Push out] slowly.\n"
+
+
+def _at(text: str, offset: int) -> tuple[int, int, int]:
+    pos = LineIndex(text).position(offset)
+    return pos.line + 1, pos.column + 1, pos.utf16 + 1
+
+
+def test_prompt_findings_point_into_the_file() -> None:
+    found = {d.code: d for d in lint_document(SPANNING, Kind.SHOT)}
+    assert SPANNING[found["HL101"].start : found["HL101"].end] == "pan left"
+    assert _at(SPANNING, found["HL101"].start) == (2, 18, 18)
+    assert SPANNING[found["HL102"].start : found["HL102"].end] == "Push out"
+    assert _at(SPANNING, found["HL102"].start) == (3, 20, 20)
+
+
+def test_columns_after_cjk_and_emoji() -> None:
+    text = "shot a\n  東京 🐭 a cat [Static]\n"
+    (d,) = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL103"]
+    assert text[d.start : d.end] == "Static"
+    assert _at(text, d.start) == (2, 15, 16)  # the emoji is one code point, two UTF-16 units
+
+
+def test_fixes_apply_across_lines() -> None:
+    fixed = fix_document(SPANNING, Kind.SHOT).text
+    assert fixed == SPANNING.replace("pan left", "Pan left").replace("Push out", "Pull out")
+
+
+def test_a_fix_spanning_a_line_break_is_dropped() -> None:
+    text = "shot a\n  A boat [Pan left]\n  [Pan right] drifts.\n"
+    for d in lint_document(text, Kind.SHOT):
+        if d.fix is not None:
+            for edit in d.fix.edits:
+                assert "\n" not in text[edit.start : edit.end]
+
+
+def test_escaped_prompt_line_start_keeps_its_backslash() -> None:
+    text = "shot a\n  \\@home a cat sits [pan left]\n"
+    script = parse_script(text)
+    assert script.shots[0].prompt == "@home a cat sits [pan left]"
+    assert fix_document(text, Kind.SHOT).text == text.replace("pan left", "Pan left")
+
+
+def test_empty_prompt_points_at_the_shot_name() -> None:
+    text = "shot silent\n  @duration 6\n"
+    found = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL502"]
+    assert [(text[d.start : d.end]) for d in found] == ["silent"]
+
+
+# -- suppressions -------------------------------------------------------------------------------------
+
+BODY = "  A cat [Static].\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "silenced"),
+    [
+        ("shot a\n  # hailuo: ignore HL103\n" + BODY, True),
+        ("shot a\n  # hailuo: ignore HL101\n" + BODY, False),
+        ("shot a\n  # hailuo: ignore\n\n" + BODY, True),
+        ("shot a\n  # hailuo: ignore HL103\n  A dog.\n" + BODY, False),
+        ("shot a\n  # hailuo: ignore-shot HL1\n  A dog.\n" + BODY, True),
+        ("# hailuo: ignore-shot truncated-directive\nshot a\n  A dog.\n" + BODY, True),
+        ("shot a\n  A dog.\n# hailuo: ignore-shot HL103\nshot b\n" + BODY, True),
+        ("shot b\n" + BODY + "# hailuo: ignore-shot HL103\nshot a\n  A dog.\n", False),
+        ("shot a\n  A dog.\n" + BODY + "# hailuo: ignore-file HL1xx\n", True),
+        ("shot a\n  @duration 6  # hailuo: ignore HL103\n" + BODY, False),
+    ],
+)
+def test_suppression_scopes(text: str, silenced: bool) -> None:
+    codes = [d.code for d in lint_document(text, Kind.SHOT)]
+    assert ("HL103" not in codes) is silenced
+
+
+def test_trailing_suppression_covers_its_setting_line() -> None:
+    text = "shot a\n  @durration 6  # hailuo: ignore HL706\n  A dog.\n"
+    assert [d.code for d in lint_document(text, Kind.SHOT)] == []
+
+
+def test_config_severity_and_ignore_apply() -> None:
+    text = "shot a\n  A cat [Static].\n  @duration 6\n"
+    config = LintConfig(ignore=["HL103"], severity={"HL710": Severity.ERROR})
+    found = lint_document(text, Kind.SHOT, config)
+    assert [(d.code, d.severity) for d in found] == [("HL710", Severity.ERROR)]
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+CLEAN = "shot opening\n  @duration 10\n  A mouse runs toward the camera [Push in].\n"
+
+
+def test_lint_clean_script_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "x.shot"
+    path.write_text(CLEAN, encoding="utf-8")
+    assert _run("lint", str(path))[0] == 0
+
+
+def test_lint_reports_file_line_col_and_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "x.shot"
+    path.write_text(SPANNING, encoding="utf-8")
+    code, out, _ = _run("lint", str(path))
+    assert code == 1
+    assert f"{path}:2:18: HL101" in out and f"{path}:3:20: HL102" in out
+
+
+def test_lint_fix_rewrites_a_directive_typo_inside_a_shot(tmp_path: Path) -> None:
+    path = tmp_path / "x.shot"
+    path.write_text(SPANNING, encoding="utf-8")
+    code, _, _ = _run("lint", "--fix", str(path))
+    assert code == 0
+    assert path.read_text(encoding="utf-8") == SPANNING.replace("pan left", "Pan left").replace("Push out", "Pull out")
+
+
+def test_duplicate_name_is_one_clear_diagnostic(tmp_path: Path) -> None:
+    path = tmp_path / "dup.shot"
+    path.write_text("shot a\n  A cat.\n\nshot a\n  A dog.\n", encoding="utf-8")
+    code, out, err = _run("lint", str(path))
+    assert code == 1 and "Traceback" not in out + err
+    assert out.count("HL704") == 1 and f"{path}:4:6: HL704 [error] Duplicate shot name 'a' (the first is on line 1)" in out
+
+
+def test_empty_file_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "empty.shot"
+    path.write_text("", encoding="utf-8")
+    code, out, _ = _run("lint", str(path))
+    assert code == 1 and f"{path}:1:1: HL701" in out
+
+
+def test_binary_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "bin.shot"
+    path.write_bytes(b"shot a\n\x00\xff\n")
+    code, out, err = _run("lint", str(path))
+    assert code == 2 and "binary file" in err and "Traceback" not in out + err
+
+
+def test_fmt_rewrites_and_check_reports(tmp_path: Path) -> None:
+    path = tmp_path / "x.shot"
+    path.write_text("shot a\n    @duration   10\n    A cat [pan left].\nshot b\n  A dog.\n", encoding="utf-8")
+    assert _run("fmt", "--check", str(path))[0] == 1
+    assert _run("fmt", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8") == "shot a\n  @duration 10\n  A cat [Pan left].\n\nshot b\n  A dog.\n"
+    assert _run("fmt", "--check", str(path))[0] == 0
+
+
+def test_fmt_leaves_a_broken_script_alone(tmp_path: Path) -> None:
+    path = tmp_path / "x.shot"
+    broken = "shot a\n    @duration   10\nprose\n"
+    path.write_text(broken, encoding="utf-8")
+    assert _run("fmt", "--check", str(path))[0] == 0
+    assert path.read_text(encoding="utf-8") == broken
