@@ -470,6 +470,10 @@ def _unknown_spec_shots(script: Script, spec: ShotSpec) -> list[Diagnostic]:
     return found
 
 
+Owned = tuple[str | None, Diagnostic]
+"""A finding with the name of the shot it belongs to (None: the script or spec as a whole)."""
+
+
 def _check(
     script: Script,
     spec_arg: str | Path | None,
@@ -477,28 +481,26 @@ def _check(
     names: Sequence[str] | None,
     check_urls: bool,
     client: httpx.Client | None,
-) -> tuple[ShotSpec | None, list[Diagnostic], list[CompiledShot], set[str]]:
-    """The shared work of :func:`compile_script` and :func:`compile_checks`: the spec, its
-    findings, the compiled shots, and the names of the shots that failed."""
-    spec, found = load_script_spec(script, spec_arg)
+) -> tuple[ShotSpec | None, list[Owned], list[CompiledShot]]:
+    """The shared work of :func:`compile_script` and :func:`compile_checks`: the spec, the
+    findings with their shots, and the shots that compiled."""
+    spec, spec_found = load_script_spec(script, spec_arg)
+    found: list[Owned] = [(None, d) for d in spec_found]
     if found:  # a spec with errors would compile wrong requests: stop at its findings
-        return spec, found, [], {s.name for s in script.shots}
+        return spec, found, []
     if spec is not None:
-        found.extend(_unknown_spec_shots(script, spec))
+        found.extend((None, d) for d in _unknown_spec_shots(script, spec))
     compiler = _Compiler(script, spec, overrides or {}, check_urls, client)
     chosen = script.shots if names is None else [s for s in script.shots if s.name in set(names)]
     compiled: list[CompiledShot] = []
-    failed: set[str] = set()
     for shot in chosen:
         result, diagnostics = compiler.compile(shot)
-        found.extend(diagnostics)
-        if result is None:
-            failed.add(shot.name)
-        else:
+        found.extend((shot.name, d) for d in diagnostics)
+        if result is not None:
             compiled.append(result)
     if compiler.client is not None and client is None:
         compiler.client.close()
-    return spec, found, compiled, failed
+    return spec, found, compiled
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -547,35 +549,34 @@ def _compile(
                 close = difflib.get_close_matches(name, names, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f" (shots: {', '.join(names) or 'none'})"
                 raise UnknownShotError(f"no shot named '{name}'{hint}")
-    loaded, found, compiled, _failed = _check(script, spec, overrides, shots, check_urls, client)
+    loaded, found, compiled = _check(script, spec, overrides, shots, check_urls, client)
     effective = config or LintConfig()
     if loaded is not None and loaded.lint is not None:
         effective = effective.merged(**loaded.lint_overrides())
-    kept = _apply_config([*script.diagnostics, *found], effective, script)
-    broken = {
-        s.name
-        for s in script.shots
-        for d in script.diagnostics
-        if d.severity is Severity.ERROR and s.span.start <= d.start <= s.span.end
-    }
-    compiled = [c for c in compiled if c.name not in broken]
-    return CompileResult(compiled, _sorted(kept), script, loaded)
+    syntax = [(_owner(script, d), d) for d in script.diagnostics]
+    kept = [(owner, c) for owner, d in [*syntax, *found] if (c := _configured(d, effective, script)) is not None]
+    failed = {owner for owner, d in kept if d.severity is Severity.ERROR}
+    compiled = [c for c in compiled if c.name not in failed]
+    return CompileResult(compiled, _sorted(d for _owner_name, d in kept), script, loaded)
 
 
-def _apply_config(diagnostics: Iterable[Diagnostic], config: LintConfig, script: Script) -> list[Diagnostic]:
-    """Severities and suppressions for the rules that may be silenced; the API's rules stay errors."""
-    kept = []
-    for d in diagnostics:
-        if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES:
-            kept.append(d)
-            continue
-        severity = config.severity_for(d.code)
-        if severity is None:
-            continue
-        if d.path is None and any(s.covers(d.code, d.start) for s in script.suppressions):
-            continue
-        kept.append(d if severity is d.severity else _with_severity(d, severity))
-    return kept
+def _owner(script: Script, d: Diagnostic) -> str | None:
+    """The shot a syntax finding lies in."""
+    shot = script.shot_at(d.start)
+    return shot.name if shot is not None else None
+
+
+def _configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
+    """A finding under the configuration and the script's suppressions (None: silenced). The
+    rules the API enforces stay errors whatever the configuration says."""
+    if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES:
+        return d
+    severity = config.severity_for(d.code)
+    if severity is None:
+        return None
+    if d.path is None and any(s.covers(d.code, d.start) for s in script.suppressions):
+        return None
+    return d if severity is d.severity else _with_severity(d, severity)
 
 
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
@@ -588,8 +589,8 @@ def compile_checks(script: Script, config: LintConfig, path: Path | None) -> lis
     prompt linter reports them already. ``path`` stands in for ``script.path`` when that is None."""
     if script.path is None and path is not None:
         script = Script(script.text, path, script.spec, script.shots, script.comments, script.suppressions, script.diagnostics)
-    _spec, found, _compiled, _failed = _check(script, None, None, None, False, None)
-    return _sorted(d for d in found if d.code not in _PROMPT_CODES)
+    _spec, found, _compiled = _check(script, None, None, None, False, None)
+    return _sorted(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
 
 
 __all__ = [

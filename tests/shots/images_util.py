@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import struct
+import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -36,3 +40,44 @@ def padded_png(path: Path, total_bytes: int, size: tuple[int, int] = (480, 640))
     data = small[:end] + struct.pack(">I", padding) + chunk + struct.pack(">I", zlib.crc32(chunk)) + small[end:]
     path.write_bytes(data)
     return path
+
+
+Routes = dict[str, tuple[int, dict[str, str]]]
+
+
+@contextmanager
+def serve(routes: Routes) -> Iterator[str]:
+    """A loopback HTTP server answering HEAD (and GET) with the status and headers of
+    ``routes`` (404 elsewhere); yields its base URL. A route whose status is 405 answers HEAD
+    with 405 and GET with 200 and the route's headers, like servers that refuse HEAD."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def answer(self, method: str) -> None:
+            status, headers = routes.get(self.path, (404, {"Content-Length": "0"}))
+            if status == 405 and method == "GET":
+                status = 200
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, "0" if status == 405 and key == "Content-Length" else value)
+            self.end_headers()
+            if method == "GET" and status == 200:
+                self.wfile.write(b"x" * int(headers.get("Content-Length", "0")))
+
+        def do_HEAD(self) -> None:
+            self.answer("HEAD")
+
+        def do_GET(self) -> None:
+            self.answer("GET")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

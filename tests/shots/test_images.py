@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
-from images_util import make_image, padded_png, truncate
+from images_util import Routes, make_image, padded_png, serve, truncate
 from PIL import Image, ImageFile
 
 from hailuo_dsl.shots import images
@@ -159,52 +157,19 @@ def test_references() -> None:
 # -- probing URLs over a loopback server -----------------------------------------------------------
 
 
-_ROUTES: dict[str, tuple[int, dict[str, str]]] = {
+_ROUTES: Routes = {
     "/frame.png": (200, {"Content-Type": "image/png", "Content-Length": "5000"}),
     "/page.html": (200, {"Content-Type": "text/html; charset=utf-8", "Content-Length": "10"}),
     "/huge.jpg": (200, {"Content-Type": "image/jpeg", "Content-Length": str(25_000_000)}),
     "/gone.png": (404, {"Content-Type": "text/plain", "Content-Length": "0"}),
+    "/no-head.webp": (405, {"Content-Type": "image/webp", "Content-Length": "3"}),
 }
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        if self.path == "/no-head.webp":
-            self.send_response(405)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        status, headers = _ROUTES.get(self.path, (404, {"Content-Length": "0"}))
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-
-    def do_GET(self) -> None:
-        if self.path == "/no-head.webp":
-            self.send_response(200)
-            self.send_header("Content-Type", "image/webp")
-            self.send_header("Content-Length", "3")
-            self.end_headers()
-            self.wfile.write(b"abc")
-            return
-        self.do_HEAD()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture()
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(_ROUTES) as url:
+        yield url
 
 
 def test_probe_urls(server: str) -> None:
