@@ -1,0 +1,167 @@
+"""``hailuo compile``: JSON lines on stdout, findings on stderr, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from images_util import make_image, serve
+
+from hailuo_dsl.cli import cli
+
+SCRIPT = """\
+spec "launch.toml"
+
+shot opening
+  @duration 10
+  @first_frame "frames/mouse.png"
+  A mouse runs toward the camera, smiling and blinking [Push in],
+  then stops and looks up at the sky [Static shot].
+
+shot skyline
+  City night scene, neon lights flickering [Pan left].
+"""
+SPEC = """\
+[defaults]
+resolution = "768P"
+prompt_optimizer = false
+"""
+
+
+@pytest.fixture()
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "launch.shot").write_text(SCRIPT, encoding="utf-8")
+    (tmp_path / "launch.toml").write_text(SPEC, encoding="utf-8")
+    make_image(tmp_path / "frames" / "mouse.png", (480, 640))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def hailuo(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def lines(result: Result) -> list[dict[str, object]]:
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_one_json_object_per_shot(folder: Path) -> None:
+    result = hailuo("compile", "launch.shot")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    opening, skyline = lines(result)
+    assert opening == {
+        "shot": "opening",
+        "request": {
+            "model": "MiniMax-Hailuo-02",
+            "prompt": "A mouse runs toward the camera, smiling and blinking [Push in], then stops and looks up at the sky [Static shot].",
+            "duration": 10,
+            "resolution": "768P",
+            "image_urls": [(folder / "frames/mouse.png").resolve().as_uri()],
+            "metadata": {"prompt_optimizer": False},
+        },
+        "local_images": {"first_frame": str((folder / "frames/mouse.png").resolve())},
+        "request_hash": opening["request_hash"],
+    }
+    assert len(str(opening["request_hash"])) == 64
+    assert skyline["shot"] == "skyline" and "image_urls" not in skyline["request"]  # type: ignore[operator]
+
+
+def test_json_format_and_output_file(folder: Path) -> None:
+    as_json = hailuo("compile", "launch.shot", "--format", "json")
+    assert [o["shot"] for o in json.loads(as_json.stdout)] == ["opening", "skyline"]
+    to_file = hailuo("compile", "launch.shot", "-o", "out.jsonl")
+    assert to_file.exit_code == 0 and to_file.stdout == ""
+    assert (folder / "out.jsonl").read_text(encoding="utf-8") == hailuo("compile", "launch.shot").stdout
+
+
+def test_only_the_shots_named(folder: Path) -> None:
+    assert [o["shot"] for o in lines(hailuo("compile", "launch.shot", "--shot", "skyline"))] == ["skyline"]
+    unknown = hailuo("compile", "launch.shot", "--shot", "skylin")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == "hailuo: error: launch.shot: no shot named 'skylin'; did you mean 'skyline'?\n"
+
+
+def test_overrides_beat_everything(folder: Path) -> None:
+    make_image(folder / "cli.jpg", (640, 360), "JPEG")
+    result = hailuo(
+        "compile",
+        "launch.shot",
+        "--resolution",
+        "1080p",
+        "--duration",
+        "6",
+        "--first-frame",
+        "cli.jpg",
+        "--watermark",
+        "--prompt-optimizer",
+    )
+    assert result.exit_code == 0, result.stderr
+    for shot in lines(result):
+        request = shot["request"]
+        assert isinstance(request, dict)
+        assert (request["resolution"], request["duration"]) == ("1080P", 6)
+        assert request["image_urls"] == [(folder / "cli.jpg").resolve().as_uri()]
+        assert request["metadata"] == {"prompt_optimizer": True, "watermark": True}
+
+
+def test_compile_errors_exit_1_with_lint_style_findings_and_no_output(folder: Path) -> None:
+    (folder / "launch.shot").write_text(SCRIPT.replace("@duration 10", "@duration ten"), encoding="utf-8")
+    result = hailuo("compile", "launch.shot")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        'launch.shot:4:13: HL601 [error] @duration must be 6 or 10, got "ten"',
+        "    @duration ten",
+        "              ^^^",
+        "Found 1 problem (1 error).",
+    ]
+
+
+def test_findings_in_the_spec_name_the_spec(folder: Path) -> None:
+    (folder / "launch.toml").write_text(SPEC + '[shots.opening]\nresolution = "1080P"\n', encoding="utf-8")
+    result = hailuo("compile", "launch.shot")
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == "launch.shot:4:3: HL604 [error] 1080P takes only 6-second clips; use @duration 6 or @resolution 768P"
+    )
+    (folder / "launch.toml").write_text(SPEC + "[shots.opening]\nduraton = 6\n", encoding="utf-8")
+    result = hailuo("compile", "launch.shot")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "launch.toml:5:1: HL602 [error] shots.opening.duraton: unknown key; did you mean 'duration'?",
+        "  duraton = 6",
+        "  ^^^^^^^^^^^",
+    ]
+
+
+def test_warnings_alone_still_compile(folder: Path) -> None:
+    result = hailuo("compile", "launch.shot", "--resolution", "512P")
+    assert result.exit_code == 0
+    assert "HL606 [warning]" in result.stderr
+    assert [o["shot"] for o in lines(result)] == ["opening", "skyline"]
+
+
+def test_io_errors_exit_2_in_one_line(folder: Path) -> None:
+    missing = hailuo("compile", "nope.shot")
+    assert (missing.exit_code, missing.stderr) == (2, "hailuo: error: nope.shot: no such file\n")
+    no_spec = hailuo("compile", "launch.shot", "--spec", "other.toml")
+    assert (no_spec.exit_code, no_spec.stderr) == (2, "hailuo: error: other.toml: no such file\n")
+    (folder / "launch.shot").write_text(SCRIPT.replace("launch.toml", "lanuch.toml"), encoding="utf-8")
+    spec_line = hailuo("compile", "launch.shot")
+    assert spec_line.exit_code == 2
+    assert spec_line.stderr == "hailuo: error: launch.shot:1:6: cannot read the shot-spec: lanuch.toml: no such file\n"
+    bad_choice = hailuo("compile", "launch.shot", "--duration", "8")
+    assert bad_choice.exit_code == 2 and "Traceback" not in bad_choice.output
+
+
+def test_check_urls(folder: Path) -> None:
+    routes = {"/f.png": (200, {"Content-Type": "image/png", "Content-Length": "900"})}
+    with serve(routes) as base:
+        good = hailuo("compile", "launch.shot", "--first-frame", f"{base}/f.png", "--check-urls")
+        gone = hailuo("compile", "launch.shot", "--first-frame", f"{base}/gone.png", "--check-urls")
+    assert good.exit_code == 0, good.stderr
+    assert gone.exit_code == 1 and "answers HTTP 404" in gone.stderr
