@@ -38,6 +38,9 @@ from hailuo_dsl.positions import LineIndex
 logger = logging.getLogger(__name__)
 
 DEFAULT_DEBOUNCE_MS = 150
+MAX_PUBLISHED = 1000
+"""Diagnostics published per file at most: an editor shows no more usefully, and converting and
+sending tens of thousands (a generated multi-megabyte file) would stall every other request."""
 SHOT_LANGUAGE = "shot"
 PROMPT_LANGUAGE = "hailuo-prompt"
 
@@ -93,6 +96,7 @@ class HailuoServer(LanguageServer):
         self.published: dict[str, Published] = {}
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hailuo-lint")
         self.shown_errors: set[str] = set()
+        self.indexes: dict[str, LineIndex] = {}
 
     # Documents -------------------------------------------------------------------------------
 
@@ -109,6 +113,19 @@ class HailuoServer(LanguageServer):
         if doc.language_id == PROMPT_LANGUAGE or name.endswith(self.options.prompt_extensions):
             return Kind.PROMPT
         return None
+
+    def snapshot(self, uri: str) -> tuple[TextDocument, Kind, LineIndex] | None:
+        """An open document the server handles, its kind and the line index of its current text
+        (kept while the text stays the same, so requests on a large file do not rebuild it)."""
+        doc = self.document(uri)
+        kind = None if doc is None else self.kind_of(doc)
+        if doc is None or kind is None:
+            return None
+        text = doc.source
+        index = self.indexes.get(uri)
+        if index is None or index.text is not text:
+            index = self.indexes[uri] = LineIndex(text)
+        return doc, kind, index
 
     @staticmethod
     def path_of(doc: TextDocument) -> Path | None:
@@ -179,6 +196,7 @@ class HailuoServer(LanguageServer):
         task = self.pending.pop(uri, None)
         if task is not None:
             task.cancel()
+        self.indexes.pop(uri, None)
         state = self.published.pop(uri, Published())
         for other in (uri, *sorted(state.others)):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=other, diagnostics=[]))
@@ -207,7 +225,18 @@ def _lint_for_publishing(
     result: dict[str | None, list[types.Diagnostic]] = {}
     for where, diags in grouped.items():
         index = LineIndex(text if where is None else _read_other(where))
-        result[where] = [to_lsp_diagnostic(d, index, version if where is None else None) for d in diags]
+        shown = [to_lsp_diagnostic(d, index, version if where is None else None) for d in diags[:MAX_PUBLISHED]]
+        if len(diags) > MAX_PUBLISHED:
+            hidden = diags[MAX_PUBLISHED]
+            shown.append(
+                types.Diagnostic(
+                    range=to_range(index, hidden.start, hidden.start),
+                    message=f"{len(diags) - MAX_PUBLISHED} more findings from here on are not shown; run hailuo lint for all",
+                    severity=types.DiagnosticSeverity.Information,
+                    source="hailuo",
+                )
+            )
+        result[where] = shown
     return result
 
 
@@ -244,63 +273,58 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=actions.KINDS))
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        doc = server.document(params.text_document.uri)
-        kind = None if doc is None else server.kind_of(doc)
-        if doc is None or kind is None:
+        found = server.snapshot(params.text_document.uri)
+        if found is None:
             return None
+        doc, kind, index = found
         path = server.path_of(doc)
         config = server.config_for(path)
 
         def fixer(text: str) -> str:
             return fix_document(text, kind, config, path).text
 
-        return actions.code_actions(doc.uri, doc.version, kind, LineIndex(doc.source), params, fixer)
+        return actions.code_actions(doc.uri, doc.version, kind, index, params, fixer)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGER_CHARACTERS))
     def complete(params: types.CompletionParams) -> types.CompletionList | None:
-        doc = server.document(params.text_document.uri)
-        kind = None if doc is None else server.kind_of(doc)
-        if doc is None or kind is None:
+        found = server.snapshot(params.text_document.uri)
+        if found is None:
             return None
-        text = doc.source
-        index = LineIndex(text)
-        items = completion.complete(text, index, offset(index, params.position), kind)
+        _doc, kind, index = found
+        items = completion.complete(index.text, index, offset(index, params.position), kind)
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(params: types.HoverParams) -> types.Hover | None:
-        doc = server.document(params.text_document.uri)
-        kind = None if doc is None else server.kind_of(doc)
-        if doc is None or kind is None:
-            return None
-        text = doc.source
-        index = LineIndex(text)
-        path = server.path_of(doc)
-        found = hover.hover_text(text, index, offset(index, params.position), kind, server.config_for(path), path)
+        found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
-        markdown, start, end = found
+        doc, kind, index = found
+        path = server.path_of(doc)
+        answer = hover.hover_text(index.text, index, offset(index, params.position), kind, server.config_for(path), path)
+        if answer is None:
+            return None
+        markdown, start, end = answer
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown), range=to_range(index, start, end)
         )
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        doc = server.document(params.text_document.uri)
-        kind = None if doc is None else server.kind_of(doc)
-        if doc is None or kind is None:
+        found = server.snapshot(params.text_document.uri)
+        if found is None:
             return None
-        index = LineIndex(doc.source)
+        _doc, kind, index = found
         edit = actions.minimal_edit(index, format_document(index.text, kind))
         return [] if edit is None else [edit]
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
-        doc = server.document(params.text_document.uri)
-        if doc is None or server.kind_of(doc) is not Kind.SHOT:
+        found = server.snapshot(params.text_document.uri)
+        if found is None or found[1] is not Kind.SHOT:
             return None
-        text = doc.source
-        return symbols.shot_symbols(text, LineIndex(text), server.path_of(doc))
+        doc, _kind, index = found
+        return symbols.shot_symbols(index.text, index, server.path_of(doc))
 
     return server
 
