@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from rich.table import Table
 
 from hailuo_dsl.cli.task_commands import UsageError, os_message, require_api_key
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.client.core import DEFAULT_POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
@@ -34,6 +36,7 @@ from hailuo_dsl.render import (
     ShotRecord,
     ShotState,
     default_journal_path,
+    default_out_dir,
     render_script,
 )
 
@@ -93,15 +96,15 @@ class _Display:
 
 
 @contextmanager
-def _api(emulator: bool, base_url: str | None) -> Iterator[AsyncClient]:
+def _api(emulator: bool, base_url: str | None, poll_interval: float) -> Iterator[AsyncClient]:
     """The client of the run: the real API (key from the environment) or an in-process emulator."""
     if not emulator:
         key = require_api_key(" (or pass --emulator to render against the built-in emulator)")
-        yield AsyncClient(api_key=key, base_url=base_url)
+        yield AsyncClient(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
         return
     from hailuo_dsl.emulator import Emulator
 
-    with Emulator(time_scale=EMULATOR_TIME_SCALE) as server:
+    with Emulator(time_scale=EMULATOR_TIME_SCALE, seed=secrets.randbits(32)) as server:
         scale = EMULATOR_TIME_SCALE
         yield AsyncClient(api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale)
 
@@ -157,6 +160,13 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds to follow a task in this run.",
 )
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_POLL_INTERVAL,
+    show_default=True,
+    help="Seconds between status queries (the API documents 10; faster only spends quota). Ignored with --emulator.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     script: Path,
@@ -171,6 +181,7 @@ def render(
     forget: tuple[str, ...],
     adopt: tuple[str, ...],
     wait_timeout: float,
+    poll_interval: float,
     as_json: bool,
 ) -> None:
     """Render SCRIPT's shots to videos, resuming from its journal.
@@ -183,11 +194,12 @@ def render(
     if not script.is_file():
         raise UsageError(f"{script}: no such file")
     adopted = _parse_adopt(adopt)
-    journal = journal_path or default_journal_path(script)
+    journal = journal_path or default_journal_path(script, emulator=emulator)
+    out_dir = out_dir or default_out_dir(script, emulator=emulator)
     stderr = Console(stderr=True)
     display = _Display(stderr) if stderr.is_terminal and not as_json else None
     try:
-        with _api(emulator, base_url) as client:
+        with _api(emulator, base_url, poll_interval) as client:
             summary = asyncio.run(
                 _run(
                     client,
@@ -229,26 +241,40 @@ async def _run(client: AsyncClient, display: _Display | None, script: Path, **op
 
 def _print_summary(console: Console, summary: RenderSummary) -> None:
     table = Table(title=f"Render of {len(summary.shots)} shots", title_justify="left")
-    for column in ("shot", "state", "task", "video / note"):
-        table.add_column(column)
+    table.add_column("shot", overflow="fold")
+    table.add_column("state", no_wrap=True)
+    table.add_column("task", overflow="fold")
+    table.add_column("video / note", overflow="fold")
     for shot in summary.shots:
         style = _STATE_STYLE[shot.state]
-        detail = str(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
+        detail = _shown(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
         table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
     console.print(table)
     done = sum(1 for s in summary.shots if s.done)
-    console.print(f"{done} of {len(summary.shots)} videos in {summary.out_dir}; journal {summary.journal}")
+    console.print(f"{done} of {len(summary.shots)} videos in {_shown(summary.out_dir)}; journal {_shown(summary.journal)}")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as short as it can be said: relative to the working folder when below it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @click.command("jobs")
 @click.argument("script", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal file to read.")
+@click.option("--emulator", is_flag=True, help="Read the journal of SCRIPT's renders against the emulator.")
 @click.option("--json", "as_json", is_flag=True, help="Print the journal as JSON.")
-def jobs(script: Path | None, journal_path: Path | None, as_json: bool) -> None:
+def jobs(script: Path | None, journal_path: Path | None, emulator: bool, as_json: bool) -> None:
     """List the shots of a script's render journal: state, task, progress, file or error."""
-    if (script is None) == (journal_path is None):
-        raise UsageError("give either SCRIPT or --journal PATH")
-    path = journal_path if journal_path is not None else default_journal_path(script)  # type: ignore[arg-type]
+    if journal_path is not None:
+        path = journal_path
+    elif script is not None:
+        path = default_journal_path(script, emulator=emulator)
+    else:
+        raise UsageError("give SCRIPT or --journal PATH")
     if not path.is_file():
         raise UsageError(f"{path}: no journal here (nothing rendered yet)")
     try:
@@ -265,10 +291,10 @@ def jobs(script: Path | None, journal_path: Path | None, as_json: bool) -> None:
 def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
     table = Table(title=str(path), title_justify="left")
     for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold", no_wrap=column in ("state", "tries"))
     for r in records:
         status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
-        detail = r.output if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
+        detail = _shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
         updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
         table.add_row(
             r.name, f"[{_STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail

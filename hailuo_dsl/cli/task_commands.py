@@ -18,7 +18,7 @@ import click
 from pydantic import ValidationError
 
 from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed
-from hailuo_dsl.client.core import API_KEY_ENV
+from hailuo_dsl.client.core import API_KEY_ENV, DEFAULT_POLL_INTERVAL
 from hailuo_dsl.requests import RequestMetadata, VideoRequest
 
 
@@ -69,9 +69,9 @@ def task_json(task: Task) -> dict[str, Any]:
     }
 
 
-def _open_client(base_url: str | None) -> Client:
+def _open_client(base_url: str | None, poll_interval: float = DEFAULT_POLL_INTERVAL) -> Client:
     key = require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
-    return Client(api_key=key, base_url=base_url)
+    return Client(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
 
 
 def _fail(err: HailuoError) -> NoReturn:
@@ -205,16 +205,23 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
 @click.command("wait")
 @click.argument("task_id")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=900.0, show_default=True, help="Seconds.")
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_POLL_INTERVAL,
+    show_default=True,
+    help="Seconds between status queries (the API documents 10).",
+)
 @_base_url
 @_as_json
-def wait(task_id: str, timeout: float, base_url: str | None, as_json: bool) -> None:
+def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | None, as_json: bool) -> None:
     """Poll a task on the documented cadence until it completes or fails."""
 
     def on_progress(task: Task) -> None:
         if not as_json and sys.stderr.isatty():
             click.echo(f"\r{task.id}  {task.status_text}  {task.progress:3d}%", err=True, nl=False)
 
-    with _open_client(base_url) as client:
+    with _open_client(base_url, poll_interval) as client:
         try:
             task = client.wait(task_id, timeout=timeout, on_progress=on_progress)
         except TaskFailed as err:

@@ -8,7 +8,8 @@ resumes without ever sending a submit that may already have been accepted.
 
 Where it lives: ``<script folder>/.hailuo/<script file name>.journal.sqlite``. One journal per
 script, because shot names are unique only within a script; the hidden folder keeps SQLite's
-``-wal``/``-shm`` companions out of the way. ``--journal PATH`` picks another file.
+``-wal``/``-shm`` companions out of the way. Renders against the emulator keep their own journal
+(``<script file name>.emulator.journal.sqlite``). ``--journal PATH`` picks another file.
 
 States of a shot::
 
@@ -165,10 +166,12 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
-def default_journal_path(script: str | os.PathLike[str]) -> Path:
-    """The journal of a script: ``<script folder>/.hailuo/<script file name>.journal.sqlite``."""
+def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
+    """The journal of a script: ``<script folder>/.hailuo/<script file name>.journal.sqlite``
+    (``<script file name>.emulator.journal.sqlite`` for renders against the emulator, so that
+    trial runs never pass for real videos)."""
     path = Path(script).absolute()
-    return path.parent / JOURNAL_FOLDER / (path.name + JOURNAL_SUFFIX)
+    return path.parent / JOURNAL_FOLDER / (path.name + (".emulator" if emulator else "") + JOURNAL_SUFFIX)
 
 
 class Journal:

@@ -149,10 +149,11 @@ class RenderSummary:
 EventCallback = Callable[[RenderEvent], None]
 
 
-def default_out_dir(script: str | os.PathLike[str]) -> Path:
-    """Where a script's videos go by default: ``<script folder>/renders/<script stem>/``."""
+def default_out_dir(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
+    """Where a script's videos go by default: ``<script folder>/renders/<script stem>/``
+    (``renders/<script stem>.emulator/`` for the emulator's stand-in videos)."""
     path = Path(script).absolute()
-    return path.parent / "renders" / path.stem
+    return path.parent / "renders" / (path.stem + (".emulator" if emulator else ""))
 
 
 async def render_script(
