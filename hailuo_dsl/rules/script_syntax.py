@@ -50,6 +50,7 @@ invalid_shot_name = script_rule(
     Bad:  ``shot the opening``
     Good: ``shot the-opening``
     """,
+    fixable=True,
 )
 
 duplicate_shot_name = script_rule(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.shots import ScriptReadError, load_script, parse_script
 from hailuo_dsl.shots.parser import lark_lines, scan_lines
+from hailuo_dsl.shots.settings import SETTINGS
 
 
 def test_example_tree(example: str) -> None:
@@ -138,3 +139,19 @@ def test_parse_is_total_and_equals_lark(text: str) -> None:
     for shot in script.shots:
         assert len(shot.prompt_offsets) == len(shot.prompt) + 1
         assert all(0 <= o <= len(text) for o in shot.prompt_offsets)
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "shot-format.md"
+
+
+def test_documented_example_and_settings_table() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    example = doc.split("## A complete example\n\n```\n", 1)[1].split("```", 1)[0]
+    script = parse_script(example)
+    assert script.diagnostics == []
+    assert [s.name for s in script.shots] == ["opening", "growing-up", "hashtag"]
+    assert script.shots[0].prompt.startswith("A mouse runs toward the camera, smiling and blinking [Push in], then stops")
+    assert script.shots[2].prompt.startswith("#1 on the charts")
+    assert [(s.codes, s.scope) for s in script.suppressions] == [({"HL504"}, "file"), ({"HL303"}, "line")]
+    for key, info in SETTINGS.items():
+        assert f"| `{key}` |" in doc and f"`{info.api_field}`" in doc
