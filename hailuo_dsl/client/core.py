@@ -258,12 +258,11 @@ class ClientCore:
 
     def read_submit(self, spec: RequestSpec, response: httpx.Response) -> Task:
         """The task a submit created, or the error it met (``SubmitOutcomeUnknown`` when unsure)."""
-        if response.status_code >= 500 or (response.is_success and not _json_object(response)):
+        data = _json_object(response) if response.is_success else None
+        if response.status_code >= 500 or (response.is_success and data is None):
             raise self.outcome_unknown(spec, f"the API answered HTTP {response.status_code} with {_describe(response)}", response)
-        if not response.is_success:
+        if data is None:
             raise self.error_from_response(response)
-        data = _json_object(response)
-        assert data is not None
         try:
             return Task.from_api(data)
         except ValueError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import threading
 from types import TracebackType
 
@@ -157,13 +156,11 @@ class Emulator:
         self._connections.add(task)
         try:
             await self._serve(reader, writer)
-        except (ConnectionError, h11.ProtocolError, asyncio.CancelledError):
+        except (ConnectionError, h11.ProtocolError):
             pass
         finally:
-            self._connections.discard(task)
             writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+            self._connections.discard(task)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
