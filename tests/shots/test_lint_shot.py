@@ -4,9 +4,12 @@ line and column (fixes too), suppression scopes, and the ``hailuo lint`` / ``hai
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hailuo_dsl.cli import cli
 from hailuo_dsl.config import LintConfig
@@ -242,3 +245,34 @@ def test_fmt_leaves_a_broken_script_alone(tmp_path: Path) -> None:
     path.write_text(broken, encoding="utf-8")
     assert _run("fmt", "--check", str(path))[0] == 0
     assert path.read_text(encoding="utf-8") == broken
+
+
+# -- properties ---------------------------------------------------------------------------------------
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(
+    st.lists(st.sampled_from([*'shot @#\\"[],\t\n\rax東🐭', "[pan left]", "@durration 6", "shot a\n", "  "]), max_size=40).map(
+        "".join
+    )
+)
+def test_lint_is_total_and_in_bounds(text: str) -> None:
+    for d in lint_document(text, Kind.SHOT):
+        assert 0 <= d.start <= d.end <= len(text)
+        if d.fix is not None:
+            assert all(0 <= e.start <= e.end <= len(text) for e in d.fix.edits)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrategy[Any], data: st.DataObject) -> None:
+    text = data.draw(scripts).text
+    fixed = fix_document(text, Kind.SHOT, unsafe=True).text
+    assert fix_document(fixed, Kind.SHOT, unsafe=True).text == fixed
+    before = parse_script(text)
+    after = parse_script(fixed)
+    assert [d.code for d in after.diagnostics if d.severity is Severity.ERROR] == []
+    assert [s.name for s in after.shots] == [s.name for s in before.shots]
+    assert [c.text for c in after.comments] == [c.text for c in before.comments]
