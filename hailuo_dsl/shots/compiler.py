@@ -35,7 +35,7 @@ from hailuo_dsl.shots import images
 from hailuo_dsl.shots.settings import SETTINGS
 from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce, parse_spec, read_spec_text
 from hailuo_dsl.shots.spec import SpecError as SpecError
-from hailuo_dsl.shots.syntax import Script, Shot
+from hailuo_dsl.shots.syntax import Script, Shot, Suppression
 
 API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
 """What the API applies to a setting nobody gave (the frames have no default)."""
@@ -379,7 +379,8 @@ class _Compiler:
         reference = str(state.values[role][0])
         origin = state.values[role][1]
         where = self.value_at(state, role)
-        shown = f"{IMAGE_ROLES[role]} {json.dumps(reference, ensure_ascii=False)}"
+        quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
+        shown = f"{IMAGE_ROLES[role]} {quoted}"
         if origin.level in (SPEC_DEFAULTS, SPEC_SHOT):
             shown = f"{origin.label.split(' ', 1)[-1]} {shown}"
         local = images.local_path(reference)
@@ -574,9 +575,17 @@ def _configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic
     severity = config.severity_for(d.code)
     if severity is None:
         return None
-    if d.path is None and any(s.covers(d.code, d.start) for s in script.suppressions):
+    if any(_suppresses(s, d) for s in script.suppressions):
         return None
     return d if severity is d.severity else _with_severity(d, severity)
+
+
+def _suppresses(suppression: Suppression, d: Diagnostic) -> bool:
+    """A suppression comment covers a finding in the script by its offset, and one in the spec
+    only when it is file-wide (``# hailuo: ignore-file``)."""
+    if d.path is None:
+        return suppression.covers(d.code, d.start)
+    return suppression.scope == "file" and (not suppression.codes or d.code in suppression.codes)
 
 
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,45 @@ def test_check_urls(folder: Path) -> None:
         gone = hailuo("compile", "launch.shot", "--first-frame", f"{base}/gone.png", "--check-urls")
     assert good.exit_code == 0, good.stderr
     assert gone.exit_code == 1 and "answers HTTP 404" in gone.stderr
+
+
+# -- the examples ------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+BROKEN = sorted((EXAMPLES / "broken").glob("*.shot.broken"))
+
+
+@pytest.mark.parametrize("script", sorted(EXAMPLES.glob("*.shot")), ids=lambda p: p.name)
+def test_examples_compile_and_lint_clean(script: Path) -> None:
+    compiled = hailuo("compile", str(script))
+    assert (compiled.exit_code, compiled.stderr) == (0, "")
+    assert len(lines(compiled)) >= 3
+    linted = hailuo("lint", str(script))
+    assert (linted.exit_code, linted.output) == (0, "")
+
+
+def test_the_examples_cover_every_mode_and_a_ten_second_shot() -> None:
+    requests = [o["request"] for script in sorted(EXAMPLES.glob("*.shot")) for o in lines(hailuo("compile", str(script)))]
+    modes = {("image_urls" in r) + ("last_frame_image" in r.get("metadata", {})) for r in requests}  # type: ignore[operator,union-attr]
+    assert modes == {0, 1, 2}
+    assert any(r["duration"] == 10 for r in requests)  # type: ignore[index]
+
+
+@pytest.mark.parametrize("script", BROKEN, ids=lambda p: p.name)
+def test_each_broken_example_shows_its_rule(script: Path) -> None:
+    shown = re.search(r"shows (HL\d{3})", script.read_text(encoding="utf-8"))
+    assert shown is not None, "the first comment says which rule the example shows"
+    result = hailuo("compile", str(script))
+    if shown.group(1) == "HL614":  # a missing spec is an I/O error
+        assert result.exit_code == 2 and "cannot read the shot-spec" in result.stderr
+        return
+    found = re.findall(r": (HL\d{3}) \[(\w+)\]", result.stderr)
+    assert len(found) == 1 and found[0][0] == shown.group(1), result.stderr
+    assert result.exit_code == (1 if found[0][1] == "error" else 0)
+
+
+def test_every_compile_rule_has_a_broken_example_but_the_10_mb_one() -> None:
+    from hailuo_dsl.rules.script_compile import RULES
+
+    shown = {m for p in BROKEN for m in re.findall(r"shows (HL\d{3})", p.read_text(encoding="utf-8"))}
+    assert {r.code for r in RULES} - shown == {"HL609"}
