@@ -464,3 +464,41 @@ def test_resolved_swaps_in_uploaded_urls(tmp_path: Path) -> None:
     assert shot.request.image_urls == [shot.local_images["first_frame"].as_uri()]  # the compiled request is unchanged
     with pytest.raises(KeyError, match="last frame"):
         shot.resolved({shot.local_images["first_frame"]: "https://cdn.example/f.png"})
+
+
+# -- golden files: script + spec -> the exact JSON lines (and findings) ----------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = "HAILUO_REGENERATE_GOLDEN"
+
+
+def _portable(text: str) -> str:
+    """Output with the golden folder's absolute location replaced by ``<golden>``."""
+    return text.replace(GOLDEN.as_uri(), "file://<golden>").replace(str(GOLDEN), "<golden>")
+
+
+@pytest.mark.parametrize("script", sorted(GOLDEN.glob("*.shot")), ids=lambda p: p.stem)
+def test_golden(script: Path) -> None:
+    """Compare exactly; to accept a deliberate change run ``HAILUO_REGENERATE_GOLDEN=1 pytest``
+    and review the diff."""
+    import json
+    import os
+
+    from hailuo_dsl.output import FileReport, render
+
+    result = compile_script(script)
+    jsonl = "".join(json.dumps(s.to_json(), ensure_ascii=False) + "\n" for s in result.shots)
+    reports = [FileReport(script.name, result.script.text, [d for d in result.diagnostics if d.path is None])]
+    for spec_path in sorted({d.path for d in result.diagnostics if d.path is not None}):
+        found = [d for d in result.diagnostics if d.path == spec_path]
+        reports.append(FileReport(Path(spec_path).name, Path(spec_path).read_text(encoding="utf-8"), found))
+    actual = {".jsonl": _portable(jsonl), ".findings": _portable(render(reports, "text"))}
+    for suffix, text in actual.items():
+        expected = script.with_suffix(suffix)
+        if os.environ.get(REGENERATE):
+            if text:
+                expected.write_text(text, encoding="utf-8")
+            elif expected.exists():
+                expected.unlink()
+            continue
+        assert text == (expected.read_text(encoding="utf-8") if expected.exists() else ""), f"{expected.name} differs"
