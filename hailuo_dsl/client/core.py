@@ -204,7 +204,9 @@ class ClientCore:
                 f"No API key: pass api_key= or set the {API_KEY_ENV} environment variable.", status=None, body=None
             )
         self._api_key = key.strip()
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip().rstrip("/")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise HailuoError(f"The base URL {self.base_url!r} must start with http:// or https://.")
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.poll_interval = poll_interval

@@ -28,8 +28,9 @@ class Operation(enum.Enum):
     DOWNLOAD = "download"
 
 
-# Failures before any byte of the request left: safe to retry even a submit.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures before any byte of the request left: safe to retry even a submit (the last two are
+# refusals to send at all, which no retry mends, but they are no reason to fear a paid task).
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol, httpx.LocalProtocolError)
 # Failures worth another try for idempotent calls.
 _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)
 
@@ -43,6 +44,12 @@ class RetryPolicy:
     max_delay: float = 20.0
     retry_after_cap: float = 60.0
     deadline: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if min(self.base_delay, self.max_delay, self.retry_after_cap, self.deadline) < 0:
+            raise ValueError("delays and the deadline cannot be negative")
 
     def backoff(self, retry: int, rng: random.Random) -> float:
         """The pause before retry number ``retry`` (1-based): exponential, half of it jittered."""

@@ -24,7 +24,7 @@ class Faults:
     drop_before: int = 0  # connection closed after reading the request; nothing done
     drop_after: int = 0  # submits: the task is created, then the connection is closed without an answer
     slow: int = 0  # answers delayed by slow_seconds
-    slow_seconds: float = 0.0
+    slow_seconds: float = 2.0
     malformed_json: int = 0  # 200 answers whose body is broken JSON (a submit still creates its task)
     error_body_200: int = 0  # 200 answers with an error body and no task
     insufficient_balance: int = 0  # submits answered 402

@@ -123,3 +123,10 @@ def test_outer_deadline_is_respected() -> None:
     attempts = RetryPolicy(deadline=100.0).start(Operation.QUERY, clock=clock, deadline_at=clock.now + 0.1)
     attempts.begin()
     assert attempts.after_status(answer(429, "1")) is None
+
+
+def test_policy_numbers_are_checked() -> None:
+    with pytest.raises(ValueError, match="max_attempts"):
+        RetryPolicy(max_attempts=0)
+    with pytest.raises(ValueError, match="negative"):
+        RetryPolicy(deadline=-1)

@@ -131,3 +131,8 @@ async def test_key_echoed_by_the_server_is_redacted(make_api: Callable[..., Api]
         caplog.text,
     ):
         assert KEY not in text
+
+
+async def test_base_url_needs_a_scheme(make_api: Callable[..., Api]) -> None:
+    with pytest.raises(HailuoError, match="must start with http"):
+        make_api(base_url="api.test")
