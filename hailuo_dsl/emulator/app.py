@@ -66,22 +66,36 @@ class HttpResponse:
 
 
 class EmulatorClock:
-    """Emulated Unix time: real time scaled by ``time_scale``, plus any manual ``advance``."""
+    """Emulated Unix time: real time scaled by ``time_scale``, plus any manual ``advance``.
+
+    Changing ``time_scale`` at run time changes the speed from that moment on; time never jumps.
+    """
 
     def __init__(self, time_scale: float) -> None:
-        if time_scale < 0:
-            raise ValueError("time_scale cannot be negative")
+        self._base_real = time.monotonic()
+        self._base_emulated = time.time()
+        self._scale = 0.0
         self.time_scale = time_scale
-        self._start_real = time.monotonic()
-        self._start_epoch = time.time()
-        self._offset = 0.0
+
+    @property
+    def time_scale(self) -> float:
+        return self._scale
+
+    @time_scale.setter
+    def time_scale(self, scale: float) -> None:
+        if scale < 0:
+            raise ValueError("time_scale cannot be negative")
+        now_real = time.monotonic()
+        self._base_emulated += (now_real - self._base_real) * self._scale
+        self._base_real = now_real
+        self._scale = scale
 
     def now(self) -> float:
-        return self._start_epoch + (time.monotonic() - self._start_real) * self.time_scale + self._offset
+        return self._base_emulated + (time.monotonic() - self._base_real) * self._scale
 
     def advance(self, seconds: float) -> None:
         """Move emulated time forward (a task that takes 60 s completes after ``advance(60)``)."""
-        self._offset += seconds
+        self._base_emulated += seconds
 
 
 @dataclass

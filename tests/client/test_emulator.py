@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hailuo_dsl.emulator import Emulator, Faults, build_mp4, iter_boxes
-from hailuo_dsl.emulator.app import EmulatorApp, HttpRequest
+from hailuo_dsl.emulator.app import EmulatorApp, EmulatorClock, HttpRequest
 from hailuo_dsl.requests import VideoRequest
 
 KEY = "emulator-key"
@@ -267,3 +267,15 @@ def test_emulator_command_port_taken() -> None:
         )
     assert result.returncode == 2
     assert result.stderr.startswith("hailuo: error: cannot listen on 127.0.0.1:") and "Traceback" not in result.stderr
+
+
+def test_clock_speed_changes_without_jumps() -> None:
+    clock = EmulatorClock(1000.0)
+    before = clock.now()
+    clock.time_scale = 0.0
+    frozen = clock.now()
+    assert frozen >= before and clock.now() == frozen
+    clock.advance(90)
+    assert clock.now() == frozen + 90
+    with pytest.raises(ValueError):
+        clock.time_scale = -1
