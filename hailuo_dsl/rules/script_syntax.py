@@ -150,11 +150,13 @@ setting_after_prompt = script_rule(
     """
     A setting applies to the whole shot wherever it stands, but one written after the prompt has
     begun reads as if it applied only to the text after it. Put the settings first, directly
-    under the header. (To start a prompt line with a literal ``@``, write ``\\@``.)
+    under the header; the fix moves the line there. (To start a prompt line with a literal ``@``,
+    write ``\\@``.)
 
     Bad:  ``shot a`` / ``  A boat drifts.`` / ``  @duration 10``
     Good: ``shot a`` / ``  @duration 10`` / ``  A boat drifts.``
     """,
+    fixable=True,
 )
 
 misplaced_spec = script_rule(

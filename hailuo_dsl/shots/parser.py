@@ -427,6 +427,7 @@ class _Builder:
                 key_tok.start,
                 token.end,
                 f"@{key} comes after the prompt has begun; it applies to the whole shot, so put it first",
+                self.move_up(line, shot.lines[0]),
             )
         if key in state.seen:
             self.report(
@@ -439,6 +440,17 @@ class _Builder:
         raw = self.text[token.start : token.end]
         shot.settings.append(
             Setting(key, read_value(raw), raw, Span(key_tok.start, token.end), key_span, Span(token.start, token.end))
+        )
+
+    def move_up(self, line: Line, first: PromptLine) -> Fix | None:
+        """The fix that moves a setting line (with its trailing comment) above the prompt."""
+        newline = "\r\n" if self.text.startswith("\r\n", line.end) else "\n"
+        if not self.text.startswith(newline, line.end):
+            return None
+        target = self.text.rfind("\n", 0, first.start) + 1
+        moved = self.text[line.start : line.end] + newline
+        return Fix(
+            "Move the setting above the prompt", (Edit(target, target, moved), Edit(line.start, line.end + len(newline), ""))
         )
 
     def on_prompt_line(self, line: Line) -> None:

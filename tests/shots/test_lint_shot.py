@@ -275,4 +275,12 @@ def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrateg
     after = parse_script(fixed)
     assert [d.code for d in after.diagnostics if d.severity is Severity.ERROR] == []
     assert [s.name for s in after.shots] == [s.name for s in before.shots]
-    assert [c.text for c in after.comments] == [c.text for c in before.comments]
+    assert sorted(c.text for c in after.comments) == sorted(c.text for c in before.comments)  # moved settings take theirs
+
+
+def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
+    text = "shot a\n  @duration 10\n  A boat drifts\n  past the pier.\n  @resolution 768P  # note\n  # end\n"
+    fixed = fix_document(text, Kind.SHOT).text
+    assert fixed == "shot a\n  @duration 10\n  @resolution 768P  # note\n  A boat drifts\n  past the pier.\n  # end\n"
+    assert fix_document("shot a\r\n  A boat.\r\n  @duration 6\r\n", Kind.SHOT).text == "shot a\r\n  @duration 6\r\n  A boat.\r\n"
+    assert fix_document("shot a\n  A boat.\n  @duration 6", Kind.SHOT).text == "shot a\n  A boat.\n  @duration 6"
