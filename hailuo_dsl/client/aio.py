@@ -37,9 +37,7 @@ class AsyncClient:
         first_poll_delay: float = DEFAULT_FIRST_POLL_DELAY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._core = ClientCore(
-            api_key, base_url, timeout=timeout, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay
-        )
+        self._core = ClientCore(api_key, base_url, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay)
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=True, verify=tls_context())
 
     @property

@@ -193,7 +193,6 @@ class ClientCore:
         api_key: str | None,
         base_url: str | None,
         *,
-        timeout: float,
         retry: RetryPolicy | None,
         poll_interval: float,
         first_poll_delay: float,
@@ -207,7 +206,6 @@ class ClientCore:
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip().rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise HailuoError(f"The base URL {self.base_url!r} must start with http:// or https://.")
-        self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.poll_interval = poll_interval
         self.first_poll_delay = first_poll_delay
@@ -261,7 +259,11 @@ class ClientCore:
     def read_submit(self, spec: RequestSpec, response: httpx.Response) -> Task:
         """The task a submit created, or the error it met (``SubmitOutcomeUnknown`` when unsure)."""
         data = _json_object(response) if response.is_success else None
-        if response.status_code >= 500 or (response.is_success and data is None):
+        if response.status_code >= 500:
+            raise self.outcome_unknown(
+                spec, f"the API answered: {self.error_from_response(response).message.rstrip('.')}", response
+            )
+        if response.is_success and data is None:
             raise self.outcome_unknown(spec, f"the API answered HTTP {response.status_code} with {_describe(response)}", response)
         if data is None:
             raise self.error_from_response(response)

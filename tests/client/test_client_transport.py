@@ -136,3 +136,11 @@ async def test_key_echoed_by_the_server_is_redacted(make_api: Callable[..., Api]
 async def test_base_url_needs_a_scheme(make_api: Callable[..., Api]) -> None:
     with pytest.raises(HailuoError, match="must start with http"):
         make_api(base_url="api.test")
+
+
+async def test_submit_5xx_says_what_the_server_answered(make_api: Callable[..., Api]) -> None:
+    body = {"error": {"code": 503, "message": "upstream overloaded", "type": "server_error"}}
+    script = Script(httpx.Response(503, json=body), httpx.Response(200, json=TASK))
+    with pytest.raises(SubmitOutcomeUnknown, match=r"HTTP 503\): upstream overloaded") as caught:
+        await script.client(make_api).submit(REQUEST)
+    assert caught.value.status == 503 and len(script.seen) == 1
