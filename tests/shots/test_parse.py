@@ -155,3 +155,13 @@ def test_documented_example_and_settings_table() -> None:
     assert [(s.codes, s.scope) for s in script.suppressions] == [({"HL504"}, "file"), ({"HL303"}, "line")]
     for key, info in SETTINGS.items():
         assert f"| `{key}` |" in doc and f"`{info.api_field}`" in doc
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").rglob("*.shot"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_parse_cleanly_with_both_engines(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert scan_lines(text) == lark_lines(text)
+    assert parse_script(text).diagnostics == []
