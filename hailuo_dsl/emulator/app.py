@@ -109,6 +109,11 @@ class EmulatedTask:
     outcome: str = "completed"  # "completed", "failed" or "policy"
     unknown_status: str | None = None
     old_shape: bool = False
+    expiry: float = EXPIRY_SECONDS
+
+    @property
+    def expires_at(self) -> float:
+        return self.ends_at + self.expiry
 
     @property
     def ends_at(self) -> float:
@@ -141,7 +146,7 @@ class EmulatedTask:
         if status == "completed":
             url = f"{base_url}/files/videos/{self.id}.mp4"
             data["completed_at"] = int(self.ends_at)
-            data["expires_at"] = int(self.ends_at) + EXPIRY_SECONDS
+            data["expires_at"] = int(self.expires_at)
             if self.old_shape:
                 data["url"] = url
             else:
@@ -197,9 +202,11 @@ class EmulatorApp:
         task_seconds: float,
         faults: Faults | None,
         seed: int,
+        expiry_seconds: float = EXPIRY_SECONDS,
     ) -> None:
         if task_seconds <= 0:
             raise ValueError("task_seconds must be positive")
+        self.expiry_seconds = expiry_seconds
         self.api_key = api_key
         self.latency = latency
         self.clock = EmulatorClock(time_scale)
@@ -327,6 +334,7 @@ class EmulatorApp:
             outcome=outcome,
             unknown_status=faults.unknown_status,
             old_shape=old,
+            expiry=self.expiry_seconds,
         )
         self.tasks[task_id] = task
         self.stats.submits_accepted += 1
@@ -370,7 +378,7 @@ class EmulatorApp:
         now = self.clock.now()
         if task is None or task.status(now)[0] != "completed":
             return HttpResponse(404, b"Not Found", content_type="text/plain")
-        if self.faults.expired_urls or now >= task.ends_at + EXPIRY_SECONDS:
+        if self.faults.expired_urls or now >= task.expires_at:
             return HttpResponse(403, b"Request has expired", content_type="text/plain")
         video = build_mp4(task.id, duration_seconds=int(task.request.get("duration", 6)))
         action = Action.CUT if self.faults.take("cut_downloads", "download") else Action.ANSWER

@@ -25,7 +25,9 @@ class Emulator:
     """A real HTTP server of the video API on 127.0.0.1, for tests, benchmarks and offline runs.
 
     ``time_scale`` is emulated seconds per real second and ``task_seconds`` how long a task takes
-    in emulated time: ``task_seconds=60, time_scale=1000`` completes a task in 60 ms.
+    in emulated time: ``task_seconds=60, time_scale=1000`` completes a task in 60 ms. Videos expire
+    ``expiry_seconds`` of emulated time after completion (24 h, as documented; at a large time scale
+    that is soon in real time, so long runs may want more).
     """
 
     def __init__(
@@ -37,11 +39,18 @@ class Emulator:
         task_seconds: float = 60.0,
         faults: Faults | None = None,
         seed: int = 0,
+        expiry_seconds: float = 24 * 3600,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.app = EmulatorApp(
-            api_key=api_key, latency=latency, time_scale=time_scale, task_seconds=task_seconds, faults=faults, seed=seed
+            api_key=api_key,
+            latency=latency,
+            time_scale=time_scale,
+            task_seconds=task_seconds,
+            faults=faults,
+            seed=seed,
+            expiry_seconds=expiry_seconds,
         )
         self.host = host
         self.port = port

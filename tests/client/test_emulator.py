@@ -279,3 +279,18 @@ def test_clock_speed_changes_without_jumps() -> None:
     assert clock.now() == frozen + 90
     with pytest.raises(ValueError):
         clock.time_scale = -1
+
+
+def test_expiry_is_configurable() -> None:
+    with (
+        Emulator(time_scale=0.0, task_seconds=10.0, expiry_seconds=100.0) as server,
+        httpx.Client(base_url=server.url, headers=AUTH) as client,
+    ):
+        task = client.post("/v1/videos/generations", json=BODY).json()
+        server.clock.advance(10)
+        done = client.get(f"/v1/videos/generations/{task['id']}").json()
+        assert done["expires_at"] == done["completed_at"] + 100
+        url = done["result"]["data"][0]["url"]
+        assert httpx.get(url).status_code == 200
+        server.clock.advance(100)
+        assert httpx.get(url).status_code == 403
