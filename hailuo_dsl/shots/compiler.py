@@ -14,6 +14,7 @@ given) can only change or silence the warnings.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -91,7 +92,7 @@ class CompiledShot:
         """sha256 of the canonical request body with each local frame replaced by the sha256 of
         its bytes: changing an image's content or any setting changes the hash; moving the
         project folder does not."""
-        swaps = {path.as_uri(): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
+        swaps = {_uri(path): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
         body = _swap_urls(self.request, swaps).body()
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -103,7 +104,7 @@ class CompiledShot:
         for role, path in self.local_images.items():
             if path not in urls:
                 raise KeyError(f"no uploaded URL for the {IMAGE_ROLES[role]} {path}")
-            swaps[path.as_uri()] = urls[path]
+            swaps[_uri(path)] = urls[path]
         return _swap_urls(self.request, swaps)
 
     def to_json(self) -> dict[str, Any]:
@@ -114,6 +115,12 @@ class CompiledShot:
             "local_images": {role: str(path) for role, path in self.local_images.items()},
             "request_hash": self.request_hash(),
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def _uri(path: Path) -> str:
+    """``file://`` URL of an absolute path (cached: a storyboard reuses a few frames)."""
+    return path.as_uri()
 
 
 def _swap_urls(request: VideoRequest, swaps: Mapping[str, str]) -> VideoRequest:
@@ -219,6 +226,16 @@ def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
 # -- resolving one shot ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """A frame as the request takes it: its URL (``file://`` for a local file), the local file
+    (None for an http(s) URL) and what its checks found."""
+
+    url: str
+    path: Path | None
+    info: images.ImageInfo
+
+
 @dataclass(slots=True)
 class _Shot:
     """A shot being compiled: its resolved values with their origins, and its findings."""
@@ -247,25 +264,32 @@ class _Compiler:
         self.overrides = {key: _override(key, value) for key, value in overrides.items() if value is not None}
         self.check_urls = check_urls
         self.client = client
+        self.build_requests = True
         self.url_cache: dict[str, images.ImageInfo] = {}
+        self.frames: dict[tuple[Path, str], _Frame] = {}
         self.index = LineIndex(script.text)
+        # The layers below the script's own settings, worked out once for all shots.
+        api = Origin(API_DEFAULT, "API default", None, None, self.folder)
+        self.base_layer: dict[str, tuple[object, Origin]] = {key: (value, api) for key, value in API_DEFAULTS.items()}
+        self.shot_layers: dict[str, dict[str, tuple[object, Origin]]] = {}
+        if spec is not None:
+            self.base_layer.update(self.spec_layer(spec, SPEC_DEFAULTS, ("defaults",), spec.defaults.given()))
+            for name, table in spec.shots.items():
+                self.shot_layers[name] = self.spec_layer(spec, SPEC_SHOT, ("shots", name), table.given())
+
+    def spec_layer(
+        self, spec: ShotSpec, level: int, table: tuple[str, ...], given: dict[str, object]
+    ) -> dict[str, tuple[object, Origin]]:
+        base = spec.path.parent if spec.path is not None else self.folder
+        label = spec.where(*table)
+        return {
+            key: (value, Origin(level, label, self.spec_path, spec.location(*table, key), base)) for key, value in given.items()
+        }
 
     # where values come from
     def layers(self, shot: Shot, state: _Shot) -> None:
-        for key, value in API_DEFAULTS.items():
-            state.values[key] = (value, Origin(API_DEFAULT, "API default", None, None, self.folder))
-        if self.spec is not None:
-            spec_base = self.spec.path.parent if self.spec.path is not None else self.folder
-            tables: list[tuple[int, tuple[str, ...], dict[str, object]]] = [
-                (SPEC_DEFAULTS, ("defaults",), self.spec.defaults.given())
-            ]
-            if shot.name in self.spec.shots:
-                tables.append((SPEC_SHOT, ("shots", shot.name), self.spec.shots[shot.name].given()))
-            for level, table, given in tables:
-                label = self.spec.where(*table)
-                for key, value in given.items():
-                    span = self.spec.location(*table, key)
-                    state.values[key] = (value, Origin(level, label, self.spec_path, span, spec_base))
+        state.values.update(self.base_layer)
+        state.values.update(self.shot_layers.get(shot.name, {}))
         for setting in shot.settings:
             if setting.key not in SETTING_KEYS:  # the parser reports it (HL706)
                 continue
@@ -362,44 +386,54 @@ class _Compiler:
             self.report(state, PROMPT_TOO_LONG, message, None, (start, end))
         frames = {role: self.frame(state, role) for role in IMAGE_ROLES if get.get(role) is not None}
         first_info, last_info = frames.get("first_frame"), frames.get("last_frame")
-        if first_info and last_info and first_info[1].size and last_info[1].size and first_info[1].size != last_info[1].size:
-            (fw, fh), (lw, lh) = first_info[1].size, last_info[1].size
+        if (
+            first_info
+            and last_info
+            and first_info.info.size
+            and last_info.info.size
+            and first_info.info.size != last_info.info.size
+        ):
+            (fw, fh), (lw, lh) = first_info.info.size, last_info.info.size
             self.report(
                 state,
                 rules.FRAME_SIZE_MISMATCH,
                 f"the last frame is {lw}x{lh} px and the first {fw}x{fh} px; the last frame will be cropped to match",
                 *self.value_at(state, "last_frame"),
             )
-        if state.failed:
+        if state.failed or not self.build_requests:
             return None, state.found
         return self.build(state, get, mode, frames), state.found
 
-    def frame(self, state: _Shot, role: str) -> tuple[str, images.ImageInfo]:
-        """Check one frame; returns its URL for the request (``file://`` for a local file)."""
+    def frame(self, state: _Shot, role: str) -> _Frame:
+        """Check one frame (once per compile for each file or URL) and report its problems."""
         reference = str(state.values[role][0])
         origin = state.values[role][1]
-        where = self.value_at(state, role)
-        quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
-        shown = f"{IMAGE_ROLES[role]} {quoted}"
-        if origin.level in (SPEC_DEFAULTS, SPEC_SHOT):
-            shown = f"{origin.label.split(' ', 1)[-1]} {shown}"
+        found = self.frames.get((origin.base, reference))
+        if found is None:
+            found = self.frames[(origin.base, reference)] = self.resolve_frame(reference, origin.base)
+        if found.info.problems:
+            where = self.value_at(state, role)
+            quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
+            shown = f"{IMAGE_ROLES[role]} {quoted}"
+            if origin.level in (SPEC_DEFAULTS, SPEC_SHOT):
+                shown = f"{origin.label.split(' ', 1)[-1]} {shown}"
+            for p in found.info.problems:
+                self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
+        return found
+
+    def resolve_frame(self, reference: str, base: Path) -> _Frame:
+        """A frame reference as the request takes it (``file://`` for a local file) and its checks."""
         local = images.local_path(reference)
         if local is None and images.is_url(reference):
             problem = images.url_problem(reference)
-            info = images.ImageInfo() if problem is None else images.ImageInfo(problems=(problem,))
-            if problem is None and self.check_urls:
-                info = self.probe(reference)
-            for p in info.problems:
-                self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
-            return reference, info
+            if problem is not None:
+                return _Frame(reference, None, images.ImageInfo(problems=(problem,)))
+            return _Frame(reference, None, self.probe(reference) if self.check_urls else images.ImageInfo())
         path = local if local is not None else Path(reference).expanduser()
         if not path.is_absolute():
-            path = origin.base / path
+            path = base / path
         path = path.resolve()
-        info = images.check_image(path)
-        for p in info.problems:
-            self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
-        return path.as_uri(), info
+        return _Frame(_uri(path), path, images.check_image(path))
 
     def probe(self, url: str) -> images.ImageInfo:
         if url not in self.url_cache:
@@ -408,34 +442,34 @@ class _Compiler:
             self.url_cache[url] = images.probe_url(url, self.client)
         return self.url_cache[url]
 
-    def build(
-        self, state: _Shot, get: dict[str, object], mode: Mode, frames: dict[str, tuple[str, images.ImageInfo]]
-    ) -> CompiledShot:
+    def build(self, state: _Shot, get: dict[str, object], mode: Mode, frames: dict[str, _Frame]) -> CompiledShot:
         shot = state.shot
-        explicit = {key for key, (_v, origin) in state.values.items() if origin.level > API_DEFAULT}
-        metadata = RequestMetadata(
-            last_frame_image=frames["last_frame"][0] if "last_frame" in frames else None,
-            **{key: get[key] for key in ("prompt_optimizer", "fast_pretreatment", "watermark") if key in explicit},  # type: ignore[arg-type]
-        )
+        # The switches go into the body only when someone set them; the service applies its defaults.
+        metadata: dict[str, Any] = {
+            key: get[key]
+            for key in ("prompt_optimizer", "fast_pretreatment", "watermark")
+            if state.values[key][1].level > API_DEFAULT
+        }
+        if "last_frame" in frames:
+            metadata["last_frame_image"] = frames["last_frame"].url
         request = VideoRequest(
             prompt=shot.prompt if shot.prompt.strip() else None,
             duration=get["duration"],  # type: ignore[arg-type]
             resolution=get["resolution"],  # type: ignore[arg-type]
-            image_urls=[frames["first_frame"][0]] if "first_frame" in frames else None,
-            metadata=metadata if metadata.model_dump(exclude_none=True) else None,
+            image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
+            metadata=RequestMetadata(**metadata) if metadata else None,
         )
-        local = {role: images.local_path(url) for role, (url, _info) in frames.items()}
         settings: dict[str, object] = {}
         sources: dict[str, str] = {}
         for key in SETTING_KEYS:
             if key in state.values:
                 value, origin = state.values[key]
-                settings[key] = frames[key][0] if key in frames else value
+                settings[key] = frames[key].url if key in frames else value
                 sources[key] = origin.label
         return CompiledShot(
             name=shot.name,
             request=request,
-            local_images={role: path for role, path in local.items() if path is not None},
+            local_images={role: frame.path for role, frame in frames.items() if frame.path is not None},
             settings=settings,
             sources=sources,
             line=self.index.line_of(shot.span.start) + 1,
@@ -482,6 +516,7 @@ def _check(
     names: Sequence[str] | None,
     check_urls: bool,
     client: httpx.Client | None,
+    build: bool = True,
 ) -> tuple[ShotSpec | None, list[Owned], list[CompiledShot]]:
     """The shared work of :func:`compile_script` and :func:`compile_checks`: the spec, the
     findings with their shots, and the shots that compiled."""
@@ -492,6 +527,7 @@ def _check(
     if spec is not None:
         found.extend((None, d) for d in _unknown_spec_shots(script, spec))
     compiler = _Compiler(script, spec, overrides or {}, check_urls, client)
+    compiler.build_requests = build
     chosen = script.shots if names is None else [s for s in script.shots if s.name in set(names)]
     compiled: list[CompiledShot] = []
     for shot in chosen:
@@ -598,7 +634,7 @@ def compile_checks(script: Script, config: LintConfig, path: Path | None) -> lis
     prompt linter reports them already. ``path`` stands in for ``script.path`` when that is None."""
     if script.path is None and path is not None:
         script = Script(script.text, path, script.spec, script.shots, script.comments, script.suppressions, script.diagnostics)
-    _spec, found, _compiled = _check(script, None, None, None, False, None)
+    _spec, found, _compiled = _check(script, None, None, None, False, None, build=False)
     return _sorted(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
 
 
