@@ -190,6 +190,23 @@ bad_suppression = script_rule(
     """,
 )
 
+indented_header = script_rule(
+    "HL713",
+    "indented-header",
+    Severity.WARNING,
+    "A prompt line that looks like an indented shot header",
+    """
+    An indented ``shot NAME`` line is prompt text of the shot above (only column 0 starts a
+    shot), so the two shots' prompts would silently run together. If a new shot is meant, the
+    (unsafe) fix moves the header to column 0; if it is prose, silence the rule on that line with
+    ``# hailuo: ignore HL713``.
+
+    Bad:  ``shot a`` / ``  A cat.`` / ``  shot b`` / ``  A dog.``
+    Good: ``shot a`` / ``  A cat.`` / ``shot b`` / ``  A dog.``
+    """,
+    fixable=True,
+)
+
 RULES: tuple[Rule, ...] = (
     empty_script,
     text_outside_shot,
@@ -203,4 +220,5 @@ RULES: tuple[Rule, ...] = (
     setting_after_prompt,
     misplaced_spec,
     bad_suppression,
+    indented_header,
 )

@@ -37,6 +37,7 @@ from hailuo_dsl.syntax import Span
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 """A valid shot name."""
 
+_HEADER_LIKE = re.compile(r"shot[ \t]+[A-Za-z0-9][A-Za-z0-9_.-]*")
 _REST_ORDER = ("COMMENT", "STRING", "OPEN_STRING", "WORD", "INDENT")
 """The terminals of a line's rest in the grammar's priority order (the contextual lexer's order)."""
 _VALUE_KINDS = ("WORD", "STRING", "OPEN_STRING")
@@ -466,6 +467,14 @@ class _Builder:
             return
         state.end = line.end
         state.shot.lines.append(PromptLine(text, start))
+        if not escaped and _HEADER_LIKE.fullmatch(text):
+            self.report(
+                rules.indented_header,
+                start,
+                start + len(text),
+                f"'{text}' is indented, so it is prompt text of shot '{state.shot.name}', not a new shot",
+                Fix("Move the header to column 0", (Edit(line.start, start, ""),), safe=False),
+            )
 
     def on_stray_text(self, line: Line) -> None:
         token = line.tokens[0]

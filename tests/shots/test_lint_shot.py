@@ -47,6 +47,7 @@ CASES: list[tuple[str, str]] = [
     ("HL712", "# hailuo: «ignroe» HL303\nshot a\n  text\n"),
     ("HL712", "# hailuo: ignore «HL999»\nshot a\n  text\n"),
     ("HL712", "shot a\n  text\n«# hailuo: ignore-shot»\n"),
+    ("HL713", "shot a\n  A cat.\n\t«shot b»\n  A dog.\n"),
 ]
 
 
