@@ -6,6 +6,8 @@ and prints the figures, the target and whether it is met.
 - client overhead: requests per second of submit-then-get through ``AsyncClient`` and through a bare
   ``httpx.AsyncClient`` loop (same concurrency, same emulator, same run); target ratio >= 0.8.
   The emulator serves from a child process, so its work does not share the client's interpreter lock.
+- render pipeline: ``render_script`` of a generated 500-shot script at concurrency 50: wall time,
+  requests per shot, and the emulator's accepted submits, which must equal the shots (one each).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
 import statistics
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -126,9 +130,68 @@ def report_client_overhead(server: Server) -> bool:
     return met
 
 
+RENDER_SHOTS = 500
+RENDER_CONCURRENCY = 50
+
+
+def _render_script(folder: Path, shots: int) -> Path:
+    """A generated script of ``shots`` shots; every tenth starts from the same local frame."""
+    from PIL import Image
+
+    Image.new("RGB", (640, 360), "teal").save(folder / "frame.png")
+    lines: list[str] = []
+    for i in range(shots):
+        lines.append(f"shot s{i:04d}")
+        if i % 10 == 0:
+            lines.append('  @first_frame "frame.png"')
+        lines.append(f"  Take {i}: a kite rises over the dunes at dusk [Pedestal up], then drifts away [Truck left].")
+        lines.append("")
+    script = folder / "bench.shot"
+    script.write_text("\n".join(lines), encoding="utf-8")
+    return script
+
+
+def report_render_pipeline(shots: int = RENDER_SHOTS, concurrency: int = RENDER_CONCURRENCY) -> bool:
+    """``render_script`` (what ``hailuo render`` runs) of a generated script on the zero-latency
+    emulator (in this process, as ``hailuo render --emulator`` runs it; a 60 s task takes 60 ms and
+    the client polls on the same scaled cadence): wall time, requests per shot, accepted submits
+    (target: exactly one per shot), and a rerun of the finished render (target: no request)."""
+    from hailuo_dsl.render import render_script
+
+    with tempfile.TemporaryDirectory() as tmp, Emulator(latency=0.0, time_scale=1000.0) as emulator:
+        folder = Path(tmp)
+        script = _render_script(folder, shots)
+
+        async def render() -> tuple[float, bool]:
+            client = AsyncClient(emulator.api_key, emulator.url, poll_interval=0.01, first_poll_delay=0.005)
+            async with client:
+                start = time.perf_counter()
+                summary = await render_script(script, client=client, concurrency=concurrency, out_dir=folder / "out")
+                return time.perf_counter() - start, summary.ok
+
+        wall, ok = asyncio.run(render())
+        requests = dict(emulator.stats.requests)
+        accepted = emulator.stats.submits_accepted
+        rerun, rerun_ok = asyncio.run(render())
+        rerun_requests = sum(emulator.stats.requests.values()) - sum(requests.values())
+        videos = len(list((folder / "out").glob("*.mp4")))
+    per_shot = sum(requests.values()) / shots
+    met = ok and rerun_ok and accepted == shots and videos == shots and rerun_requests == 0
+    print(f"render pipeline ({shots} shots, concurrency {concurrency}, emulator latency 0 in this process, 60 ms tasks):")
+    print(f"  wall time {wall:.2f} s ({shots / wall:.0f} shots/s), {videos} videos on disk")
+    detail = ", ".join(f"{name} {count}" for name, count in sorted(requests.items()))
+    print(f"  requests per shot {per_shot:.2f} (in all: {detail}; one frame shared by {len(range(0, shots, 10))} shots)")
+    print(
+        f"  submits accepted {accepted} (target = {shots}); rerun of the finished render {rerun:.2f} s, {rerun_requests} requests (target 0)"
+    )
+    print(f"  {'MET' if met else 'NOT MET'}")
+    return met
+
+
 def main() -> None:
     with emulator_process() as server:
         report_client_overhead(server)
+    report_render_pipeline()
 
 
 if __name__ == "__main__":

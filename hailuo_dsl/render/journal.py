@@ -185,6 +185,7 @@ class Journal:
         self.path = Path(path)
         self._clock = clock
         self._lock_handle: Any = None
+        self._in_batch = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
@@ -233,13 +234,43 @@ class Journal:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One write transaction, committed (durably, ``synchronous=FULL``) when the block ends."""
+        """One write transaction, committed (durably, ``synchronous=FULL``) when the block ends;
+        inside :meth:`batch`, a savepoint of the batch's transaction instead."""
+        if self._in_batch:
+            self._db.execute("SAVEPOINT move")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK TO move")
+                self._db.execute("RELEASE move")
+                raise
+            self._db.execute("RELEASE move")
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the moves made in the block into one transaction: one disk sync for all of them
+        (group commit). Each move still succeeds or fails alone; none is on disk, and so none
+        may be acted on, before the block ends."""
+        if self._in_batch:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            self._in_batch = False
+            self._db.execute("ROLLBACK")
+            raise
+        self._in_batch = False
         self._db.execute("COMMIT")
 
     def acquire(self) -> None:

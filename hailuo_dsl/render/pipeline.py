@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from hailuo_dsl.client import (
     AsyncClient,
@@ -46,6 +46,7 @@ from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, ShotRecor
 from hailuo_dsl.requests import VideoRequest
 
 S = ShotState
+T = TypeVar("T")
 DEFAULT_CONCURRENCY = 4
 DEFAULT_WAIT_TIMEOUT = 30 * 60.0
 """How long one run follows a task before leaving it ``submitted`` for the next run (seconds)."""
@@ -223,6 +224,55 @@ async def render_shots(
     return RenderSummary(journal.path, out_dir, tuple(results))
 
 
+class _GroupCommit:
+    """Journal writes of concurrent shots, committed together (group commit).
+
+    Every write asked for during one turn of the event loop runs in one transaction at the start
+    of the next turn: one disk sync for all of them instead of one each. A write's future is
+    resolved only once that transaction is on disk, so nothing is acted on before its step is
+    durable. A write whose caller was cancelled before the batch ran is skipped.
+    """
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
+
+    def enqueue(self, op: Callable[[], T]) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        if not self.queue:
+            loop.call_soon(self._flush)
+        self.queue.append((op, future))
+        return future
+
+    def later(self, op: Callable[[], object]) -> None:
+        """A write nobody waits for (a progress update); its errors are dropped."""
+        self.enqueue(op).add_done_callback(lambda f: f.cancelled() or f.exception())
+
+    def _flush(self) -> None:
+        batch, self.queue = [(op, f) for op, f in self.queue if not f.cancelled()], []
+        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        try:
+            with self.journal.batch():
+                for op, future in batch:
+                    try:
+                        outcomes.append((future, op(), None))
+                    except Exception as err:
+                        outcomes.append((future, None, err))
+        except Exception as err:  # the commit failed: nothing of the batch is on disk
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(err)
+            return
+        for future, value, error in outcomes:
+            if future.done():
+                continue
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)
+
+
 class _Run:
     """The state of one render run: the client, the journal, the upload cache and the limit."""
 
@@ -240,6 +290,7 @@ class _Run:
     ) -> None:
         self.client = client
         self.journal = journal
+        self.commits = _GroupCommit(journal)
         self.out_dir = out_dir
         self.limit = asyncio.Semaphore(concurrency)
         self.retry_failed = retry_failed
@@ -249,10 +300,14 @@ class _Run:
         self.clock = clock
         self.uploads: dict[str, asyncio.Future[str]] = {}
 
+    async def _write(self, op: Callable[[], T]) -> T:
+        """Run one journal write in the next group commit; returns once it is on disk."""
+        return await self.commits.enqueue(op)
+
     # -- one shot -------------------------------------------------------------------------------
 
     async def shot(self, shot: RenderableShot) -> ShotResult:
-        record = self._settle(shot)
+        record = await self._settle(shot)
         if record.state in (S.UNKNOWN, S.FAILED):
             self._emit(record, Action.DONE)
             return self._result(record)
@@ -271,26 +326,34 @@ class _Run:
                     break  # no progress this run (an error noted, or a task still running)
         return self._result(record)
 
-    def _settle(self, shot: RenderableShot) -> ShotRecord:
+    async def _settle(self, shot: RenderableShot) -> ShotRecord:
         """The shot's journal row, added or reset when the request is new, changed or retried."""
-        digest = shot.request_hash()
-        record = self.journal.get(shot.name)
-        body = shot.request.body()
+        name, digest, body = shot.name, shot.request_hash(), shot.request.body()
+        record = self.journal.get(name)
         if record is None:
-            return self.journal.add(shot.name, digest, body)
+            return await self._write(lambda: self.journal.add(name, digest, body))
         if record.request_hash != digest:
-            was = f" (task {record.task_id} replaced)" if record.task_id else ""
-            return self.journal.reset(shot.name, digest, body, reason=f"request changed{was}")
+            reason = "request changed" + (f" (task {record.task_id} replaced)" if record.task_id else "")
+            return await self._write(lambda: self.journal.reset(name, digest, body, reason=reason))
         if record.state is S.FAILED and self.retry_failed:
-            return self.journal.reset(shot.name, digest, body, reason="retry of a failed shot")
+            return await self._write(lambda: self.journal.reset(name, digest, body, reason="retry of a failed shot"))
         return record
 
     async def _submit(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
+        name = shot.name
         try:
             request = await self._resolve(shot, record)
         except (HailuoError, OSError) as err:
-            return self.journal.note_error(shot.name, f"upload failed: {_message(err)}")
-        record = self.journal.begin_submit(shot.name)
+            error = f"upload failed: {_message(err)}"
+            return await self._write(lambda: self.journal.note_error(name, error))
+        try:
+            record = await self._write(lambda: self.journal.begin_submit(name))
+        except asyncio.CancelledError:
+            # Stopped after ``submitting`` was written but certainly before the submit was sent.
+            current = self.journal.get(name)
+            if current is not None and current.state is S.SUBMITTING:
+                self.journal.submit_refused(name, "the run stopped before the submit was sent", final=False)
+            raise
         self._emit(record, Action.SUBMITTING)
         sending = asyncio.ensure_future(self.client.submit(request))
         try:
@@ -299,53 +362,68 @@ class _Run:
             # The run is stopping: give a submit already on its way the time to answer, so its task
             # id is recorded instead of leaving the shot unknown.
             await asyncio.wait([sending], timeout=SUBMIT_GRACE)
-            self._record_submit(shot.name, sending)
+            self._submit_outcome(name, sending)()
             raise
-        record = self._record_submit(shot.name, sending)
+        record = await self._write(self._submit_outcome(name, sending))
         self._emit(record, Action.WAITING if record.state is S.SUBMITTED else Action.DONE)
         return record
 
-    def _record_submit(self, name: str, sending: asyncio.Future[Task]) -> ShotRecord:
-        """Write down what a submit came to, so that it is never sent twice."""
+    def _submit_outcome(self, name: str, sending: asyncio.Future[Task]) -> Callable[[], ShotRecord]:
+        """The journal write of what a submit came to, so that it is never sent twice."""
+        journal = self.journal
         if not sending.done():
             sending.cancel()
-            return self.journal.submit_unknown(name, "the run stopped before the submit was answered; it may have created a task")
+            return lambda: journal.submit_unknown(
+                name, "the run stopped before the submit was answered; it may have created a task"
+            )
         if sending.cancelled():
-            return self.journal.submit_unknown(name, "the submit was cancelled on its way; it may have created a task")
+            return lambda: journal.submit_unknown(name, "the submit was cancelled on its way; it may have created a task")
         err = sending.exception()
         if err is None:
             task = sending.result()
-            return self.journal.submitted(name, task.id, status=task.status_text, progress=task.progress)
+            return lambda: journal.submitted(name, task.id, status=task.status_text, progress=task.progress)
+        message = _message(err)
         if isinstance(err, (BadRequest, ContentPolicy)):
-            return self.journal.submit_refused(name, _message(err), final=True)
+            return lambda: journal.submit_refused(name, message, final=True)
         if isinstance(err, HailuoError) and not isinstance(err, SubmitOutcomeUnknown):
             # The API answered with a refusal (or the connection was never made): no task exists.
-            return self.journal.submit_refused(name, _message(err), final=False)
-        return self.journal.submit_unknown(name, _message(err))
+            return lambda: journal.submit_refused(name, message, final=False)
+        return lambda: journal.submit_unknown(name, message)
 
     async def _wait(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
-        name = shot.name
+        name, journal = shot.name, self.journal
         task_id = record.task_id
         assert task_id is not None
         self._emit(record, Action.WAITING)
 
         def on_progress(task: Task) -> None:
             if not task.is_final:
-                self._emit(self.journal.progress(name, status=task.status_text, progress=task.progress), Action.WAITING)
+                self.commits.later(lambda: journal.progress(name, status=task.status_text, progress=task.progress))
+                if self.on_event is not None:
+                    self.on_event(RenderEvent(name, Action.WAITING, S.SUBMITTED, task.progress, task_id))
 
         try:
             task = await self.client.wait(task_id, timeout=self.wait_timeout, on_progress=on_progress)
         except TaskFailed as err:
-            return self.journal.failed(name, _message(err), status=err.task.status_text)
+            message, status = _message(err), err.task.status_text
+            return await self._write(lambda: journal.failed(name, message, status=status))
         except NotFound as err:
-            return self.journal.failed(name, f"the API knows no task {task_id}: {_message(err)}")
+            message = f"the API knows no task {task_id}: {_message(err)}"
+            return await self._write(lambda: journal.failed(name, message))
         except DeadlineExceeded as err:
-            return self.journal.note_error(name, f"still running: {_message(err)}")
+            message = f"still running: {_message(err)}"
+            return await self._write(lambda: journal.note_error(name, message))
         except HailuoError as err:
-            return self.journal.note_error(name, f"could not follow the task: {_message(err)}")
-        if not task.video_url:
-            return self.journal.failed(name, f"task {task_id} completed without a video URL", status=task.status_text)
-        return self.journal.completed(name, video_url=task.video_url, expires_at=task.expires_at, status=task.status_text)
+            message = f"could not follow the task: {_message(err)}"
+            return await self._write(lambda: journal.note_error(name, message))
+        url = task.video_url
+        if not url:
+            return await self._write(
+                lambda: journal.failed(name, f"task {task_id} completed without a video URL", status=task.status_text)
+            )
+        return await self._write(
+            lambda: journal.completed(name, video_url=url, expires_at=task.expires_at, status=task.status_text)
+        )
 
     async def _download(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
         target = self.out_dir / f"{shot.name}{VIDEO_SUFFIX}"
@@ -354,7 +432,7 @@ class _Run:
             fetched = await self._fetch(record, staging)
             if fetched is not None:
                 return fetched
-        record = self.journal.downloaded(shot.name, target)
+        record = await self._write(lambda: self.journal.downloaded(shot.name, target))
         os.replace(staging, target)
         self._emit(record, Action.DONE)
         return record
@@ -370,27 +448,31 @@ class _Run:
             fetched = await self._fetch(record, staging, missing=target)
             if fetched is not None:
                 return fetched
-            record = self.journal.downloaded(shot.name, target)
+            record = await self._write(lambda: self.journal.downloaded(shot.name, target))
             os.replace(staging, target)
         self._emit(record, Action.DONE)
         return record
 
     async def _fetch(self, record: ShotRecord, staging: Path, *, missing: Path | None = None) -> ShotRecord | None:
         """Download the video to ``staging``; the updated record when that cannot be done, else None."""
+        name, journal = record.name, self.journal
         lost = f"the file {missing} is missing and " if missing is not None else ""
         if record.expires_at is not None and record.expires_at <= self.clock():
-            return self.journal.failed(record.name, f"{lost}the video expired at {_utc(record.expires_at)}; {_RETRY_HINT}")
+            message = f"{lost}the video expired at {_utc(record.expires_at)}; {_RETRY_HINT}"
+            return await self._write(lambda: journal.failed(name, message))
         if not record.video_url:
-            return self.journal.failed(record.name, f"{lost}no video URL is known; {_RETRY_HINT}")
+            return await self._write(lambda: journal.failed(name, f"{lost}no video URL is known; {_RETRY_HINT}"))
         self._emit(record, Action.DOWNLOADING)
         for stale in staging.parent.glob(f".{staging.name}.*.part"):
             stale.unlink(missing_ok=True)  # left by a run that was killed mid-download
         try:
             await self.client.download(record.video_url, staging)
         except VideoExpired as err:
-            return self.journal.failed(record.name, f"{lost}{_message(err)}; {_RETRY_HINT}")
+            message = f"{lost}{_message(err)}; {_RETRY_HINT}"
+            return await self._write(lambda: journal.failed(name, message))
         except HailuoError as err:
-            return self.journal.note_error(record.name, f"download failed: {_message(err)}")
+            message = f"download failed: {_message(err)}"
+            return await self._write(lambda: journal.note_error(name, message))
         return None
 
     def _staging(self, name: str, record: ShotRecord, *, folder: Path | None = None) -> Path:
@@ -422,7 +504,7 @@ class _Run:
 
     async def _upload_once(self, path: Path, digest: str) -> str:
         url = await self.client.upload_image(path)
-        self.journal.record_upload(digest, url)
+        await self._write(lambda: self.journal.record_upload(digest, url))
         return url
 
     # -- reporting ------------------------------------------------------------------------------
