@@ -59,7 +59,7 @@ UNKNOWN_KEY = script_rule(
 
 LAST_FRAME_WITHOUT_FIRST = script_rule(
     "HL603",
-    "last-frame-without-first",
+    "last-frame-only",
     Severity.ERROR,
     "A last frame without a first frame",
     """
@@ -354,7 +354,7 @@ SPEC_UNKNOWN_SHOT = script_rule(
 
 FAST_PRETREATMENT_UNUSED = script_rule(
     "HL617",
-    "fast-pretreatment-unused",
+    "unused-pretreatment",
     Severity.WARNING,
     "fast_pretreatment is on while prompt_optimizer is off",
     """
