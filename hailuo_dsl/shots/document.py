@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 def lint_script(text: str, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
     """Every finding of a script, sorted: those in the script first (by offset), then those in
     its shot-spec (``Diagnostic.path`` set)."""
-    from hailuo_dsl.rules import script_compile
     from hailuo_dsl.shots.compiler import compile_checks, load_script_spec
 
     script = parse_script(text, path)
@@ -45,9 +44,8 @@ def lint_script(text: str, config: LintConfig | None = None, path: Path | None =
     found.extend(compile_checks(script, config, path))
     kept = []
     for d in found:
-        enforced = d.code.startswith("HL6") and d.code not in script_compile.SOFT_CODES
-        severity = d.severity if enforced else config.severity_for(d.code)
-        if severity is None or (not enforced and _suppressed(script, d)):
+        severity = config.severity_for(d.code)
+        if severity is None or _suppressed(script, d):
             continue
         kept.append(d if severity is d.severity else dataclasses.replace(d, severity=severity))
     kept.sort(key=lambda d: (d.path is not None, d.path or "", d.start, d.code))

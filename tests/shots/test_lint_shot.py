@@ -285,3 +285,26 @@ def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
     assert fixed == "shot a\n  @duration 10\n  @resolution 768P  # note\n  A boat drifts\n  past the pier.\n  # end\n"
     assert fix_document("shot a\r\n  A boat.\r\n  @duration 6\r\n", Kind.SHOT).text == "shot a\r\n  @duration 6\r\n  A boat.\r\n"
     assert fix_document("shot a\n  A boat.\n  @duration 6", Kind.SHOT).text == "shot a\n  A boat.\n  @duration 6"
+
+
+FOUR_MOVES = "  A cat [Push in], then [Pan left], then [Tilt up], then [Zoom out].\n"
+
+
+def test_spec_lint_table_and_durations_reach_the_prompt_linter(tmp_path: Path) -> None:
+    script = tmp_path / "x.shot"
+    text = "spec x.toml\n\nshot a\n" + FOUR_MOVES + "  [Static]\n\nshot b\n" + FOUR_MOVES
+    script.write_text(text, encoding="utf-8")
+    (tmp_path / "x.toml").write_text('[lint]\nignore = ["HL103"]\n\n[shots.a]\nduration = 10\n', encoding="utf-8")
+    found = lint_document(text, Kind.SHOT, LintConfig(), script)
+    codes = [(d.code, text[: d.start].count("\n") + 1) for d in found]
+    assert ("HL303", 8) in codes  # shot b: 6 s, four moves are over the budget of 3
+    assert all(code != "HL103" for code, _ in codes)  # ignored by the spec's [lint]
+    assert all(line != 4 for code, line in codes if code == "HL303")  # shot a: 10 s fits 5
+
+
+def test_compile_checks_are_reported_and_can_be_suppressed() -> None:
+    text = "shot a\n  @resolution 1080P\n  @duration 10\n  A cat.\n"
+    found = [d for d in lint_document(text, Kind.SHOT) if d.code.startswith("HL6")]
+    assert found and all(d.path is None for d in found)
+    silenced = text.replace("shot a\n", "shot a\n  # hailuo: ignore-shot HL6\n")
+    assert [d for d in lint_document(silenced, Kind.SHOT) if d.code.startswith("HL6")] == []
