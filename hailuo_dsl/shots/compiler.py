@@ -188,6 +188,8 @@ def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
         raise
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _SPECS:
+        if len(_SPECS) > 64:  # an editor session edits specs for hours: keep only recent ones
+            _SPECS.clear()
         _SPECS[key] = parse_spec(read_spec_text(path), path)
     return _SPECS[key]
 
@@ -245,6 +247,12 @@ class _Shot:
     values: dict[str, tuple[object, Origin]] = field(default_factory=dict)
     found: list[Diagnostic] = field(default_factory=list)
     failed: bool = False
+    invalid: set[str] = field(default_factory=set)
+    """Settings whose ``@value`` was wrong (HL601): checks that read them are skipped, since the
+    value they would see is not the one meant."""
+
+    def valid(self, *keys: str) -> bool:
+        return self.invalid.isdisjoint(keys)
 
 
 class _Compiler:
@@ -297,6 +305,7 @@ class _Compiler:
                 value = coerce(setting.key, setting.value, text=True)
             except ValueError as err:
                 self.report(state, rules.INVALID_SETTING_VALUE, f"@{setting.key} {err}", None, setting.value_span)
+                state.invalid.add(setting.key)
                 continue
             line = self.index.line_of(setting.span.start) + 1
             label = f"@{setting.key} at {self.script_name}:{line}"
@@ -339,7 +348,7 @@ class _Compiler:
         self.layers(shot, state)
         get = {key: value for key, (value, _origin) in state.values.items()}
         first, last = get.get("first_frame"), get.get("last_frame")
-        if last is not None and first is None:
+        if last is not None and first is None and state.valid("first_frame", "last_frame"):
             self.report(
                 state,
                 rules.LAST_FRAME_WITHOUT_FIRST,
@@ -348,35 +357,39 @@ class _Compiler:
             )
         mode = Mode.TEXT if first is None else Mode.FIRST_LAST if last is not None else Mode.IMAGE
         resolution, duration = get["resolution"], get["duration"]
-        if resolution == "1080P" and duration == 10:
+        if resolution == "1080P" and duration == 10 and state.valid("resolution", "duration"):
             self.report(
                 state,
                 rules.RESOLUTION_DURATION,
                 "1080P takes only 6-second clips; use @duration 6 or @resolution 768P",
                 *self.at(state, ["resolution", "duration"]),
             )
-        if resolution == "512P" and mode is Mode.FIRST_LAST:
+        if resolution == "512P" and mode is Mode.FIRST_LAST and state.valid("resolution", "first_frame", "last_frame"):
             self.report(
                 state,
                 rules.RESOLUTION_MODE,
                 "512P is not available for first-last-frame; use 768P or 1080P",
                 *self.at(state, ["resolution", "last_frame"]),
             )
-        if resolution == "512P" and mode is Mode.TEXT:
+        if resolution == "512P" and mode is Mode.TEXT and state.valid("resolution", "first_frame"):
             self.report(
                 state,
                 rules.LOW_RESOLUTION_TEXT,
                 "512P text-to-video: the official API offers 512P for image-to-video only",
                 *self.at(state, ["resolution"]),
             )
-        if get["fast_pretreatment"] is True and get["prompt_optimizer"] is False:
+        if (
+            get["fast_pretreatment"] is True
+            and get["prompt_optimizer"] is False
+            and state.valid("fast_pretreatment", "prompt_optimizer")
+        ):
             self.report(
                 state,
                 rules.FAST_PRETREATMENT_UNUSED,
                 "fast_pretreatment does nothing while prompt_optimizer is false",
                 *self.at(state, ["fast_pretreatment"]),
             )
-        if mode is Mode.TEXT and not shot.prompt.strip():
+        if mode is Mode.TEXT and not shot.prompt.strip() and state.valid("first_frame"):
             self.report(state, EMPTY_PROMPT, "text-to-video needs a prompt; write one or add @first_frame", *self.at(state, []))
         if len(shot.prompt) > MAX_PROMPT_CHARS:
             start, end = shot.file_offset(MAX_PROMPT_CHARS), shot.file_offset(len(shot.prompt))

@@ -7,11 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from images_util import make_image, serve, truncate
+from pydantic import ValidationError
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.requests import RequestMetadata, VideoRequest
 from hailuo_dsl.shots import CompileError, CompileResult, compile_script, parse_script
 from hailuo_dsl.shots.compiler import UnknownShotError, compile_checks
 
@@ -167,6 +171,56 @@ def test_bad_overrides_raise() -> None:
         compile_script(script, overrides={"duration": "8"})
     with pytest.raises(ValueError, match="did you mean 'duration'"):
         compile_script(script, overrides={"durration": 6})
+
+
+def test_a_bad_value_hides_the_checks_that_would_read_it(tmp_path: Path) -> None:
+    """``@resolution 720P`` falls back to the spec's 1080P; a 1080P finding would be about a value
+    nobody meant, so only the bad value is reported."""
+    result = run(
+        tmp_path, 'spec "a.toml"\nshot a\n  @resolution 720P\n  @duration 10\n  Waves.\n', '[defaults]\nresolution = "1080P"\n'
+    )
+    assert codes(result) == ["HL601"]
+
+
+_SETTINGS = st.fixed_dictionaries(
+    {},
+    optional={
+        "resolution": st.sampled_from(["512P", "768P", "1080P", "768p"]),
+        "duration": st.sampled_from(["6", "10"]),
+        "first_frame": st.just("https://example.com/first.jpg"),
+        "last_frame": st.just("https://example.com/last.jpg"),
+        "prompt_optimizer": st.sampled_from(["true", "false"]),
+        "watermark": st.sampled_from(["true", "false"]),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_SETTINGS, st.sampled_from(["", "Waves at sunset [Pull out].", "x" * 2001]))
+def test_the_compiler_agrees_with_the_request_model(values: dict[str, str], prompt: str) -> None:
+    """Whatever the settings, a shot compiles exactly when the request model accepts the same
+    request, and the body holds the values given."""
+    text = "shot a\n" + "".join(f"  @{k} {v}\n" for k, v in values.items()) + (f"  {prompt}\n" if prompt else "")
+    result = compile_script(parse_script(text))
+    metadata: dict[str, object] = {}
+    if "last_frame" in values:
+        metadata["last_frame_image"] = values["last_frame"]
+    for key in ("prompt_optimizer", "watermark"):
+        if key in values:
+            metadata[key] = values[key] == "true"
+    try:
+        expected = VideoRequest(
+            prompt=prompt or None,
+            duration=int(values.get("duration", "6")),  # type: ignore[arg-type]
+            resolution=values.get("resolution", "768P"),  # type: ignore[arg-type]
+            image_urls=[values["first_frame"]] if "first_frame" in values else None,
+            metadata=RequestMetadata(**metadata) if metadata else None,  # type: ignore[arg-type]
+        )
+    except ValidationError:
+        assert result.shots == [] and not result.ok
+        return
+    assert [s.request for s in result.shots] == [expected]
+    assert all(d.severity is not Severity.ERROR for d in result.diagnostics)
 
 
 # -- precedence ----------------------------------------------------------------------------------------
