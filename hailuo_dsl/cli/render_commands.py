@@ -229,6 +229,8 @@ def render(
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
+        for warning in summary.warnings:
+            click.echo(warning, err=True)
         _print_summary(Console(), summary)
     sys.exit(0 if summary.ok else 1)
 
@@ -240,7 +242,8 @@ async def _run(client: AsyncClient, display: _Display | None, script: Path, **op
 
 
 def _print_summary(console: Console, summary: RenderSummary) -> None:
-    table = Table(title=f"Render of {len(summary.shots)} shots", title_justify="left")
+    count = len(summary.shots)
+    table = Table(title=f"Render of {count} shot{'' if count == 1 else 's'}", title_justify="left")
     table.add_column("shot", overflow="fold")
     table.add_column("state", no_wrap=True)
     table.add_column("task", overflow="fold")

@@ -20,6 +20,7 @@ download nor fetches it twice. At most ``concurrency`` shots are in flight at a 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import hashlib
 import os
@@ -129,6 +130,8 @@ class RenderSummary:
     journal: Path
     out_dir: Path
     shots: tuple[ShotResult, ...]
+    warnings: tuple[str, ...] = ()
+    """The script's compile findings below error (``file:line:col: CODE [severity] message``)."""
 
     @property
     def ok(self) -> bool:
@@ -144,6 +147,7 @@ class RenderSummary:
             "out_dir": str(self.out_dir),
             "ok": self.ok,
             "shots": [s.to_json() for s in self.shots],
+            "warnings": list(self.warnings),
         }
 
 
@@ -179,11 +183,14 @@ async def render_script(
     or adopt is unknown, ...). ``forget`` starts the named shots over; ``adopt`` maps an
     ``unknown`` shot to the task id a person found in the account.
     """
-    from hailuo_dsl.shots import compile_script
+    from hailuo_dsl.shots.compiler import compile_script, format_location
 
     path = Path(script)
     result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
     result.raise_for_errors()
+    warnings = tuple(
+        f"{format_location(d, result.script, result.spec)}: {d.code} [{d.severity.value}] {d.message}" for d in result.diagnostics
+    )
     with Journal(journal if journal is not None else default_journal_path(path)) as opened:
         opened.acquire()
         opened.recover()
@@ -191,7 +198,7 @@ async def render_script(
             opened.forget(name)
         for name, task_id in (adopt or {}).items():
             opened.adopt(name, task_id)
-        return await render_shots(
+        summary = await render_shots(
             result.shots,
             client=client,
             journal=opened,
@@ -201,6 +208,7 @@ async def render_script(
             on_event=on_event,
             wait_timeout=wait_timeout,
         )
+    return dataclasses.replace(summary, warnings=warnings)
 
 
 async def render_shots(

@@ -240,3 +240,29 @@ def test_any_sequence_of_moves_follows_the_state_machine(tmp_path_factory: pytes
                 assert event.old not in MAY_HAVE_TASK
         submits = sum(1 for e in events if e.new is S.SUBMITTING)
         assert journal.get("a").attempts == submits  # type: ignore[union-attr]
+
+
+def test_a_batch_commits_its_moves_together_and_each_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite"
+    with Journal(path) as writer, Journal(path) as reader:
+        writer.add("a", "h")
+        writer.add("b", "h")
+        with writer.batch():
+            writer.begin_submit("a")
+            with pytest.raises(JournalError):
+                writer.submitted("b", "t")  # not allowed from pending: refused, the batch goes on
+            writer.begin_submit("b")
+            assert writer.get("a").state is S.SUBMITTING  # type: ignore[union-attr]
+            assert reader.get("a").state is S.PENDING  # type: ignore[union-attr]  # nothing on disk yet
+        assert [reader.get(n).state for n in "ab"] == [S.SUBMITTING, S.SUBMITTING]  # type: ignore[union-attr]
+        assert [e.new for e in reader.events("b")] == [S.PENDING, S.SUBMITTING]
+
+
+def test_a_batch_that_raises_leaves_nothing_behind(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite") as journal:
+        journal.add("a", "h")
+        with pytest.raises(RuntimeError), journal.batch():
+            journal.begin_submit("a")
+            raise RuntimeError("disk gone")
+        assert journal.get("a").state is S.PENDING  # type: ignore[union-attr]
+        journal.begin_submit("a")  # and the journal is usable afterwards

@@ -75,6 +75,17 @@ def test_the_example_scripts_render_against_the_emulator(example: Path, tmp_path
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{s['shot']}.mp4" for s in shots)
 
 
+def test_compile_warnings_are_shown_and_do_not_stop_the_render(tmp_path: Path) -> None:
+    script = tmp_path / "small.shot"
+    script.write_text(
+        "shot small\n  @resolution 512P\n  City night scene, neon lights flickering [Pan left].\n", encoding="utf-8"
+    )
+    code, out, _ = run(["render", str(script), "--emulator", "--json"])
+    summary = json.loads(out)
+    assert code == 0 and summary["ok"]
+    assert [w.split(": ")[:2] for w in summary["warnings"]] == [[f"{script}:2:3", "HL606 [warning] 512P text-to-video"]]
+
+
 def test_render_against_the_api_needs_a_key(script: Path) -> None:
     code, out, err = run(["render", str(script)])
     assert code == 2 and out == ""
