@@ -421,7 +421,8 @@ class Journal:
     # -- uploads --------------------------------------------------------------------------------
 
     def upload_url(self, sha256: str, *, max_age: float = DEFAULT_UPLOAD_MAX_AGE) -> str | None:
-        """The URL an image with this content was uploaded to, if still young enough to reuse."""
+        """The URL an image with this content was uploaded to, if still young enough to reuse
+        (``sha256`` is the key the caller chose: the pipeline adds the API's base URL)."""
         row = self._db.execute("SELECT url, uploaded_at FROM uploads WHERE sha256 = ?", (sha256,)).fetchone()
         if row is None or self._clock() - float(row[1]) >= max_age:
             return None

@@ -499,8 +499,10 @@ class _Run:
         return shot.resolved(urls)
 
     async def _upload(self, path: Path) -> str:
-        """The URL of an image: from the journal when this content was uploaded recently, else uploaded once."""
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        """The URL of an image: from the journal when this content was uploaded to this API
+        recently, else uploaded (once per run, however many shots use it)."""
+        # Keyed by content and API: an upload to one server is no use to another.
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() + "@" + self.client.base_url
         cached = self.journal.upload_url(digest, max_age=self.upload_max_age)
         if cached is not None:
             return cached

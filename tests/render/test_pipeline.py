@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from render_helpers import assert_video_of, make_image, make_shot
+from render_helpers import API_KEY, assert_video_of, fast_client, make_image, make_shot
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
@@ -82,6 +82,16 @@ async def test_a_shared_image_is_uploaded_once_and_reused_by_the_next_run(
     await render(changed, client, journal, tmp_path / "out")
     assert emulator.stats.uploads == 2  # the URL came from the journal
     assert emulator.stats.submits_accepted == 4
+
+
+async def test_an_upload_to_one_api_is_not_reused_with_another(tmp_path: Path, client: AsyncClient, journal: Journal) -> None:
+    frame = make_image(tmp_path / "frame.png")
+    await render([make_shot("a", "The mouse runs [Push in].", first=frame)], client, journal, tmp_path / "out")
+    with Emulator(api_key=API_KEY, time_scale=1000.0) as other:
+        async with fast_client(other) as elsewhere:
+            summary = await render([make_shot("a", "The mouse stops.", first=frame)], elsewhere, journal, tmp_path / "out")
+        assert summary.ok and other.stats.uploads == 1
+        assert other.tasks[summary.shots[0].task_id or ""].request["image_urls"][0].startswith(other.url)
 
 
 async def test_a_changed_request_is_submitted_again_and_the_old_task_kept(
