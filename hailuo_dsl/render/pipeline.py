@@ -10,8 +10,9 @@ For each shot the journal decides what happens (see :mod:`hailuo_dsl.render.jour
 - ``downloaded``: skipped while the file exists;
 - ``failed``: resubmitted only with ``retry_failed``.
 
-Local images are uploaded once per content (sha256), and the URL is reused across runs from the
-journal. Videos go first to a staging file named after the task (``.<shot>.<task id>.mp4``,
+Local images are uploaded once per content (sha256) and API, and the URL is reused across runs
+from the journal. Journal writes of concurrent shots share one transaction (group commit), each
+still on disk before its step is taken. Videos go first to a staging file named after the task (``.<shot>.<task id>.mp4``,
 written by the client through a temporary file), the journal records the download, then the
 staging file is renamed to ``<shot>.mp4``: a run killed at any point neither loses a finished
 download nor fetches it twice. At most ``concurrency`` shots are in flight at a time.
