@@ -97,7 +97,7 @@ def scan_lines(text: str) -> list[Line]:
     terms = _terminals()
     m_indent, m_comment, m_key = terms["INDENT"].match, terms["COMMENT"].match, terms["KEY"].match
     m_stray = terms["STRAY"].match
-    rest: list[tuple[str, _Match]] = [(name, terms[name].match) for name in _REST_ORDER]
+    rest = _rest_pattern().match
     out: list[Line] = []
     size = len(text)
     pos = 0
@@ -163,17 +163,21 @@ def _comment(text: str, pos: int, end: int, m_comment: _Match, m_indent: _Match,
         tokens.append(Tok("INDENT", m.end(), end))
 
 
-def _rest(text: str, pos: int, end: int, terminals: list[tuple[str, _Match]], tokens: list[Tok]) -> None:
-    """Tokens of the rest of a header, spec or setting line, trying terminals by priority."""
+@cache
+def _rest_pattern() -> re.Pattern[str]:
+    """One alternation of the rest-of-line terminals in priority order: like the contextual
+    lexer, it takes the first terminal that matches, not the longest."""
+    terms = _terminals()
+    return re.compile("|".join(f"(?P<{name}>{terms[name].pattern})" for name in _REST_ORDER))
+
+
+def _rest(text: str, pos: int, end: int, match: _Match, tokens: list[Tok]) -> None:
+    """Tokens of the rest of a header, spec or setting line."""
     while pos < end:
-        for name, match in terminals:
-            m = match(text, pos, end)
-            if m is not None and m.end() > pos:
-                tokens.append(Tok(name, pos, m.end()))
-                pos = m.end()
-                break
-        else:  # pragma: no cover - the grammar's terminals cover every character
-            raise AssertionError(f"no terminal matches at {pos}")
+        m = match(text, pos, end)
+        assert m is not None and m.lastgroup is not None  # the terminals cover every character
+        tokens.append(Tok(m.lastgroup, pos, m.end()))
+        pos = m.end()
 
 
 def lark_lines(text: str) -> list[Line]:
