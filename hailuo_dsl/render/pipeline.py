@@ -359,8 +359,7 @@ class _Run:
             record = await self._write(lambda: self.journal.begin_submit(name))
         except asyncio.CancelledError:
             # Stopped after ``submitting`` was written but certainly before the submit was sent.
-            current = self.journal.get(name)
-            if current is not None and current.state is S.SUBMITTING:
+            if self._still(name, S.SUBMITTING):
                 self.journal.submit_refused(name, "the run stopped before the submit was sent", final=False)
             raise
         self._emit(record, Action.SUBMITTING)
@@ -373,9 +372,19 @@ class _Run:
             await asyncio.wait([sending], timeout=SUBMIT_GRACE)
             self._submit_outcome(name, sending)()
             raise
-        record = await self._write(self._submit_outcome(name, sending))
+        outcome = self._submit_outcome(name, sending)
+        try:
+            record = await self._write(outcome)
+        except asyncio.CancelledError:
+            if self._still(name, S.SUBMITTING):
+                outcome()  # stopping: write the task id now rather than leave the shot unknown
+            raise
         self._emit(record, Action.WAITING if record.state is S.SUBMITTED else Action.DONE)
         return record
+
+    def _still(self, name: str, state: ShotState) -> bool:
+        record = self.journal.get(name)
+        return record is not None and record.state is state
 
     def _submit_outcome(self, name: str, sending: asyncio.Future[Task]) -> Callable[[], ShotRecord]:
         """The journal write of what a submit came to, so that it is never sent twice."""
