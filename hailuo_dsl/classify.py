@@ -28,6 +28,10 @@ class Kind(enum.Enum):
     LABEL = "label"  # a label, not a move: "Camera", "Shot 1"
     UNKNOWN = "unknown"
 
+    # The rules look kinds up in dictionaries; Enum's own hash is a Python-level call, identity
+    # hashing (consistent with Enum's identity equality) is not.
+    __hash__ = object.__hash__
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
@@ -157,11 +161,16 @@ def normalise(name: str) -> str:
     return _SEPARATORS.sub(" ", _CAMEL.sub(" ", name)).strip().lower()
 
 
+# The verdicts on the fifteen canonical names, built once: most items are one of them.
+_CANONICAL: dict[str, Classification] = {name: Classification(Kind.CANONICAL, name) for name in BY_NAME}
+
+
 @lru_cache(maxsize=4096)
 def classify(name: str) -> Classification:
     """Classify one bracket item (its text without the surrounding spaces)."""
-    if name in BY_NAME:
-        return Classification(Kind.CANONICAL, name)
+    canonical = _CANONICAL.get(name)
+    if canonical is not None:
+        return canonical
     key = normalise(name)
     exact = _as_directive(key)
     if exact is not None:

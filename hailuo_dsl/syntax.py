@@ -50,7 +50,7 @@ class Bracket:
     items: tuple[Item, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.items = tuple(s for s in self.slots if s is not None)
+        self.items = tuple(filter(None, self.slots))
 
     @property
     def inner(self) -> Span:

@@ -17,6 +17,8 @@ def duplicate_move(ctx: Context) -> Iterator[Finding]:
     Good: ``A kite rises [Tilt up].``
     """
     for bracket, found in ctx.moves:
+        if len(found) < 2:
+            continue
         seen: set[str] = set()
         for index, item, name in found:
             if name in seen and index > 0:

@@ -21,6 +21,8 @@ def contradictory_moves(ctx: Context) -> Iterator[Finding]:
     Good: ``A pendulum swings [Pan left], then back [Pan right].``
     """
     for _bracket, found in ctx.moves:
+        if len(found) < 2:
+            continue
         by_axis: dict[str, str] = {}
         for _index, item, name in found:
             axis = BY_NAME[name].axis

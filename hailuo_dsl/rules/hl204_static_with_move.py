@@ -18,7 +18,7 @@ def static_with_move(ctx: Context) -> Iterator[Finding]:
     Good: ``A chef plates the dish [Static shot], then garnishes it [Zoom in].``
     """
     for _bracket, found in ctx.moves:
-        if any(name == STATIC for _i, _item, name in found):
+        if len(found) > 1 and any(name == STATIC for _i, _item, name in found):
             for _index, item, name in found:
                 if name != STATIC:
                     yield Finding(

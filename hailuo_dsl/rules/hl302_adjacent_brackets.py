@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Context, Finding, rule
-from hailuo_dsl.syntax import Bracket, Text
+
+# Only spaces and tabs: brackets separated by these are adjacent.
+_BLANK = re.compile(r"[ \t]*")
 
 
 @rule("HL302", "adjacent-brackets", Severity.WARNING, "Two brackets with nothing between them")
@@ -17,15 +21,14 @@ def adjacent_brackets(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A train arrives [Push in][Pan right].``
     Good: ``A train arrives [Push in], then the doors open [Pan right].``
     """
-    previous: Bracket | None = None
-    for piece in ctx.prompt.pieces:
-        if isinstance(piece, Bracket) and piece.closed:
-            if previous is not None:
-                yield Finding(
-                    previous.span.start,
-                    piece.span.end,
-                    "Adjacent brackets: write one bracket for simultaneous moves, or the action between them for a sequence",
-                )
-            previous = piece
-        elif not (isinstance(piece, Text) and piece.value.strip(" \t") == ""):
-            previous = None
+    text = ctx.prompt.text
+    for previous, bracket in pairwise(ctx.prompt.brackets):
+        if not (previous.closed and bracket.closed):
+            continue
+        gap = _BLANK.match(text, previous.span.end)
+        if gap is not None and gap.end() >= bracket.span.start:
+            yield Finding(
+                previous.span.start,
+                bracket.span.end,
+                "Adjacent brackets: write one bracket for simultaneous moves, or the action between them for a sequence",
+            )

@@ -23,6 +23,8 @@ def placeholder(ctx: Context) -> Iterator[Finding]:
     """
     for _bracket, _index, item, _verdict in ctx.of_kind(Kind.PLACEHOLDER):
         yield Finding(item.span.start, item.span.end, f"Unfilled placeholder [{item.name}]")
+    if "{" not in ctx.prompt.text and "<" not in ctx.prompt.text:
+        return
     for text in ctx.prompt.texts:
         if "{" not in text.value and "<" not in text.value:
             continue

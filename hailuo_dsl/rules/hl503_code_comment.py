@@ -21,7 +21,7 @@ def code_comment(ctx: Context) -> Iterator[Finding]:
     Good: ``A koi pond at dawn [Tilt down]``
     """
     text = ctx.prompt.text
-    if not any(mark in text for mark in ("#", "//", "/*", "<!--", "TODO:")):
+    if not ("#" in text or "//" in text or "/*" in text or "<!--" in text or "TODO:" in text):
         return
     for m in _COMMENT.finditer(text):
         yield Finding(m.start(), m.end(), "Code comment inside the prompt; the model reads it as part of the description")

@@ -93,6 +93,8 @@ def prose_camera_move(ctx: Context) -> Iterator[Finding]:
     Before: ``A harbour at noon, the camera pans left across the boats.``
     After:  ``A harbour at noon [Pan left], boats bobbing in the water.``
     """
+    if "amera" not in ctx.prompt.text:
+        return
     for text in ctx.prompt.texts:
         if "amera" not in text.value:
             continue
