@@ -29,6 +29,7 @@ from hailuo_dsl.grammar import earley_parser, lalr_parser
 
 SEED = 2026
 PROMPTS = 200
+BLOCK = 20
 LENGTH = 2000
 BRACKETS = 10
 NEAR_MISS_SHARE = 0.2
@@ -175,9 +176,10 @@ def lint_cold(prompt: str) -> float:
 
 
 def measure(prompts: list[str]) -> dict[str, list[float]]:
-    """Seconds per prompt of each measure, one measure after the other over the whole set. The
-    cold lint runs first, one fresh prompt after another, as when a folder of new prompts is
-    linted. As in ``timeit``, the garbage collector is off while timing."""
+    """Seconds per prompt of each measure. The prompts go in blocks of BLOCK; in each block the
+    cold lint runs first, one fresh prompt after another (as when a folder of new prompts is
+    linted), then each other measure over the same block, so a change in the machine's load
+    touches all the measures alike. As in ``timeit``, the garbage collector is off while timing."""
     works: dict[str, tuple[Callable[[str], object], int]] = {
         "regex": (BRACKET_RE.findall, 500),
         "warm": (lint, 20),
@@ -185,13 +187,16 @@ def measure(prompts: list[str]) -> dict[str, list[float]]:
         "lalr": (lalr_parser().parse, 3),
         "earley": (earley_parser().parse, 1),
     }
+    times: dict[str, list[float]] = {key: [] for key in ("cold", *works)}
     gc.collect()
     gc.disable()
     try:
-        times = {"cold": [lint_cold(prompt) for prompt in prompts]}
-        for key, (work, repeat) in works.items():
-            gc.collect()
-            times[key] = [timed(work, prompt, repeat) for prompt in prompts]
+        for first in range(0, len(prompts), BLOCK):
+            block = prompts[first : first + BLOCK]
+            times["cold"] += [lint_cold(prompt) for prompt in block]
+            for key, (work, repeat) in works.items():
+                gc.collect()
+                times[key] += [timed(work, prompt, repeat) for prompt in block]
     finally:
         gc.enable()
     return times
