@@ -77,7 +77,9 @@ PROSE = [
     "http://example.com/a#b",
     "é",
 ]
-SEPARATORS = [",", ", ", " ,", " , ", ",,", "\t,", ""]
+# Whitespace that is not a space or a tab: names may hold it inside but not at their ends.
+ODD_SPACES = ["\u00a0", "\x0c", "\x0b", "\u2028", "\x85", "\u3000", "\r"]
+SEPARATORS = [",", ", ", " ,", " , ", ",,", "\t,", "", *(f",{space}" for space in ODD_SPACES)]
 PUNCTUATION = ["[", "]", "[ ", " ]", ",", "[]", "[[", "]]", "] [", "]["]
 
 
@@ -88,7 +90,7 @@ def brackets(draw: st.DrawFn) -> str:
     inner = ""
     for i, item in enumerate(items):
         inner += (draw(st.sampled_from(SEPARATORS)) if i else "") + item
-    pad = st.sampled_from(["", " ", "  ", "\t"])
+    pad = st.sampled_from(["", " ", "  ", "\t", *ODD_SPACES])
     close = draw(st.sampled_from(["]", "]", "]", "", "\n"]))
     return "[" + draw(pad) + inner + draw(pad) + close
 
@@ -98,6 +100,7 @@ prompt_like = st.lists(
         brackets(),
         st.sampled_from(PROSE),
         st.sampled_from(PUNCTUATION),
+        st.sampled_from(ODD_SPACES),
         st.text(max_size=6),
     ),
     max_size=14,
