@@ -13,7 +13,16 @@ from types import TracebackType
 
 import h11
 
-from hailuo_dsl.emulator.app import Action, EmulatedTask, EmulatorApp, EmulatorClock, EmulatorStats, HttpRequest, HttpResponse
+from hailuo_dsl.emulator.app import (
+    Action,
+    EmulatedTask,
+    EmulatorApp,
+    EmulatorClock,
+    EmulatorStats,
+    HttpRequest,
+    HttpResponse,
+    error_body,
+)
 from hailuo_dsl.emulator.faults import Faults
 
 _READ_SIZE = 256 * 1024
@@ -175,13 +184,16 @@ class Emulator:
         conn = h11.Connection(h11.SERVER)
         while True:
             try:
-                request = await _read_request(conn, reader)
+                request = await _read_request(conn, reader, writer)
             except h11.RemoteProtocolError:
                 await _write(conn, writer, HttpResponse(400, b"Bad Request", content_type="text/plain"))
                 return
             if request is None:
                 return
-            response = self.app.handle(request)
+            try:
+                response = self.app.handle(request)
+            except Exception as exc:  # an emulator bug: answer it rather than hang the client
+                response = HttpResponse(500, error_body(500, f"emulator error: {type(exc).__name__}: {exc}"))
             if response.delay > 0:
                 await asyncio.sleep(response.delay)
             if response.action is Action.DROP:
@@ -192,13 +204,15 @@ class Emulator:
             conn.start_next_cycle()
 
 
-async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> HttpRequest | None:
+async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> HttpRequest | None:
     """The next whole request on the connection, or None when the client closed it."""
     head: h11.Request | None = None
     body = bytearray()
     while True:
         event = conn.next_event()
         if event is h11.NEED_DATA:
+            if conn.they_are_waiting_for_100_continue:
+                writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])) or b"")
             conn.receive_data(await reader.read(_READ_SIZE))
         elif isinstance(event, h11.Request):
             head = event

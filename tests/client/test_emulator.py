@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -294,3 +295,30 @@ def test_expiry_is_configurable() -> None:
         assert httpx.get(url).status_code == 200
         server.clock.advance(100)
         assert httpx.get(url).status_code == 403
+
+
+def test_expect_100_continue(still: Emulator) -> None:
+    body = json.dumps(BODY).encode()
+    head = (
+        f"POST /v1/videos/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", still.port), timeout=5) as sock:
+        sock.sendall(head)
+        assert sock.recv(1024).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(body)
+        answer = b""
+        while b'"status":"queued"' not in answer:
+            chunk = sock.recv(4096)
+            assert chunk
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 ") and still.stats.submits_accepted == 1
+
+
+def test_an_emulator_bug_is_answered_500(still: Emulator, http: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(request: HttpRequest) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(still.app, "_route", broken)
+    answer = http.get("/v1/videos/generations/x")
+    assert answer.status_code == 500 and "RuntimeError: boom" in answer.json()["error"]["message"]
