@@ -162,10 +162,11 @@ class WaitLoop:
         self._delay = first_delay
 
     def next_delay(self) -> float:
-        """The pause before the next poll; ``DeadlineExceeded`` once the deadline has passed."""
+        """The pause before the next poll; ``DeadlineExceeded`` once the deadline has passed (after
+        at least one poll, so ``timeout=0`` checks the task once)."""
         remaining = self.deadline_at - self.clock()
-        if remaining <= 0:
-            status = f"still {self.last.status_text!r} ({self.last.progress}%)" if self.last is not None else "never answered"
+        if remaining <= 0 and self.last is not None:
+            status = f"still {self.last.status_text!r} ({self.last.progress}%)"
             raise DeadlineExceeded(
                 f"Task {self.task_id} did not finish within {self.timeout:g} s: {status}. It may still complete; query it again later.",
                 task=self.last,
