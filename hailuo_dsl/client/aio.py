@@ -76,7 +76,7 @@ class AsyncClient:
             await asyncio.sleep(delay)
 
     async def upload_image(self, path: str | os.PathLike[str]) -> str:
-        """Upload a local image; the public URL to put in a request."""
+        """Upload a local image; the public URL to put in a request (``OSError`` if the file cannot be read)."""
         spec = self._core.upload_spec(path)
         return self._core.read_upload(await self._send(spec))
 
