@@ -119,14 +119,12 @@ class Attempts:
     def after_status(self, response: httpx.Response) -> float | None:
         """The pause before retrying after this answer, or None to keep it (success or final error)."""
         status = response.status_code
-        if status == 429:
-            asked = parse_retry_after(response.headers.get("retry-after"))
-            if asked is not None:
-                return self._allowed(min(asked, self.policy.retry_after_cap))
-            return self._allowed(self.policy.backoff(self.count, self.rng))
-        if status >= 500 and self.operation is not Operation.SUBMIT:
-            return self._allowed(self.policy.backoff(self.count, self.rng))
-        return None
+        if status != 429 and (status < 500 or self.operation is Operation.SUBMIT):
+            return None
+        asked = parse_retry_after(response.headers.get("retry-after"))  # also honoured on a 503
+        if asked is not None:
+            return self._allowed(min(asked, self.policy.retry_after_cap))
+        return self._allowed(self.policy.backoff(self.count, self.rng))
 
     def after_error(self, exc: httpx.TransportError) -> float | None:
         """The pause before retrying after a transport failure, or None to give up."""

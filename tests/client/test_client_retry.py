@@ -130,3 +130,12 @@ def test_policy_numbers_are_checked() -> None:
         RetryPolicy(max_attempts=0)
     with pytest.raises(ValueError, match="negative"):
         RetryPolicy(deadline=-1)
+
+
+def test_retry_after_on_503_for_queries_only() -> None:
+    query = RetryPolicy().start(Operation.QUERY, clock=FakeClock())
+    query.begin()
+    assert query.after_status(answer(503, "4")) == 4.0
+    submit = RetryPolicy().start(Operation.SUBMIT, clock=FakeClock())
+    submit.begin()
+    assert submit.after_status(answer(503, "4")) is None
