@@ -322,3 +322,23 @@ def test_an_emulator_bug_is_answered_500(still: Emulator, http: httpx.Client, mo
     monkeypatch.setattr(still.app, "_route", broken)
     answer = http.get("/v1/videos/generations/x")
     assert answer.status_code == 500 and "RuntimeError: boom" in answer.json()["error"]["message"]
+
+
+STAGES = {"queued": 0, "in_progress": 1, "completed": 2}
+
+
+@given(st.lists(st.floats(min_value=0, max_value=30), min_size=1, max_size=20), st.floats(min_value=0.5, max_value=600))
+def test_status_never_goes_back(steps: list[float], task_seconds: float) -> None:
+    app = EmulatorApp(api_key=KEY, latency=0, time_scale=0, task_seconds=task_seconds, faults=None, seed=0)
+    submitted = app.handle(
+        HttpRequest("POST", "/v1/videos/generations", {"authorization": f"Bearer {KEY}"}, json.dumps(BODY).encode())
+    )
+    path = "/v1/videos/generations/" + json.loads(submitted.body)["id"]
+    last = (0, 0)
+    for step in steps:
+        app.clock.advance(step)
+        view = json.loads(app.handle(HttpRequest("GET", path, {"authorization": f"Bearer {KEY}"}, b"")).body)
+        now = (STAGES[view["status"]], view["progress"])
+        assert now >= last and 0 <= view["progress"] <= 100
+        assert (view["status"] == "completed") == (view["progress"] == 100)
+        last = now
