@@ -110,8 +110,9 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
     assert codes(info) == ["HL610", "HL611"]
 
 
-def test_only_the_header_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = make_image(tmp_path / "big.png", (1920, 1080))
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_only_the_header_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    path = make_image(tmp_path / "big.img", (1920, 1080), fmt)
 
     def no_decoding(self: Image.Image) -> None:
         raise AssertionError("pixels were decoded")
