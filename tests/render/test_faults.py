@@ -15,7 +15,7 @@ from render_helpers import API_KEY, assert_video_of, fast_client, make_shot
 from hailuo_dsl.emulator import Emulator, Faults
 from hailuo_dsl.render import Journal, ShotState, render_shots
 
-MAX_RUNS = 8
+MAX_RUNS = 20  # every run uses up at least one of the (at most 13) faults, or finishes
 
 faults = st.builds(
     Faults,
