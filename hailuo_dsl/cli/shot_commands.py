@@ -40,9 +40,7 @@ def _reports(name: str, text: str, diagnostics: list[Diagnostic], spec_text: str
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
 @click.option("--check-urls", is_flag=True, help="Probe http(s) frame URLs with a HEAD request.")
 @click.option("--duration", type=click.Choice(["6", "10"]), help="Override every shot's duration.")
-@click.option(
-    "--resolution", type=click.Choice(["512P", "768P", "1080P"], case_sensitive=False), help="Override every shot's resolution."
-)
+@click.option("--resolution", metavar="512P|768P|1080P", help="Override every shot's resolution (either case of P).")
 @click.option("--first-frame", metavar="PATH|URL", help="Override the first frame (a path relative to the current folder).")
 @click.option("--last-frame", metavar="PATH|URL", help="Override the last frame (a path relative to the current folder).")
 @click.option("--prompt-optimizer/--no-prompt-optimizer", default=None, help="Override metadata.prompt_optimizer.")

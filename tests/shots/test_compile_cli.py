@@ -155,6 +155,11 @@ def test_io_errors_exit_2_in_one_line(folder: Path) -> None:
     spec_line = hailuo("compile", "launch.shot")
     assert spec_line.exit_code == 2
     assert spec_line.stderr == "hailuo: error: launch.shot:1:6: cannot read the shot-spec: lanuch.toml: no such file\n"
+    bad_value = hailuo("compile", "launch.shot", "--resolution", "720p")
+    assert (bad_value.exit_code, bad_value.stderr) == (
+        2,
+        'hailuo: error: command line: --resolution must be 512P, 768P or 1080P, got "720p"\n',
+    )
     bad_choice = hailuo("compile", "launch.shot", "--duration", "8")
     assert bad_choice.exit_code == 2 and "Traceback" not in bad_choice.output
 
