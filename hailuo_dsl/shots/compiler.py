@@ -269,7 +269,7 @@ class _Compiler:
         self.folder = script_folder(script)
         self.script_name = script.path.name if script.path is not None else "<script>"
         self.spec_path = str(spec.path) if spec is not None and spec.path is not None else None
-        self.overrides = {key: _override(key, value) for key, value in overrides.items() if value is not None}
+        self.overrides = overrides
         self.check_urls = check_urls
         self.client = client
         self.build_requests = True
@@ -592,6 +592,7 @@ def _compile(
     config: LintConfig | None,
     client: httpx.Client | None,
 ) -> CompileResult:
+    overrides = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
     if shots is not None:
         names = [s.name for s in script.shots]
         for name in shots:
