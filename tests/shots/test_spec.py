@@ -134,11 +134,11 @@ def test_every_error_is_reported_in_order() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        '[defaults]\nresolution = 768P\n',
-        '[defaults]\nduration = 10\nduration = 6\n',
-        '[shots.opening\nduration = 10\n',
+        "[defaults]\nresolution = 768P\n",
+        "[defaults]\nduration = 10\nduration = 6\n",
+        "[shots.opening\nduration = 10\n",
         'a = "unterminated\n',
-        '[defaults]\n\n\nwatermark = tru\n',
+        "[defaults]\n\n\nwatermark = tru\n",
     ],
 )
 def test_toml_syntax_errors_stand_where_the_reader_stopped(text: str) -> None:
