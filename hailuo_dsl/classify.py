@@ -154,6 +154,21 @@ THEN = re.compile(r"^(?:(?P<before>.*?)\s+)??(?:and\s+)?then\s+(?P<after>.+)$", 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _CANONICAL_LOWER = tuple(BY_LOWER)
+_CATEGORY_MEMBERS: dict[str, tuple[str, ...]] = {c.lower(): tuple(d.name for d in by_category(c)) for c in CATEGORIES}
+
+
+def _prefix_table() -> dict[str, tuple[str, ...]]:
+    """Each text that starts directives (a whole first word, or three characters or more) with
+    the directives it starts, in table order: truncations are found by one look-up."""
+    table: dict[str, list[str]] = {}
+    for lower, directive in BY_LOWER.items():
+        for size in range(1, len(lower) + 1):
+            if size >= 3 or lower[size] == " ":
+                table.setdefault(lower[:size], []).append(directive.name)
+    return {key: tuple(names) for key, names in table.items()}
+
+
+_PREFIXES = _prefix_table()
 
 
 def normalise(name: str) -> str:
@@ -212,14 +227,12 @@ def _near_miss(key: str) -> Classification | None:
     if key in FILM_TERMS:
         options = FILM_TERMS[key]
         return Classification(Kind.FILM_TERM, options[0] if len(options) == 1 else None, options)
-    category = next((c for c in CATEGORIES if c.lower() == key), None)
-    if category is not None:
-        members = tuple(d.name for d in by_category(category))
+    members = _CATEGORY_MEMBERS.get(key)
+    if members is not None:
         kind = Kind.CATEGORY if not any(m.lower().startswith(key) for m in members) else Kind.TRUNCATED
         return Classification(kind, members[0] if len(members) == 1 else None, members)
-    prefixed = tuple(d for d in _CANONICAL_LOWER if d.startswith(key + " ") or (len(key) >= 3 and d.startswith(key)))
-    if prefixed:
-        names = tuple(BY_LOWER[d].name for d in prefixed)
+    names = _PREFIXES.get(key)
+    if names is not None:
         return Classification(Kind.TRUNCATED, names[0] if len(names) == 1 else None, names)
     return None
 
