@@ -105,14 +105,54 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _truncated(fmt: str, head: bytes, tail: bytes, size: int) -> bool:
-    """Whether a file of a readable header was cut short, judged by its last bytes."""
-    if fmt == "PNG":
-        return not tail.endswith(_PNG_END)
-    if fmt == "JPEG":
-        return not tail.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
+def _truncated(path: Path, fmt: str, data_start: int, head: bytes, tail: bytes, size: int) -> bool:
+    """Whether a file with a readable header was cut short. The last bytes decide for a whole
+    file; only when they do not end as the format ends is the file searched for its end marker
+    after the image data starts, so data appended after the image (motion photos, editors'
+    trailers) is not mistaken for damage."""
     if fmt == "WEBP":
         return size < int.from_bytes(head[4:8], "little") + 8
+    marker = _PNG_END if fmt == "PNG" else b"\xff\xd9"
+    if tail.endswith(marker):
+        return False
+    if fmt == "JPEG":
+        data_start = _jpeg_scan_start(path)
+    return not _contains(path, marker, data_start)
+
+
+def _jpeg_scan_start(path: Path) -> int:
+    """The offset where a JPEG's first scan data begins: the marker segments are walked from the
+    start (an EXIF thumbnail before it holds an end marker of its own)."""
+    position = 2
+    with path.open("rb") as handle:
+        while True:
+            handle.seek(position)
+            segment = handle.read(4)
+            if len(segment) < 4 or segment[0] != 0xFF:
+                return position
+            kind = segment[1]
+            if kind == 0xFF:  # fill byte
+                position += 1
+            elif kind in (0x01, 0xD8) or 0xD0 <= kind <= 0xD7:  # markers without a length
+                position += 2
+            else:
+                position += 2 + int.from_bytes(segment[2:4], "big")
+                if kind == 0xDA:  # start of scan
+                    return position
+
+
+def _contains(path: Path, marker: bytes, start: int) -> bool:
+    """Whether ``marker`` occurs in the file after ``start``, read in blocks. In JPEG scan data
+    a 0xFF byte is always followed by 0x00 or a restart marker, so the first ``FF D9`` there is
+    the end of the image."""
+    keep = len(marker) - 1
+    with path.open("rb") as handle:
+        handle.seek(start)
+        carry = b""
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            if marker in carry + block:
+                return True
+            carry = block[-keep:]
     return False
 
 
@@ -130,6 +170,7 @@ def _inspect(path: Path, size: int) -> ImageInfo:
             warnings.simplefilter("ignore")
             with Image.open(path) as image:
                 fmt, (width, height) = image.format or "", image.size
+                data_start = image.tile[0][2] if image.tile and fmt == "PNG" else 0
     except Image.DecompressionBombError:
         return ImageInfo(bytes=size, problems=(ImageProblem(rules.IMAGE_FORMAT.code, "has too many pixels to be a frame"),))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -143,7 +184,7 @@ def _inspect(path: Path, size: int) -> ImageInfo:
     problems: list[ImageProblem] = []
     if fmt not in FORMATS:
         problems.append(ImageProblem(rules.IMAGE_FORMAT.code, f"is a {fmt} image; Hailuo takes JPEG, PNG or WebP"))
-    elif _truncated(fmt, head, tail, size):
+    elif _truncated(path, fmt, data_start, head, tail, size):
         problems.append(
             ImageProblem(rules.IMAGE_FORMAT.code, f"is a truncated {FORMATS[fmt]} file: it ends before its image data does")
         )

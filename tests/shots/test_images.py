@@ -194,3 +194,31 @@ def test_probe_an_unreachable_url() -> None:
     with httpx.Client(timeout=5) as client:
         info = probe_url(f"http://127.0.0.1:{port}/frame.png", client)
     assert codes(info) == ["HL613"] and "cannot be reached" in messages(info)
+
+
+def test_data_after_the_end_of_the_image_is_not_damage(tmp_path: Path) -> None:
+    """Motion photos and some editors append data after a JPEG's end marker or a PNG's IEND."""
+    for fmt in ("JPEG", "PNG"):
+        path = make_image(tmp_path / f"trailer.{fmt.lower()}", (640, 360), fmt)
+        path.write_bytes(path.read_bytes() + b"\x00\x00\x00\x18ftypmp42" + b"\x17" * 5000)
+        info = check_image(path)
+        assert info.ok, messages(info)
+
+
+def test_a_jpeg_cut_after_its_thumbnail_is_truncated(tmp_path: Path) -> None:
+    """An EXIF thumbnail carries its own end marker before the main image's data: the search
+    for the end starts after the main scan begins."""
+    thumbnail = tmp_path / "thumb.jpg"
+    make_image(thumbnail, (160, 120), "JPEG")
+    exif = Image.Exif()
+    image = Image.open(make_image(tmp_path / "base.png", (1280, 720)))
+    path = tmp_path / "photo.jpg"
+    image.save(path, format="JPEG", exif=exif.tobytes())
+    data = path.read_bytes()
+    # Put a complete JPEG (with its end marker) inside an APP segment before the scan.
+    embedded = thumbnail.read_bytes()
+    app = b"\xff\xe9" + (len(embedded) + 2).to_bytes(2, "big") + embedded
+    path.write_bytes(data[:2] + app + data[2:])
+    assert check_image(path).ok
+    truncate(path, 0.8)
+    assert codes(check_image(path)) == ["HL608"]
