@@ -48,6 +48,7 @@ class Case:
     expect: list[str]
     fixed: str
     unsafe_fixed: str
+    unsafe_given: bool
     duration: int | None
     require_text: bool
     config: LintConfig
@@ -63,6 +64,7 @@ def _case(where: str, row: dict[str, Any]) -> Case:
         expect=list(row["expect"]),
         fixed=fixed,
         unsafe_fixed=row.get("unsafe-fixed", fixed),
+        unsafe_given="unsafe-fixed" in row,
         duration=row.get("duration"),
         require_text=row.get("require-text", True),
         config=LintConfig.model_validate(row.get("config", {})),
@@ -129,6 +131,8 @@ def test_diagnostics_carry_their_rule(case: Case) -> None:
         assert 0 <= d.start <= d.end <= len(case.text)
         if not rule.fixable:
             assert d.fix is None, f"{d.code} is declared without a fix but offers one"
+        if d.fix is not None and not d.fix.safe:
+            assert case.unsafe_given, f"{d.code} offers an unsafe fix: give the case its unsafe-fixed text"
 
 
 def test_every_fixable_rule_has_a_case_its_fix_changes() -> None:
