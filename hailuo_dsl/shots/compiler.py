@@ -34,8 +34,7 @@ from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
 from hailuo_dsl.shots import images
 from hailuo_dsl.shots.settings import SETTINGS
-from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce, parse_spec, read_spec_text
-from hailuo_dsl.shots.spec import SpecError as SpecError
+from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, SpecError, coerce, parse_spec, read_spec_text
 from hailuo_dsl.shots.syntax import Script, Shot, Suppression
 
 API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
@@ -184,14 +183,15 @@ def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
     try:
         stat = path.stat()
     except OSError:
-        read_spec_text(path)  # raises the one-line reason
-        raise
+        read_spec_text(path)  # raises SpecError with the one-line reason
+        raise SpecError(f"{path}: cannot read") from None
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _SPECS:
         if len(_SPECS) > 64:  # an editor session edits specs for hours: keep only recent ones
             _SPECS.clear()
         _SPECS[key] = parse_spec(read_spec_text(path), path)
-    return _SPECS[key]
+    spec, found = _SPECS[key]
+    return spec, list(found)
 
 
 def script_folder(script: Script) -> Path:
@@ -256,6 +256,9 @@ class _Shot:
 
 
 class _Compiler:
+    """Compiles the shots of one script against one spec, holding what the shots share: the
+    layers of settings below the script's, and each frame checked once."""
+
     def __init__(
         self,
         script: Script,
@@ -269,7 +272,10 @@ class _Compiler:
         self.folder = script_folder(script)
         self.script_name = script.path.name if script.path is not None else "<script>"
         self.spec_path = str(spec.path) if spec is not None and spec.path is not None else None
-        self.overrides = overrides
+        cwd = Path.cwd()
+        self.command_line = {
+            key: (value, Origin(COMMAND_LINE, "command line", None, None, cwd)) for key, value in overrides.items()
+        }
         self.check_urls = check_urls
         self.client = client
         self.build_requests = True
@@ -307,11 +313,11 @@ class _Compiler:
                 self.report(state, rules.INVALID_SETTING_VALUE, f"@{setting.key} {err}", None, setting.value_span)
                 state.invalid.add(setting.key)
                 continue
+            state.invalid.discard(setting.key)  # a repeated key: the last one wins
             line = self.index.line_of(setting.span.start) + 1
             label = f"@{setting.key} at {self.script_name}:{line}"
             state.values[setting.key] = (value, Origin(SCRIPT, label, None, (setting.span.start, setting.span.end), self.folder))
-        for key, value in self.overrides.items():
-            state.values[key] = (value, Origin(COMMAND_LINE, "command line", None, None, Path.cwd()))
+        state.values.update(self.command_line)
 
     def report(self, state: _Shot, rule: Rule, message: str, path: str | None, span: tuple[int, int]) -> None:
         start, end = span
