@@ -611,6 +611,8 @@ def _compile(
     if loaded is not None and loaded.lint is not None:
         effective = effective.merged(**loaded.lint_overrides())
     syntax = [(_owner(script, d), d) for d in script.diagnostics]
+    if shots is not None:  # the findings of the shots left out are not this compile's
+        syntax = [(owner, d) for owner, d in syntax if owner is None or owner in shots]
     kept = [(owner, c) for owner, d in [*syntax, *found] if (c := _configured(d, effective, script)) is not None]
     failed = {owner for owner, d in kept if d.severity is Severity.ERROR}
     compiled = [c for c in compiled if c.name not in failed]

@@ -472,6 +472,10 @@ def test_only_the_shots_asked_for(tmp_path: Path) -> None:
     assert [s.name for s in compile_script(script, shots=["closing"]).shots] == ["closing"]
     with pytest.raises(UnknownShotError, match="did you mean 'opening'"):
         compile_script(script, shots=["openin"])
+    script.write_text("shot opening\n  @duration 6 10\n  Waves.\nshot closing\n  Dusk.\n", encoding="utf-8")
+    only_closing = compile_script(script, shots=["closing"])
+    assert only_closing.ok and [s.name for s in only_closing.shots] == ["closing"]
+    assert not compile_script(script).ok
 
 
 def test_raise_for_errors_lists_file_line_col(tmp_path: Path) -> None:
