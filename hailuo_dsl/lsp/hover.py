@@ -121,9 +121,9 @@ def setting_markdown(text: str, key: str, offset: int, config: LintConfig, path:
         return f"`@{key}` is not a setting. Known settings: {known}."
     lines = [f"**@{key}** → `{info.api_field}`", str(info.description)]
     if info.allowed:
-        lines.append("Allowed: " + ", ".join(_value(v) for v in info.allowed))
-    elif info.kind == "bool":
-        lines.append("Allowed: `true`, `false`")
+        lines.append("Allowed: " + ", ".join(f"`{v}`" for v in info.allowed))
+    if info.default is not None:
+        lines.append(f"API default: {_value(info.default)}")
     resolved = shot_support.resolved_settings(text, offset, config, path)
     if resolved is None:
         lines.append("Sent value: unknown until the shot compiles without errors.")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from lsprotocol import types
 
 from hailuo_dsl.lsp.convert import to_range
 from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.shots import parse_script
 
 
 def shot_symbols(text: str, index: LineIndex, path: Path | None) -> list[types.DocumentSymbol]:
     """One symbol per shot (its header line selects it), settings as children."""
-    script = importlib.import_module("hailuo_dsl.shots").parse_script(text, path)
+    script = parse_script(text, path)
     symbols = []
     for shot in script.shots:
         children = [

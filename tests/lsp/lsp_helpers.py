@@ -9,11 +9,32 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from hailuo_dsl.positions import LineIndex
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "hailuo_dsl.lsp"])
+PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
+"""Every diagnostics notification each client received, in order (by ``id`` of the client)."""
+CONSUMED: dict[tuple[int, str], int] = {}
+
+
+def make_client() -> LanguageClient:
+    """The test client, recording every publishDiagnostics: two notifications that arrive
+    together (a script's and its spec's) would otherwise wake one waiter and lose the other."""
+    client = LanguageClient(converter_factory=default_converter)
+    PUBLISHED[id(client)] = []
+
+    def record(ls: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        ls.diagnostics[params.uri] = params.diagnostics
+        PUBLISHED[id(ls)].append(params)
+
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: record})
+    return client
+
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "hailuo_dsl.lsp"], client_factory=make_client)
 
 
 async def start(client: LanguageClient, **options: Any) -> None:
@@ -41,11 +62,14 @@ async def open_and_wait(client: LanguageClient, path: Path, text: str, version: 
 
 
 async def wait_for(client: LanguageClient, uri: str) -> types.PublishDiagnosticsParams:
-    """The next diagnostics published for ``uri`` (others are skipped)."""
+    """The next diagnostics published for ``uri`` that this helper has not returned yet."""
     while True:
-        params: types.PublishDiagnosticsParams = await client.wait_for_notification("textDocument/publishDiagnostics")
-        if params.uri == uri:
-            return params
+        found = [p for p in PUBLISHED[id(client)] if p.uri == uri]
+        seen = CONSUMED.get((id(client), uri), 0)
+        if len(found) > seen:
+            CONSUMED[(id(client), uri)] = seen + 1
+            return found[seen]
+        await client.wait_for_notification("textDocument/publishDiagnostics")
 
 
 def replace_all(client: LanguageClient, path: Path, text: str, version: int) -> None:
