@@ -38,7 +38,8 @@ class Handler:
     """How one kind of document is linted and formatted."""
 
     lint: Callable[[str, LintConfig, Path | None], list[Diagnostic]]
-    format: Callable[[str], str]
+    format: Callable[[str, int | None], str]
+    """(text, reflow width or None) -> the formatted text."""
 
 
 def _split_newline(text: str) -> tuple[str, str]:
@@ -50,7 +51,7 @@ def _lint_prompt_file(text: str, config: LintConfig, path: Path | None) -> list[
     return lint(_split_newline(text)[0], config)
 
 
-def _format_prompt_file(text: str) -> str:
+def _format_prompt_file(text: str, reflow: int | None) -> str:
     body, newline = _split_newline(text)
     return format_prompt(body) + newline
 
@@ -82,6 +83,7 @@ def fix_document(
     return fix_text(text, lambda t: handler.lint(t, config or LintConfig(), path), unsafe=unsafe)
 
 
-def format_document(text: str, kind: Kind) -> str:
-    """The formatted document (``text`` itself when it is already formatted)."""
-    return _handler(kind).format(text)
+def format_document(text: str, kind: Kind, *, reflow: int | None = None) -> str:
+    """The formatted document (``text`` itself when it is already formatted). ``reflow`` re-wraps
+    a script's prompt lines to that width; a prompt file is one prompt and is never re-wrapped."""
+    return _handler(kind).format(text, reflow)

@@ -143,7 +143,13 @@ def lint(
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", is_flag=True, help="Exit 1 if any file would change; write nothing.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a diff; write nothing.")
-def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
+@click.option(
+    "--reflow",
+    type=click.IntRange(min=20),
+    metavar="WIDTH",
+    help="Re-wrap the prompt lines of .shot scripts to WIDTH columns (they are kept as written otherwise).",
+)
+def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None) -> None:
     """Format prompt files and .shot scripts: canonical directive spelling and bracket spacing.
 
     Prose is never touched. Exit status: 0 done (or nothing to do), 1 with --check/--diff when a
@@ -151,7 +157,7 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     """
     would_change = []
     for source in _sources(paths, None):
-        new = format_document(source.text, kind_of(source.path))
+        new = format_document(source.text, kind_of(source.path), reflow=reflow)
         if new == source.text:
             if source.path is None and not (check or show_diff):
                 write_text(source, new)

@@ -107,8 +107,8 @@ def _lint_document(text: str, config: LintConfig, path: Path | None) -> list[Dia
     return lint_script(text, config, path)
 
 
-def _format_document(text: str) -> str:
-    return format_script(text)
+def _format_document(text: str, reflow: int | None) -> str:
+    return format_script(text, reflow=reflow)
 
 
 register(Kind.SHOT, Handler(_lint_document, _format_document))
