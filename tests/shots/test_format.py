@@ -139,3 +139,22 @@ def test_format_never_raises_and_keeps_broken_text(text: str) -> None:
     if once != text:
         assert format_script(once) == once
         assert _meaning(parse_script(once)) == _meaning(parse_script(text))
+
+
+def test_fmt_reflows_prompt_lines_only_when_asked(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from hailuo_dsl.cli import cli
+
+    long_line = "A lighthouse keeper climbs the winding stairs [Pedestal up] and then looks out to sea [Static shot]."
+    path = tmp_path / "keeper.shot"
+    path.write_text(f"# the keeper\nshot keeper\n  @duration 10\n  {long_line}\n", encoding="utf-8")
+
+    assert CliRunner().invoke(cli, ["fmt", "--check", str(path)]).exit_code == 0  # kept as written
+    assert CliRunner().invoke(cli, ["fmt", "--reflow", "40", str(path)]).exit_code == 0
+    wrapped = path.read_text(encoding="utf-8")
+    prompt_lines = wrapped.splitlines()[3:]
+    assert len(prompt_lines) > 1 and all(len(line) <= 40 for line in prompt_lines)
+    assert parse_script(wrapped).shots[0].prompt == long_line  # same words, same directives
+    assert "# the keeper" in wrapped and "@duration 10" in wrapped
+    assert CliRunner().invoke(cli, ["fmt", "--check", "--reflow", "40", str(path)]).exit_code == 0  # stable
