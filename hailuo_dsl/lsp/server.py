@@ -10,6 +10,8 @@ Positions are UTF-16 code units, the encoding every client supports; the server 
 from __future__ import annotations
 
 import asyncio
+import gc
+import importlib
 import logging
 import sys
 from collections.abc import Generator
@@ -332,4 +334,10 @@ def create_server() -> HailuoServer:
 def main() -> None:
     """Run the server over standard input and output."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="hailuo lsp: %(levelname)s: %(message)s")
-    create_server().start_io()
+    server = create_server()
+    importlib.import_module("hailuo_dsl.shots")  # load the .shot support now, not on the first keystroke
+    # The modules, grammars and tables loaded so far live as long as the server: keep them out of
+    # the garbage collector's full passes, which would otherwise stall a lint now and then.
+    gc.collect()
+    gc.freeze()
+    server.start_io()
