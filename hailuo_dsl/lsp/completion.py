@@ -34,6 +34,8 @@ def complete(text: str, index: LineIndex, offset: int, kind: Kind) -> list[types
             return _setting_names(index, offset - len(m.group(1)), offset)
         if (m := _SETTING_VALUE.match(before)) is not None:
             return _setting_values(m.group(1), index, offset - len(m.group(2)), offset)
+        if before.lstrip(" \t").startswith("@"):
+            return []  # the rest of a setting's line is its value (or a comment), not a prompt
     return _directives(before, index, offset)
 
 

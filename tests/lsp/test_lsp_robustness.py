@@ -10,7 +10,7 @@ import pytest
 import pytest_lsp
 from lsp_helpers import SERVER, open_and_wait, replace_all, start, uri_of, wait_for
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 from hailuo_dsl import lint
 
@@ -159,3 +159,37 @@ async def test_dense_document_is_capped(client: LanguageClient, tmp_path: Path) 
     published = await open_and_wait(client, tmp_path / "dense.prompt", text)
     assert 1000 < len(published.diagnostics) <= 1001
     assert "more findings" in published.diagnostics[-1].message
+
+
+@pytest_lsp.fixture(config=SERVER, scope="module")
+async def utf8_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general = types.GeneralClientCapabilities(
+        position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]
+    )
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=capabilities, initialization_options={"debounce": 0})
+    )
+    lsp_client.position_encoding = result.capabilities.position_encoding  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_server_chooses_utf16_even_when_utf8_is_offered(utf8_client: LanguageClient, tmp_path: Path) -> None:
+    assert utf8_client.position_encoding == types.PositionEncodingKind.Utf16  # type: ignore[attr-defined]
+    path = tmp_path / "e.prompt"
+    published = await open_and_wait(utf8_client, path, "🎬 [pan left]")
+    assert published.diagnostics[0].range.start.character == 4  # 🎬 is two UTF-16 units, four UTF-8 bytes
+    # An incremental edit in UTF-16 units lands where meant: "pan" -> "Pan".
+    utf8_client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri_of(path), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=0, character=4), end=types.Position(line=0, character=5)),
+                    text="P",
+                )
+            ],
+        )
+    )
+    assert not (await wait_for(utf8_client, uri_of(path))).diagnostics
