@@ -14,6 +14,7 @@ from hailuo_dsl.positions import LineIndex
 
 FIX_ALL = types.CodeActionKind.SourceFixAll
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
+FIX_ALL_TITLE = "Fix all hailuo findings"
 
 _IGNORE_LINE = re.compile(r"^([ \t]*)#[ \t]*hailuo:[ \t]*ignore[ \t]+([A-Za-z0-9_,\- \t]+?)[ \t]*$")
 
@@ -122,7 +123,7 @@ def fix_all(uri: str, version: int | None, index: LineIndex, fixer: Callable[[st
     edit = minimal_edit(index, fixer(index.text))
     if edit is None:
         return None
-    return types.CodeAction(title="Fix all hailuo findings", kind=FIX_ALL, edit=document_edit(uri, version, [edit]))
+    return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL, edit=document_edit(uri, version, [edit]))
 
 
 def code_actions(
@@ -132,8 +133,15 @@ def code_actions(
     index: LineIndex,
     params: types.CodeActionParams,
     fixer: Callable[[str], str],
+    *,
+    can_resolve: bool = False,
 ) -> list[types.CodeAction]:
-    """The actions for a code-action request, filtered by the kinds the client asked for."""
+    """The actions for a code-action request, filtered by the kinds the client asked for.
+
+    "Fix all" is offered next to the quick fixes when a diagnostic at the cursor has a fix; a
+    client that can resolve actions gets it without its edit (computed by ``resolve_fix_all`` only
+    if chosen), so moving the cursor never runs the fixer over the whole document.
+    """
     only = params.context.only
     diagnostics = params.context.diagnostics
     actions: list[types.CodeAction] = []
@@ -141,8 +149,22 @@ def code_actions(
         actions += quick_fixes(uri, version, diagnostics)
         if kind is Kind.SHOT:
             actions += suppressions(uri, version, index, diagnostics)
-    if wanted(FIX_ALL, only) and (only is not None or any(d.source == SOURCE and d.data for d in diagnostics)):
-        action = fix_all(uri, version, index, fixer)
-        if action is not None:
-            actions.append(action)
-    return actions
+    if not wanted(FIX_ALL, only):
+        return actions
+    if only is None:
+        if not any(d.source == SOURCE and d.data for d in diagnostics):
+            return actions
+        if can_resolve:
+            data = {"fixAll": uri, "version": version}
+            return [*actions, types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL, data=data)]
+    action = fix_all(uri, version, index, fixer)
+    return actions if action is None else [*actions, action]
+
+
+def fix_all_target(action: types.CodeAction) -> tuple[str, int | None] | None:
+    """The document (URI, version) of an unresolved "fix all" action, or None for another action."""
+    data = action.data
+    if not isinstance(data, dict) or not isinstance(data.get("fixAll"), str):
+        return None
+    version = data.get("version")
+    return data["fixAll"], version if isinstance(version, int) else None

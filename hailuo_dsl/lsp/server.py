@@ -14,7 +14,7 @@ import gc
 import importlib
 import logging
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +133,14 @@ class HailuoServer(LanguageServer):
     def path_of(doc: TextDocument) -> Path | None:
         path = to_fs_path(doc.uri)
         return Path(path) if path else None
+
+    def can_resolve_edits(self) -> bool:
+        """Whether the client fills in a code action's edit through ``codeAction/resolve``."""
+        try:
+            support = self.client_capabilities.text_document.code_action.resolve_support  # type: ignore[union-attr]
+        except AttributeError:
+            return False
+        return support is not None and "edit" in support.properties
 
     def config_for(self, path: Path | None) -> LintConfig:
         """The configuration the CLI would use for this file; a broken one is reported once."""
@@ -273,19 +281,32 @@ def create_server() -> HailuoServer:
         server.configs.forget()
         server.relint_all()
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=actions.KINDS))
+    def fixer_for(doc: TextDocument, kind: Kind) -> Callable[[str], str]:
+        path = server.path_of(doc)
+        config = server.config_for(path)
+        return lambda text: fix_document(text, kind, config, path).text
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=True)
+    )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
         doc, kind, index = found
-        path = server.path_of(doc)
-        config = server.config_for(path)
+        fixer = fixer_for(doc, kind)
+        return actions.code_actions(doc.uri, doc.version, kind, index, params, fixer, can_resolve=server.can_resolve_edits())
 
-        def fixer(text: str) -> str:
-            return fix_document(text, kind, config, path).text
-
-        return actions.code_actions(doc.uri, doc.version, kind, index, params, fixer)
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def resolve_code_action(action: types.CodeAction) -> types.CodeAction:
+        target = actions.fix_all_target(action)
+        found = None if target is None else server.snapshot(target[0])
+        if target is None or found is None or found[0].version != target[1]:
+            return action  # not ours, or the document changed since: nothing to add
+        doc, kind, index = found
+        resolved = actions.fix_all(doc.uri, doc.version, index, fixer_for(doc, kind))
+        action.edit = resolved.edit if resolved is not None else actions.document_edit(doc.uri, doc.version, [])
+        return action
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGER_CHARACTERS))
     def complete(params: types.CompletionParams) -> types.CompletionList | None:

@@ -263,3 +263,26 @@ async def test_other_extensions_are_left_alone(client: LanguageClient, tmp_path:
     published = await open_and_wait(client, tmp_path / "b.prompt", "[pan left]")
     assert codes(published) == ["HL101"]
     assert uri_of(other) not in client.diagnostics
+
+
+async def test_fix_all_next_to_quick_fixes_is_resolved_lazily(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "lazy.prompt"
+    text = "A cat [pan left] runs, [Static] then [Push out]."
+    published = await open_and_wait(client, path, text)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri_of(path)),
+            range=published.diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=[published.diagnostics[0]]),
+        )
+    )
+    assert actions is not None
+    (lazy,) = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.SourceFixAll]
+    assert lazy.edit is None and lazy.data is not None  # the client's capabilities allow resolving it later
+    resolved = await client.code_action_resolve_async(lazy)
+    assert apply_edits(text, workspace_edits(resolved.edit, uri_of(path))) == fix_document(text, Kind.PROMPT).text
+    # Once the document changes, the old action resolves to nothing.
+    replace_all(client, path, text + " More.", 2)
+    await wait_for(client, uri_of(path))
+    stale = await client.code_action_resolve_async(lazy)
+    assert stale.edit is None
