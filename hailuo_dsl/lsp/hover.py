@@ -74,14 +74,27 @@ def directive_markdown(item: str) -> str:
         if verdict.kind is ItemKind.SPELLING:
             text = f"Write it exactly `{directive.name}`.\n\n{text}"
         return text
-    lines = [f"`{item}` is not a Hailuo-02 camera directive ({verdict.kind.value.replace('_', ' ')})."]
+    lines = [f"`{item}` is not a Hailuo-02 camera directive: {_WHY[verdict.kind]} The model reads it as plain text."]
     if verdict.directive:
         lines.append(f"Write `[{verdict.directive}]` instead.")
     elif verdict.suggestions:
         lines.append("Closest: " + ", ".join(f"`{s}`" for s in verdict.suggestions) + ".")
-    if verdict.note:
-        lines.append(verdict.note)
     return "\n\n".join(lines)
+
+
+_WHY = {
+    ItemKind.TYPO: "a misspelling of one.",
+    ItemKind.TRUNCATED: "the start of one, cut short.",
+    ItemKind.CATEGORY: "a category, not a move.",
+    ItemKind.FILM_TERM: "film vocabulary the model does not know.",
+    ItemKind.ADVERB: "a directive with a word added; put the adverb in the prose.",
+    ItemKind.THEN: "a sequence inside one bracket; write one bracket per step.",
+    ItemKind.PLACEHOLDER: "an unfilled template slot.",
+    ItemKind.LABEL: "a label, not a move.",
+    ItemKind.UNKNOWN: "no directive is close to it.",
+    ItemKind.CANONICAL: "",
+    ItemKind.SPELLING: "",
+}
 
 
 def _describe(d: Directive) -> str:
