@@ -412,3 +412,18 @@ def test_installed_command_errors_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == "hailuo: error: nothere.prompt: no such file\n"
+
+
+def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hailuo_dsl", "lint", "-"],
+        cwd=tmp_path,
+        input="[Static] a lighthouse at night\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith("<stdin>:1:2: HL103 [error] [Static] is incomplete")
