@@ -41,6 +41,8 @@ def expand(paths: tuple[str, ...]) -> Iterator[str]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in PROMPT_SUFFIXES + SHOT_SUFFIXES)
+            if not found:
+                raise InputError(f"{raw}: no prompt (.prompt, .txt) or .shot files in this folder")
             yield from (str(p) for p in found)
         else:
             yield raw

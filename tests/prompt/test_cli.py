@@ -82,7 +82,6 @@ def test_missing_file(tmp_path: Path) -> None:
     assert_one_line_error(run("lint", "nothere.prompt"), "nothere.prompt", "no such file")
 
 
-@pytest.mark.xfail(strict=True, reason="hailuo lint exits 0 when a folder holds no prompt files; see the report")
 def test_folder_without_prompts(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     write(tmp_path / "empty" / "notes.md", "# not a prompt\n")
