@@ -126,7 +126,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the videos [default: renders/<script name>/ beside the script].",
+    help="Folder for the videos [default: renders/<script name>/ beside the script, renders/<script name>.emulator/ with --emulator].",
 )
 @click.option(
     "--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True, help="Shots in flight at a time."
@@ -137,7 +137,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script].",
+    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script, .hailuo/<script>.emulator.journal.sqlite with --emulator].",
 )
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
@@ -188,6 +188,11 @@ def render(
 
     Every step is journaled before the next: a shot whose submit may have been accepted is never
     submitted again. Rerun the same command after a crash or Ctrl-C to pick up where it stopped.
+    A shot left "unknown" (its submit may or may not have created a task) waits for you: check
+    the account, then --adopt SHOT=TASK_ID or --forget SHOT.
+
+    Exit codes: 0 every video on disk, 1 some shot is not (or the script has errors), 2 usage
+    or I/O error, 130 interrupted.
     """
     from hailuo_dsl.shots.compiler import CompileError, UnknownShotError
 
