@@ -199,3 +199,19 @@ def test_single_task_commands_report_errors_in_one_line(script: Path, emulator: 
     emulator.faults = Faults(policy_refusals=1)
     code, _, err = run(["submit", "--prompt", "A lamb [Push in]."], env)
     assert code == 1 and "content policy" in err.lower()
+
+
+def test_a_forgotten_shot_is_submitted_again_and_jobs_lists_it(script: Path, emulator: Emulator) -> None:
+    emulator.faults = Faults(target="submit", drop_before=1)  # read, then dropped: no task created
+    args = ["render", str(script), "--shot", "city", "--poll-interval", "0.02"]
+    code, out, _ = run(args, api_env(emulator))
+    assert code == 1 and emulator.stats.submits_accepted == 0
+    code, out, err = run([*args, "--forget", "city"], api_env(emulator))
+    assert code == 0, err
+    assert emulator.stats.submits_accepted == 1
+    code, out, _ = run(["jobs", str(script)], {"COLUMNS": "200"})
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if " city " in line]
+    assert "downloaded" in row and "renders/launch/city.mp4" in row and " 2 " in row  # two attempts
+    code, _, err = run([*args, "--forget", "nosuchshot"], api_env(emulator))
+    assert code == 2 and "nosuchshot" in err and len(err.splitlines()) == 1
