@@ -105,6 +105,16 @@ class RequestSpec:
         return args
 
 
+def _file_mode() -> int:
+    """The mode ``open()`` would give a new file under the process umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 class PartialFile:
     """A download in progress: a temporary file next to the target, renamed into place on success.
 
@@ -122,6 +132,7 @@ class PartialFile:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
         self._temp = Path(name)
+        os.chmod(name, _FILE_MODE)  # mkstemp makes 0600; a video is an ordinary file
         self._handle = os.fdopen(fd, "wb")
         return self
 

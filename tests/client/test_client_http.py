@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -382,6 +384,14 @@ async def test_download_cut_off_is_retried(api: Api, emulator: Emulator, tmp_pat
     assert_video_of(path, done.id)
     assert emulator.stats.downloads == 2
     assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
+
+
+async def test_downloaded_video_has_the_ordinary_file_mode(api: Api, tmp_path: Path) -> None:
+    done = await api.wait((await api.submit(T2V)).id, timeout=10)
+    path = await api.download(done, tmp_path / "video.mp4")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # as open() makes it, not mkstemp's 0600
 
 
 async def test_download_cut_off_leaves_no_file(api: Api, emulator: Emulator, tmp_path: Path) -> None:
