@@ -39,6 +39,7 @@ from hailuo_dsl.render import (
     default_out_dir,
     render_script,
 )
+from hailuo_dsl.shots.compiler import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
 """``--emulator``: emulated seconds per real second (a 60 s task takes 0.2 s)."""
@@ -120,7 +121,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("render")
-@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
 @click.option(
     "--out",
@@ -169,7 +170,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
-    script: Path,
+    scripts: tuple[Path, ...],
     spec: Path | None,
     out_dir: Path | None,
     concurrency: int,
@@ -184,66 +185,95 @@ def render(
     poll_interval: float,
     as_json: bool,
 ) -> None:
-    """Render SCRIPT's shots to videos, resuming from its journal.
+    """Render the shots of each SCRIPT to videos, resuming from its journal.
 
     Every step is journaled before the next: a shot whose submit may have been accepted is never
     submitted again. Rerun the same command after a crash or Ctrl-C to pick up where it stopped.
     A shot left "unknown" (its submit may or may not have created a task) waits for you: check
     the account, then --adopt SHOT=TASK_ID or --forget SHOT.
 
-    Exit codes: 0 every video on disk, 1 some shot is not (or the script has errors), 2 usage
+    Several scripts render one after another, each with its own journal and folder of videos; the
+    options that name one script's files or shots (--spec, --out, --journal, --shot, --forget,
+    --adopt) then do not apply.
+
+    Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors), 2 usage
     or I/O error, 130 interrupted.
     """
-    from hailuo_dsl.shots.compiler import CompileError, UnknownShotError
+    from hailuo_dsl.shots.compiler import UnknownShotError
 
-    if not script.is_file():
-        raise UsageError(f"{script}: no such file")
+    per_script = {
+        "--spec": spec,
+        "--out": out_dir,
+        "--journal": journal_path,
+        "--shot": shots,
+        "--forget": forget,
+        "--adopt": adopt,
+    }
+    given = [name for name, value in per_script.items() if value]
+    if len(scripts) > 1 and given:
+        raise UsageError(f"{', '.join(given)}: only with one script; render the scripts one at a time to use it")
+    for script in scripts:
+        if not script.is_file():
+            raise UsageError(f"{script}: no such file")
     adopted = _parse_adopt(adopt)
-    journal = journal_path or default_journal_path(script, emulator=emulator)
-    out_dir = out_dir or default_out_dir(script, emulator=emulator)
+    jobs = [
+        (
+            script,
+            {
+                "spec": spec,
+                "out_dir": out_dir or default_out_dir(script, emulator=emulator),
+                "journal": journal_path or default_journal_path(script, emulator=emulator),
+                "shots": list(shots) or None,
+                "concurrency": concurrency,
+                "retry_failed": retry_failed,
+                "forget": forget,
+                "adopt": adopted,
+                "wait_timeout": wait_timeout,
+            },
+        )
+        for script in scripts
+    ]
     stderr = Console(stderr=True)
-    display = _Display(stderr) if stderr.is_terminal and not as_json else None
+    live = stderr.is_terminal and not as_json
     try:
         with _api(emulator, base_url, poll_interval) as client:
-            summary = asyncio.run(
-                _run(
-                    client,
-                    display,
-                    script,
-                    spec=spec,
-                    out_dir=out_dir,
-                    journal=journal,
-                    shots=list(shots) or None,
-                    concurrency=concurrency,
-                    retry_failed=retry_failed,
-                    forget=forget,
-                    adopt=adopted,
-                    wait_timeout=wait_timeout,
-                )
-            )
+            summaries = asyncio.run(_run(client, stderr if live else None, jobs))
     except KeyboardInterrupt:
-        click.echo(f"\nInterrupted. The journal {journal} is intact: run the same command again to resume.", err=True)
+        click.echo("\nInterrupted. The journals are intact: run the same command again to resume.", err=True)
         sys.exit(130)
     except (UnknownShotError, OSError) as err:
         raise UsageError(os_message(err)) from None
-    except CompileError as err:
-        click.echo(str(err), err=True)
-        sys.exit(1)
     except JournalError as err:
         raise UsageError(str(err)) from None
+    done = [s for s in summaries if isinstance(s, RenderSummary)]
     if as_json:
-        click.echo(json.dumps(summary.to_json(), indent=2))
+        found = [s.to_json() for s in done]
+        click.echo(json.dumps(found[0] if len(scripts) == 1 and found else found, indent=2))
     else:
-        for warning in summary.warnings:
-            click.echo(warning, err=True)
-        _print_summary(Console(), summary)
-    sys.exit(0 if summary.ok else 1)
+        console = Console()
+        for summary in done:
+            for warning in summary.warnings:
+                click.echo(warning, err=True)
+            _print_summary(console, summary)
+    sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
 
 
-async def _run(client: AsyncClient, display: _Display | None, script: Path, **options: Any) -> RenderSummary:
+async def _run(
+    client: AsyncClient, console: Console | None, jobs: list[tuple[Path, dict[str, Any]]]
+) -> list[RenderSummary | CompileError]:
+    """Render each script in turn over one client; a script that does not compile is reported
+    (on standard error) and the next one still renders."""
+    results: list[RenderSummary | CompileError] = []
     async with client:
-        with display.progress if display is not None else nullcontext():
-            return await render_script(script, client=client, on_event=display, **options)
+        for script, options in jobs:
+            display = _Display(console) if console is not None else None
+            try:
+                with display.progress if display is not None else nullcontext():
+                    results.append(await render_script(script, client=client, on_event=display, **options))
+            except CompileError as err:
+                click.echo(str(err), err=True)
+                results.append(err)
+    return results
 
 
 def _print_summary(console: Console, summary: RenderSummary) -> None:

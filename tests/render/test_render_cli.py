@@ -75,6 +75,26 @@ def test_the_example_scripts_render_against_the_emulator(example: Path, tmp_path
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{s['shot']}.mp4" for s in shots)
 
 
+def test_several_scripts_render_in_one_command_each_with_its_own_journal(script: Path, tmp_path: Path) -> None:
+    other = tmp_path / "second.shot"
+    other.write_text("shot dawn\n  Waves hitting the beach at sunset [Truck left].\n", encoding="utf-8")
+    broken = tmp_path / "broken.shot"
+    broken.write_text("shot empty\n  @duration 10\n", encoding="utf-8")
+
+    code, out, err = run(["render", str(script), str(broken), str(other), "--emulator", "--json"])
+    assert code == 1  # the broken script is reported; the others still render
+    assert "broken.shot:" in err and "HL502" in err
+    summaries = json.loads(out)
+    assert [Path(s["journal"]).name for s in summaries] == [
+        "launch.shot.emulator.journal.sqlite",
+        "second.shot.emulator.journal.sqlite",
+    ]
+    assert all(s["ok"] for s in summaries)
+
+    code, _, err = run(["render", str(script), str(other), "--emulator", "--shot", "city"])
+    assert code == 2 and "--shot" in err and "one script" in err
+
+
 def test_compile_warnings_are_shown_and_do_not_stop_the_render(tmp_path: Path) -> None:
     script = tmp_path / "small.shot"
     script.write_text(
