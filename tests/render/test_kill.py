@@ -46,7 +46,7 @@ KILLS_PER_ROUND = 8
 ZYGOTE = r"""
 import json, os, sys
 from hailuo_dsl.cli import cli
-import hailuo_dsl.render, hailuo_dsl.shots, hailuo_dsl.client
+import hailuo_dsl.render, hailuo_dsl.shots, hailuo_dsl.client, hailuo_dsl.cli.render_commands
 for line in sys.stdin:
     args, log = json.loads(line)
     pid = os.fork()

@@ -1,0 +1,36 @@
+"""The ``hailuo`` group lists exactly the commands its modules register, and loads them lazily."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from hailuo_dsl.cli import COMMANDS, cli, commands_of
+
+
+def test_every_module_registers_exactly_the_commands_listed_for_it() -> None:
+    registered = {name: module for module in set(COMMANDS.values()) for name in commands_of(module)}
+    assert registered == COMMANDS
+
+
+def test_help_lists_every_command_and_an_unknown_one_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0 and all(name in result.output for name in COMMANDS)
+    result = CliRunner().invoke(cli, ["lnt"])
+    assert result.exit_code == 2 and "lnt" in result.output
+
+
+def test_linting_does_not_load_the_client_emulator_or_language_server() -> None:
+    code = (
+        "import sys\n"
+        "from hailuo_dsl.cli import cli\n"
+        "try:\n"
+        "    cli(['lint', '--prompt', 'A boat [Pan left].'], prog_name='hailuo')\n"
+        "except SystemExit as exit:\n"
+        "    loaded = [m for m in ('httpx', 'hailuo_dsl.emulator', 'pygls') if m in sys.modules]\n"
+        "    print(exit.code, loaded)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
