@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from hailuo_dsl.documents import PROMPT_SUFFIXES, SHOT_SUFFIXES
+from hailuo_dsl.textfile import TextFileError, decode_text, read_text_file
 
 STDIN = "-"
 
@@ -50,26 +51,12 @@ def expand(paths: tuple[str, ...]) -> Iterator[str]:
 
 def read_source(raw: str) -> Source:
     """Read one input as UTF-8 text, or raise :class:`InputError` with a one-line reason."""
-    if raw == STDIN:
-        data = sys.stdin.buffer.read()
-        path = None
-    else:
-        path = Path(raw)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{raw}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{raw}: is a directory") from None
-        except OSError as err:
-            raise InputError(f"{raw}: cannot read: {err.strerror}") from None
+    path = None if raw == STDIN else Path(raw)
     name = "<stdin>" if path is None else raw
-    if b"\x00" in data:
-        raise InputError(f"{name}: binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(f"{name}: not UTF-8 text (byte {err.start})") from None
+        text = decode_text(sys.stdin.buffer.read(), name) if path is None else read_text_file(path, name)
+    except TextFileError as err:
+        raise InputError(str(err)) from None
     return Source(name, path, text)
 
 

@@ -33,6 +33,7 @@ from hailuo_dsl.rules import script_syntax as rules
 from hailuo_dsl.shots.settings import SETTINGS, closest_setting
 from hailuo_dsl.shots.syntax import Comment, PromptLine, Script, Setting, Shot, SpecRef, Suppression
 from hailuo_dsl.syntax import Span
+from hailuo_dsl.textfile import TextFileError, read_text_file
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 """A valid shot name."""
@@ -230,19 +231,9 @@ def load_script(path: str | Path) -> Script:
     """Read and parse a ``.shot`` file (UTF-8, an initial byte-order mark is skipped)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScriptReadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ScriptReadError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise ScriptReadError(f"{path}: cannot read: {err.strerror}") from None
-    if b"\x00" in data:
-        raise ScriptReadError(f"{path}: binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ScriptReadError(f"{path}: not UTF-8 text (byte {err.start})") from None
+        text = read_text_file(path)
+    except TextFileError as err:
+        raise ScriptReadError(str(err)) from None
     return parse_script(text, path)
 
 

@@ -33,6 +33,7 @@ from hailuo_dsl.positions import LineIndex
 from hailuo_dsl.requests import MODEL_NAME
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
+from hailuo_dsl.textfile import TextFileError, read_text_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -249,17 +250,9 @@ def parse_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | No
 def read_spec_text(path: Path) -> str:
     """The text of a spec file, or :class:`SpecError` with a one-line reason."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise SpecError(f"{path}: cannot read: {err.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise SpecError(f"{path}: not UTF-8 text (byte {err.start})") from None
+        return read_text_file(path)
+    except TextFileError as err:
+        raise SpecError(str(err)) from None
 
 
 def load_spec(path: str | Path) -> ShotSpec:
