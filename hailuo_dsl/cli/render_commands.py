@@ -314,7 +314,10 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, as_json
     else:
         raise UsageError("give SCRIPT or --journal PATH")
     if not path.is_file():
-        raise UsageError(f"{path}: no journal here (nothing rendered yet)")
+        hint = ""
+        if script is not None and not emulator and default_journal_path(script, emulator=True).is_file():
+            hint = "; the emulator's renders are listed with --emulator"
+        raise UsageError(f"{path}: no journal here (nothing rendered yet){hint}")
     try:
         with Journal(path) as journal:
             records = journal.records()

@@ -132,6 +132,13 @@ def test_a_script_with_errors_submits_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / ".hailuo").exists() and not (tmp_path / "renders").exists()
 
 
+def test_jobs_points_at_the_emulator_journal_when_only_that_exists(script: Path) -> None:
+    assert run(["render", str(script), "--emulator"])[0] == 0
+    code, _, err = run(["jobs", str(script)])
+    assert code == 2 and "no journal here" in err and "--emulator" in err
+    assert run(["jobs", str(script), "--emulator"])[0] == 0
+
+
 def test_jobs_needs_a_journal(script: Path) -> None:
     code, _, err = run(["jobs", str(script)])
     assert code == 2 and "no journal" in err
