@@ -40,7 +40,7 @@ from hailuo_dsl.client.errors import (
     error_class,
 )
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
-from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, parse_retry_after
+from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent, parse_retry_after
 from hailuo_dsl.requests import VideoRequest
 
 DEFAULT_BASE_URL = "https://toapis.com"
@@ -375,9 +375,7 @@ class ClientCore:
     def transport_error(self, spec: RequestSpec, exc: httpx.TransportError) -> HailuoError:
         """The error for a call that got no answer (after the retries it was allowed)."""
         reason = self.redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
-        if spec.operation is Operation.SUBMIT and not isinstance(
-            exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-        ):
+        if spec.operation is Operation.SUBMIT and not never_sent(exc):
             return self.outcome_unknown(spec, f"no answer came back ({reason})")
         where = _no_query(spec.url)
         if isinstance(exc, httpx.TimeoutException):

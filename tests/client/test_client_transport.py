@@ -70,6 +70,18 @@ async def test_submit_retried_after_connection_refused(make_api: Callable[..., A
 
 @pytest.mark.parametrize(
     "failure",
+    [httpx.LocalProtocolError("Illegal header value"), httpx.UnsupportedProtocol("Request URL has an unsupported protocol")],
+    ids=["local-protocol-error", "unsupported-protocol"],
+)
+async def test_submit_that_could_not_be_sent_is_no_unknown_outcome(make_api: Callable[..., Api], failure: Exception) -> None:
+    script = Script(failure)
+    with pytest.raises(ConnectionFailed) as caught:
+        await script.client(make_api).submit(REQUEST)
+    assert not isinstance(caught.value, SubmitOutcomeUnknown) and len(script.seen) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
     [
         httpx.ReadTimeout("read"),
         httpx.WriteTimeout("write"),
