@@ -6,16 +6,8 @@ import threading
 
 import click
 
+from hailuo_dsl.cli.task_commands import UsageError
 from hailuo_dsl.emulator import Emulator, Faults
-
-
-class _StartError(click.ClickException):
-    """The emulator could not start (port taken, bad option): one line, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"hailuo: error: {self.message}", err=True)
 
 
 @click.command("emulator")
@@ -53,7 +45,7 @@ def emulator(port: int, latency: float, fail_rate: float, task_seconds: float, t
     try:
         server.start()
     except OSError as err:
-        raise _StartError(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}") from None
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}") from None
     click.echo(f"Emulator of the video API at {server.url}")
     click.echo(f"  export HAILUO_BASE_URL={server.url}")
     click.echo(f"  export HAILUO_API_KEY={server.api_key}")
