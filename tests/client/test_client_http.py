@@ -6,7 +6,7 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -441,23 +441,24 @@ async def test_api_key_never_shown(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     errors: list[HailuoError] = []
-    emulator.faults = Faults(target="submit", server_errors=1)
-    for fault, call in [
-        (Faults(target="submit", server_errors=1), api.submit(T2V)),
-        (Faults(target="submit", drop_after=1), api.submit(T2V)),
-        (Faults(rate_limited=100), api.get("vid_x")),
-        (Faults(), api.get("vid_missing")),
-        (Faults(target="query", malformed_json=1), api.get(next(iter(emulator.tasks), "vid_x"))),
-    ]:
+    calls: list[tuple[Faults, Callable[[], Awaitable[object]]]] = [
+        (Faults(target="submit", server_errors=1), lambda: api.submit(T2V)),
+        (Faults(target="submit", drop_after=1), lambda: api.submit(T2V)),
+        (Faults(rate_limited=100), lambda: api.get("vid_x")),
+        (Faults(), lambda: api.get("vid_missing")),
+        (Faults(target="query", malformed_json=1), lambda: api.get(next(iter(emulator.tasks)))),  # the dropped submit's task
+    ]
+    for fault, call in calls:
         emulator.faults = fault
         try:
-            await call
+            await call()
         except HailuoError as err:
             errors.append(err)
     with pytest.raises(AuthenticationError) as wrong_key:
         await make_api(api_key=emulator.api_key + "-old").get("vid_x")
     errors.append(wrong_key.value)
-    assert len(errors) == 6
+    kinds = [type(e) for e in errors]
+    assert kinds == [SubmitOutcomeUnknown, SubmitOutcomeUnknown, RateLimited, NotFound, MalformedResponse, AuthenticationError]
     shown = [str(e) + repr(e) + (e.body or "") + e.message for e in errors]
     shown += [repr(api.client), str(api.client.__dict__), caplog.text]
     assert caplog.text  # the retries were logged
