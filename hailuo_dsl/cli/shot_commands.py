@@ -14,21 +14,16 @@ from hailuo_dsl.positions import LineIndex
 from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
 
 
-def _reports(name: str, text: str, diagnostics: list[Diagnostic], spec_text: str | None) -> list[FileReport]:
-    """One report for the script, one for each other file the diagnostics point into."""
+def _reports(name: str, text: str, diagnostics: list[Diagnostic]) -> list[FileReport]:
+    """One report for the script, one for each other file the diagnostics point into (its spec)."""
+    from hailuo_dsl.shots.spec import spec_text_or_empty
+
     reports = [FileReport(name, text, [d for d in diagnostics if d.path is None])]
     others: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         if d.path is not None:
             others.setdefault(d.path, []).append(d)
-    for path, found in others.items():
-        other = spec_text
-        if other is None:
-            try:
-                other = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                other = ""
-        reports.append(FileReport(path, other, found))
+    reports.extend(FileReport(path, spec_text_or_empty(path), found) for path, found in others.items())
     return reports
 
 
@@ -90,7 +85,6 @@ def compile_command(
         raise InputError(f"{script}: {err}") from None
     except ValueError as err:
         raise InputError(f"command line: {err}") from None
-    spec_text = result.spec.text if result.spec is not None else None
     unreadable = [d for d in result.diagnostics if d.code == SPEC_UNREADABLE.code]
     if unreadable:  # the spec is missing: an I/O error, in one line
         first = unreadable[0]
@@ -99,7 +93,7 @@ def compile_command(
         pos = LineIndex(source.text).position(first.start)
         raise InputError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
     if result.diagnostics:
-        click.echo(render(_reports(source.name, source.text, result.diagnostics, spec_text), "text"), nl=False, err=True)
+        click.echo(render(_reports(source.name, source.text, result.diagnostics), "text"), nl=False, err=True)
     if not result.ok:
         raise SystemExit(1)
     objects = [shot.to_json() for shot in result.shots]

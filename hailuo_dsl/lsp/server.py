@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Generator
@@ -36,6 +35,7 @@ from hailuo_dsl.lsp import actions, completion, hover, symbols
 from hailuo_dsl.lsp.configs import ConfigCache
 from hailuo_dsl.lsp.convert import offset, to_lsp_diagnostic, to_range
 from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.shots.spec import spec_text_or_empty  # loads the .shot support at start, not on the first keystroke
 
 logger = logging.getLogger(__name__)
 
@@ -216,13 +216,6 @@ class HailuoServer(LanguageServer):
             self.schedule(uri)
 
 
-def _read_other(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
 def _lint_for_publishing(
     text: str, kind: Kind, config: LintConfig, path: Path | None, version: int | None
 ) -> dict[str | None, list[types.Diagnostic]]:
@@ -234,7 +227,7 @@ def _lint_for_publishing(
         grouped.setdefault(diag.path, []).append(diag)
     result: dict[str | None, list[types.Diagnostic]] = {}
     for where, diags in grouped.items():
-        index = LineIndex(text if where is None else _read_other(where))
+        index = LineIndex(text if where is None else spec_text_or_empty(where))
         shown = [to_lsp_diagnostic(d, index, version if where is None else None) for d in diags[:MAX_PUBLISHED]]
         if len(diags) > MAX_PUBLISHED:
             hidden = diags[MAX_PUBLISHED]
@@ -356,7 +349,6 @@ def main() -> None:
     """Run the server over standard input and output."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="hailuo lsp: %(levelname)s: %(message)s")
     server = create_server()
-    importlib.import_module("hailuo_dsl.shots")  # load the .shot support now, not on the first keystroke
     # The modules, grammars and tables loaded so far live as long as the server: keep them out of
     # the garbage collector's full passes, which would otherwise stall a lint now and then.
     gc.collect()

@@ -34,7 +34,15 @@ from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
 from hailuo_dsl.shots import images
 from hailuo_dsl.shots.settings import SETTINGS
-from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, SpecError, coerce, parse_spec, read_spec_text
+from hailuo_dsl.shots.spec import (
+    SETTING_KEYS,
+    ShotSpec,
+    SpecError,
+    coerce,
+    parse_spec,
+    read_spec_text,
+    spec_text_or_empty,
+)
 from hailuo_dsl.shots.syntax import Script, Shot, Suppression
 
 API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
@@ -161,16 +169,11 @@ def format_location(d: Diagnostic, script: Script, spec: ShotSpec | None) -> str
         name, text = (str(script.path) if script.path is not None else "<script>"), script.text
     else:
         name = d.path
-        text = spec.text if spec is not None and spec.path is not None and str(spec.path) == d.path else _read_or_empty(d.path)
+        text = (
+            spec.text if spec is not None and spec.path is not None and str(spec.path) == d.path else spec_text_or_empty(d.path)
+        )
     pos = LineIndex(text).position(d.start)
     return f"{name}:{pos.line + 1}:{pos.column + 1}"
-
-
-def _read_or_empty(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 # -- the spec a script names -----------------------------------------------------------------------

@@ -255,6 +255,15 @@ def read_spec_text(path: Path) -> str:
         raise SpecError(str(err)) from None
 
 
+def spec_text_or_empty(path: str | Path) -> str:
+    """The text a spec finding's offsets count in, read as :func:`read_spec_text` reads it (a
+    byte-order mark skipped), or "" when the file cannot be read now: for showing positions."""
+    try:
+        return read_spec_text(Path(path))
+    except SpecError:
+        return ""
+
+
 def load_spec(path: str | Path) -> ShotSpec:
     """Read and check a spec file; raises :class:`SpecError` (``file:line:col: problem``)."""
     path = Path(path)
@@ -424,4 +433,5 @@ __all__ = [
     "locate_keys",
     "parse_spec",
     "read_spec_text",
+    "spec_text_or_empty",
 ]

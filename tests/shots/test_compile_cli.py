@@ -139,6 +139,17 @@ def test_findings_in_the_spec_name_the_spec(folder: Path) -> None:
     ]
 
 
+def test_findings_in_a_spec_with_a_byte_order_mark_stand_where_the_key_is(folder: Path) -> None:
+    (folder / "launch.toml").write_bytes(b"\xef\xbb\xbf" + (SPEC + "[shots.opening]\nduraton = 6\n").encode("utf-8"))
+    result = hailuo("compile", "launch.shot")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "launch.toml:5:1: HL602 [error] shots.opening.duraton: unknown key; did you mean 'duration'?",
+        "  duraton = 6",
+        "  ^^^^^^^^^^^",
+    ]
+
+
 def test_warnings_alone_still_compile(folder: Path) -> None:
     result = hailuo("compile", "launch.shot", "--resolution", "512P")
     assert result.exit_code == 0
