@@ -165,14 +165,24 @@ class EmulatedTask:
 
 @dataclass
 class EmulatorStats:
-    """Counters of what the emulator saw; ``requests`` counts every request per endpoint."""
+    """Counters of what the emulator saw; ``requests`` counts every request per endpoint, answered
+    or not, and the per-endpoint figures read from it."""
 
     submits_accepted: int = 0
     submits_refused: int = 0
-    queries: int = 0
-    uploads: int = 0
-    downloads: int = 0
     requests: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def queries(self) -> int:
+        return self.requests["query"]
+
+    @property
+    def uploads(self) -> int:
+        return self.requests["upload"]
+
+    @property
+    def downloads(self) -> int:
+        return self.requests["download"]
 
 
 def error_body(status: int, message: str, code: int | str | None = None) -> bytes:
@@ -273,16 +283,7 @@ class EmulatorApp:
             return None
         if endpoint == "submit":
             self.stats.submits_refused += 1
-        self._count(endpoint)
         return refused
-
-    def _count(self, endpoint: str) -> None:
-        if endpoint == "query":
-            self.stats.queries += 1
-        elif endpoint == "upload":
-            self.stats.uploads += 1
-        elif endpoint == "download":
-            self.stats.downloads += 1
 
     # -- endpoints ------------------------------------------------------------------------------
 
@@ -341,7 +342,6 @@ class EmulatorApp:
         return task
 
     def _query(self, request: HttpRequest, path: str) -> HttpResponse:
-        self.stats.queries += 1
         task = self.tasks.get(path[len(SUBMIT_PATH) + 1 :])
         if task is None:
             return _error(404, "Task not found")
@@ -352,7 +352,6 @@ class EmulatorApp:
         return HttpResponse(200, _json(task.view(self.clock.now(), self.base_url)))
 
     def _upload(self, request: HttpRequest, path: str) -> HttpResponse:
-        self.stats.uploads += 1
         if self.faults.take("malformed_json", "upload"):
             return HttpResponse(200, b'{"success": true, "data": ')
         fields = parse_multipart(request.headers.get("content-type", ""), request.body)
@@ -372,7 +371,6 @@ class EmulatorApp:
         )
 
     def _download(self, request: HttpRequest, path: str) -> HttpResponse:
-        self.stats.downloads += 1
         name = path[len("/files/videos/") :]
         task = self.tasks.get(name.removesuffix(".mp4"))
         now = self.clock.now()
