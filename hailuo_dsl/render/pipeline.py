@@ -229,7 +229,17 @@ async def render_shots(
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     run = _Run(client, journal, out_dir, concurrency, retry_failed, on_event, wait_timeout, upload_max_age, clock)
-    results = await asyncio.gather(*(run.shot(s) for s in shots))
+    tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
+    try:
+        results = await asyncio.gather(*tasks)
+    except BaseException:
+        # One shot's error ends the run: stop the others and let each record how its submit ended
+        # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal.
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+        raise
     return RenderSummary(journal.path, out_dir, tuple(results))
 
 

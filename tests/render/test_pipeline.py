@@ -320,3 +320,25 @@ async def test_stopping_during_a_submit_still_records_its_task(
     assert record.task_id in emulator.tasks
     assert (await render([shot], client, journal, tmp_path / "out")).ok
     assert emulator.stats.submits_accepted == 1
+
+
+async def test_an_error_in_one_shot_stops_the_others_with_their_submits_recorded(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
+) -> None:
+    emulator.faults = Faults(target="submit", slow=1, slow_seconds=0.3)
+    shots = [make_shot("a", "A lamb [Push in]."), make_shot("b", "A goat [Pan left].")]
+
+    def on_event(event: RenderEvent) -> None:
+        if event.shot == "b" and event.action is Action.SUBMITTING:
+            raise RuntimeError("the display broke")  # while a's submit is on its way
+
+    with pytest.raises(RuntimeError, match="the display broke"):
+        await render(shots, client, journal, tmp_path / "out", on_event=on_event)
+    left = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "_Run.shot"]  # type: ignore[union-attr]
+    assert left == []
+    a = journal.get("a")
+    assert a is not None and a.state is S.SUBMITTED and a.task_id in emulator.tasks
+    assert emulator.stats.submits_accepted == 1  # b's submit was never sent
+    summary = await render(shots, client, journal, tmp_path / "out")
+    assert by_name(summary) == {"a": S.DOWNLOADED, "b": S.UNKNOWN}
+    assert emulator.stats.submits_accepted == 1
