@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hailuo_dsl.directives import MAX_PROMPT_CHARS
+
 MODEL_NAME = "MiniMax-Hailuo-02"
-MAX_PROMPT_CHARS = 2000
 
 
 class Mode(str, enum.Enum):

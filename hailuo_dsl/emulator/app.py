@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from hailuo_dsl.client.core import MAX_UPLOAD_BYTES, SUBMIT_PATH, UPLOAD_PATH, image_mime
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.mp4 import build_mp4
-from hailuo_dsl.requests import VideoRequest
+from hailuo_dsl.requests import MODEL_NAME, VideoRequest
 
 EXPIRY_SECONDS = 24 * 3600
 QUEUED_SHARE = 0.1  # the first tenth of a task's time is spent queued
@@ -137,7 +137,7 @@ class EmulatedTask:
         data: dict[str, Any] = {
             "id": self.id,
             "object": "generation.task",
-            "model": self.request.get("model", "MiniMax-Hailuo-02"),
+            "model": self.request.get("model", MODEL_NAME),
             "status": status,
             "progress": progress,
             "created_at": int(self.created_at),
