@@ -367,12 +367,13 @@ class _Run:
             return await self._write(lambda: self.journal.note_error(name, error))
         try:
             record = await self._write(lambda: self.journal.begin_submit(name))
-        except asyncio.CancelledError:
-            # Stopped after ``submitting`` was written but certainly before the submit was sent.
+            self._emit(record, Action.SUBMITTING)
+        except BaseException:
+            # Stopped (cancelled, or an error) once ``submitting`` may be written but certainly
+            # before the submit was sent: nothing can have been created.
             if self._still(name, S.SUBMITTING):
                 self.journal.submit_refused(name, "the run stopped before the submit was sent", final=False)
             raise
-        self._emit(record, Action.SUBMITTING)
         sending = asyncio.ensure_future(self.client.submit(request))
         try:
             await asyncio.wait([sending])
