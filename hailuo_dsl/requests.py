@@ -9,6 +9,9 @@ Image checks (format, size, aspect) belong to the compiler, which reads the file
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -87,3 +90,9 @@ class VideoRequest(BaseModel):
         if not data.get("metadata"):
             data.pop("metadata", None)
         return data
+
+
+def request_hash(body: Mapping[str, Any]) -> str:
+    """A stable SHA-256 of a submit body (canonical JSON), to recognise the same request again."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -9,7 +9,6 @@ stay thin twins that cannot drift apart.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -41,7 +40,7 @@ from hailuo_dsl.client.errors import (
 )
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent, parse_retry_after
-from hailuo_dsl.requests import VideoRequest
+from hailuo_dsl.requests import VideoRequest, request_hash
 
 DEFAULT_BASE_URL = "https://toapis.com"
 API_KEY_ENV = "HAILUO_API_KEY"
@@ -61,12 +60,6 @@ log = logging.getLogger("hailuo_dsl.client")
 def tls_context() -> ssl.SSLContext:
     """The TLS settings of every client, built once per process (building them costs tens of ms)."""
     return httpx.create_ssl_context()
-
-
-def request_hash(body: Mapping[str, Any]) -> str:
-    """A stable SHA-256 of a submit body (canonical JSON), to recognise the same request again."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def image_mime(data: bytes) -> str | None:
