@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
-import hashlib
 import os
 import re
 import time
@@ -522,8 +521,10 @@ class _Run:
     async def _upload(self, path: Path) -> str:
         """The URL of an image: from the journal when this content was uploaded to this API
         recently, else uploaded (once per run, however many shots use it)."""
+        from hailuo_dsl.shots.images import file_digest  # cached: the request hash has just read it
+
         # Keyed by content and API: an upload to one server is no use to another.
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() + "@" + self.client.base_url
+        digest = file_digest(path) + "@" + self.client.base_url
         cached = self.journal.upload_url(digest, max_age=self.upload_max_age)
         if cached is not None:
             return cached
