@@ -13,6 +13,7 @@ given) can only change or silence the warnings.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import hashlib
@@ -43,7 +44,7 @@ from hailuo_dsl.shots.spec import (
     read_spec_text,
     spec_text_or_empty,
 )
-from hailuo_dsl.shots.syntax import Script, Shot, Suppression
+from hailuo_dsl.shots.syntax import Script, Shot
 
 API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
 """What the API applies to a setting nobody gave (the frames have no default)."""
@@ -562,7 +563,8 @@ def _check(
     return spec, found, compiled
 
 
-def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+def sorted_findings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Findings in the script first (by offset), then those in other files (by path, offset)."""
     return sorted(diagnostics, key=lambda d: (d.path is not None, d.path or "", d.start, d.code))
 
 
@@ -610,16 +612,14 @@ def _compile(
                 hint = f"; did you mean '{close[0]}'?" if close else f" (shots: {', '.join(names) or 'none'})"
                 raise UnknownShotError(f"no shot named '{name}'{hint}")
     loaded, found, compiled = _check(script, spec, overrides, shots, check_urls, client)
-    effective = config or LintConfig()
-    if loaded is not None and loaded.lint is not None:
-        effective = effective.merged(**loaded.lint_overrides())
+    effective = effective_config(config, loaded)
     syntax = [(_owner(script, d), d) for d in script.diagnostics]
     if shots is not None:  # the findings of the shots left out are not this compile's
         syntax = [(owner, d) for owner, d in syntax if owner is None or owner in shots]
     kept = [(owner, c) for owner, d in [*syntax, *found] if (c := _configured(d, effective, script)) is not None]
     failed = {owner for owner, d in kept if d.severity is Severity.ERROR}
     compiled = [c for c in compiled if c.name not in failed]
-    return CompileResult(compiled, _sorted(d for _owner_name, d in kept), script, loaded)
+    return CompileResult(compiled, sorted_findings(d for _owner_name, d in kept), script, loaded)
 
 
 def _owner(script: Script, d: Diagnostic) -> str | None:
@@ -629,28 +629,26 @@ def _owner(script: Script, d: Diagnostic) -> str | None:
 
 
 def _configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
-    """A finding under the configuration and the script's suppressions (None: silenced). The
-    rules the API enforces stay errors whatever the configuration says."""
+    """A finding of a compile: the rules the API enforces stay errors whatever the configuration
+    says; the others as :func:`configured` makes them."""
     if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES:
         return d
+    return configured(d, config, script)
+
+
+def configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
+    """A finding at the severity the configuration gives it; None when the configuration or a
+    suppression comment of the script silences it."""
     severity = config.severity_for(d.code)
-    if severity is None:
+    if severity is None or script.suppresses(d):
         return None
-    if any(_suppresses(s, d) for s in script.suppressions):
-        return None
-    return d if severity is d.severity else _with_severity(d, severity)
+    return d if severity is d.severity else dataclasses.replace(d, severity=severity)
 
 
-def _suppresses(suppression: Suppression, d: Diagnostic) -> bool:
-    """A suppression comment covers a finding in the script by its offset, and one in the spec
-    only when it is file-wide (``# hailuo: ignore-file``)."""
-    if d.path is None:
-        return suppression.covers(d.code, d.start)
-    return suppression.scope == "file" and (not suppression.codes or d.code in suppression.codes)
-
-
-def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
-    return Diagnostic(d.code, d.name, severity, d.message, d.start, d.end, d.fix, d.suggestions, d.path)
+def effective_config(config: LintConfig | None, spec: ShotSpec | None) -> LintConfig:
+    """The configuration for a script: its spec's ``[lint]`` table on top of the one given."""
+    config = config or LintConfig()
+    return config if spec is None or spec.lint is None else config.merged(**spec.lint_overrides())
 
 
 def compile_checks(script: Script, config: LintConfig, path: Path | None) -> list[Diagnostic]:
@@ -660,7 +658,7 @@ def compile_checks(script: Script, config: LintConfig, path: Path | None) -> lis
     if script.path is None and path is not None:
         script = Script(script.text, path, script.spec, script.shots, script.comments, script.suppressions, script.diagnostics)
     _spec, found, _compiled = _check(script, None, None, None, False, None, build=False)
-    return _sorted(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
+    return sorted_findings(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
 
 
 __all__ = [
@@ -671,5 +669,8 @@ __all__ = [
     "UnknownShotError",
     "compile_checks",
     "compile_script",
+    "configured",
+    "effective_config",
     "load_script_spec",
+    "sorted_findings",
 ]

@@ -28,13 +28,11 @@ if TYPE_CHECKING:
 def lint_script(text: str, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
     """Every finding of a script, sorted: those in the script first (by offset), then those in
     its shot-spec (``Diagnostic.path`` set)."""
-    from hailuo_dsl.shots.compiler import compile_checks, load_script_spec
+    from hailuo_dsl.shots.compiler import compile_checks, configured, effective_config, load_script_spec, sorted_findings
 
     script = parse_script(text, path)
-    config = config or LintConfig()
     spec, _reported_by_compile_checks = load_script_spec(script)
-    if spec is not None and spec.lint is not None:
-        config = config.merged(**spec.lint_overrides())
+    config = effective_config(config, spec)
     found = list(script.diagnostics)
     for shot in script.shots:
         duration, has_first_frame = _resolved(shot, spec, config)
@@ -42,14 +40,7 @@ def lint_script(text: str, config: LintConfig | None = None, path: Path | None =
             _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
         )
     found.extend(compile_checks(script, config, path))
-    kept = []
-    for d in found:
-        severity = config.severity_for(d.code)
-        if severity is None or _suppressed(script, d):
-            continue
-        kept.append(d if severity is d.severity else dataclasses.replace(d, severity=severity))
-    kept.sort(key=lambda d: (d.path is not None, d.path or "", d.start, d.code))
-    return kept
+    return sorted_findings(c for d in found if (c := configured(d, config, script)) is not None)
 
 
 def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[int, bool]:
@@ -95,12 +86,6 @@ def _prompt_diagnostics(script: Script, shot: Shot, found: list[Diagnostic]) -> 
             fix = Fix(fix.description, tuple(edits), fix.safe) if edits else None
         out.append(dataclasses.replace(d, start=start, end=end, fix=fix))
     return out
-
-
-def _suppressed(script: Script, d: Diagnostic) -> bool:
-    if d.path is not None:
-        return any(s.scope == "file" and (not s.codes or d.code in s.codes) for s in script.suppressions)
-    return any(s.covers(d.code, d.start) for s in script.suppressions)
 
 
 def _lint_document(text: str, config: LintConfig, path: Path | None) -> list[Diagnostic]:

@@ -110,3 +110,10 @@ class Script:
     def shot_at(self, offset: int) -> Shot | None:
         """The shot whose span holds ``offset`` (for editors)."""
         return next((s for s in self.shots if s.span.start <= offset <= s.span.end), None)
+
+    def suppresses(self, d: Diagnostic) -> bool:
+        """Whether a suppression comment silences ``d``: a finding in the script by its offset,
+        one in another file (the spec, ``d.path`` set) only by a file-wide comment."""
+        if d.path is None:
+            return any(s.covers(d.code, d.start) for s in self.suppressions)
+        return any(s.scope == "file" and (not s.codes or d.code in s.codes) for s in self.suppressions)
