@@ -226,6 +226,10 @@ class Journal:
                 raise JournalError(
                     f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
                 )
+            # Another program's database with tables of the same names fails here, not mid-run.
+            self._db.execute(f"SELECT {_COLUMNS} FROM shots LIMIT 0")
+            self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
+            self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
 
     @property
     def schema_version(self) -> int:

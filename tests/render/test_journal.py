@@ -190,6 +190,15 @@ def test_a_file_that_is_not_a_journal_gives_a_one_line_error(tmp_path: Path) -> 
         Journal(path)
 
 
+def test_another_programs_database_with_a_shots_table_gives_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE shots (frame INTEGER, label TEXT)")
+    other.close()
+    with pytest.raises(JournalError, match=r"not a usable journal.*no such column"):
+        Journal(path)
+
+
 OPERATIONS = [
     "begin_submit",
     "submitted",
