@@ -75,6 +75,18 @@ def image_mime(data: bytes) -> str | None:
     return None
 
 
+def checked_url(url: str, what: str) -> str:
+    """``url`` when it is an http(s) URL with a host; else a ``HailuoError`` naming ``what`` it is
+    (httpx would otherwise raise its own ``InvalidURL`` from deep inside a request)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as err:
+        raise HailuoError(f"{what} {url!r} is not a valid URL: {err}.") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise HailuoError(f"{what} {url!r} must start with http:// or https:// and name a host.")
+    return url
+
+
 @dataclass(frozen=True)
 class RequestSpec:
     """One call to make, independent of the HTTP client that will send it."""
@@ -208,9 +220,8 @@ class ClientCore:
                 f"No API key: pass api_key= or set the {API_KEY_ENV} environment variable.", status=None, body=None
             )
         self._api_key = key.strip()
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip().rstrip("/")
-        if not self.base_url.startswith(("http://", "https://")):
-            raise HailuoError(f"The base URL {self.base_url!r} must start with http:// or https://.")
+        url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).strip().rstrip("/")
+        self.base_url = checked_url(url, "The base URL")
         self.retry = retry or RetryPolicy()
         self.poll_interval = poll_interval
         self.first_poll_delay = first_poll_delay
@@ -390,7 +401,7 @@ class ClientCore:
                 )
             url, name = task.video_url, f"{task.id}.mp4"
         else:
-            url = task_or_url
+            url = checked_url(task_or_url, "The video URL")
             name = Path(urlsplit(url).path).name or "video.mp4"
         target = Path(path)
         if target.is_dir():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -148,6 +149,20 @@ async def test_key_echoed_by_the_server_is_redacted(make_api: Callable[..., Api]
 async def test_base_url_needs_a_scheme(make_api: Callable[..., Api]) -> None:
     with pytest.raises(HailuoError, match="must start with http"):
         make_api(base_url="api.test")
+    with pytest.raises(HailuoError, match="must start with http"):
+        make_api(base_url="https://")
+    with pytest.raises(HailuoError, match=r"'http://\[::1' is not a valid URL"):
+        make_api(base_url="http://[::1")
+
+
+@pytest.mark.parametrize("url", ["http://[::1/v.mp4", "video.mp4", "ftp://cdn.test/v.mp4"])
+async def test_download_of_a_bad_url_is_refused_before_any_request(
+    make_api: Callable[..., Api], url: str, tmp_path: Path
+) -> None:
+    script = Script(httpx.Response(200, content=b"video"))
+    with pytest.raises(HailuoError, match="The video URL") as caught:
+        await script.client(make_api).download(url, tmp_path)
+    assert type(caught.value) is HailuoError and script.seen == [] and list(tmp_path.iterdir()) == []
 
 
 async def test_submit_5xx_says_what_the_server_answered(make_api: Callable[..., Api]) -> None:
