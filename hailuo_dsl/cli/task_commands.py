@@ -243,14 +243,15 @@ def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | Non
 @_as_json
 def download(task_id: str, output: Path | None, base_url: str | None, as_json: bool) -> None:
     """Download a completed task's video (streamed to a temporary file, renamed when complete)."""
+    where = output if output is not None else Path.cwd()
     with _open_client(base_url) as client:
         try:
             task = client.get(task_id)
-            path = client.download(task, output if output is not None else Path.cwd())
+            path = client.download(task, where)
         except HailuoError as err:
             _fail(err)
         except OSError as err:
-            raise UsageError(f"{output}: cannot write: {err.strerror or err}") from None
+            raise UsageError(f"{where}: cannot write: {err.strerror or err}") from None
     if as_json:
         click.echo(json.dumps({**task_json(task), "output": str(path), "bytes": path.stat().st_size}, indent=2))
     else:
