@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import random
+import re
 import ssl
 import tempfile
 import time
@@ -399,7 +400,8 @@ class ClientCore:
                     f"The video of task {task.id} expired at {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(task.expires_at))}; "
                     "only a new task brings it back."
                 )
-            url, name = task.video_url, f"{task.id}.mp4"
+            # The id is the server's word: keep it from naming a file outside the folder.
+            url, name = checked_url(task.video_url, "The video URL"), re.sub(r"[^\w.-]", "_", task.id) + ".mp4"
         else:
             url = checked_url(task_or_url, "The video URL")
             name = Path(urlsplit(url).path).name or "video.mp4"

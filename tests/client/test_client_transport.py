@@ -171,3 +171,15 @@ async def test_submit_5xx_says_what_the_server_answered(make_api: Callable[..., 
     with pytest.raises(SubmitOutcomeUnknown, match=r"HTTP 503\): upstream overloaded") as caught:
         await script.client(make_api).submit(REQUEST)
     assert caught.value.status == 503 and len(script.seen) == 1
+
+
+async def test_download_names_the_file_inside_the_folder_whatever_the_task_id(
+    make_api: Callable[..., Api], tmp_path: Path
+) -> None:
+    script = Script(httpx.Response(200, content=b"video"))
+    task = Task.from_api({"id": "../../escape/x", "status": "completed", "url": "https://cdn.test/v.mp4"})
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = await script.client(make_api).download(task, folder)
+    assert path == folder / ".._.._escape_x.mp4" and path.read_bytes() == b"video"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
