@@ -64,10 +64,12 @@ def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[in
 
 def _prompt_diagnostics(script: Script, shot: Shot, found: list[Diagnostic]) -> list[Diagnostic]:
     """Prompt findings moved from prompt offsets to file offsets. A fix is kept only where each
-    edit stays within one prompt line and does not touch an escaped ``\\@``/``\\#``."""
+    edit stays within one prompt line, does not touch an escaped ``\\@``/``\\#`` and does not
+    leave a line beginning with ``@``, ``#``, ``\\@`` or ``\\#`` (it would no longer be prompt text)."""
     offsets = shot.prompt_offsets
     last = len(offsets) - 1
-    escaped = {line.start for line in shot.lines if line.start > 0 and script.text[line.start - 1] == "\\"}
+    starts = {line.start for line in shot.lines}
+    escaped = {start for start in starts if start > 0 and script.text[start - 1] == "\\"}
     out = []
     for d in found:
         start = offsets[min(d.start, last)]
@@ -79,13 +81,28 @@ def _prompt_diagnostics(script: Script, shot: Shot, found: list[Diagnostic]) -> 
             edits: list[Edit] = []
             for edit in fix.edits:
                 file_start, file_end = offsets[min(edit.start, last)], offsets[min(edit.end, last)]
-                if "\n" in script.text[file_start:file_end] or file_start in escaped:
+                if (
+                    "\n" in script.text[file_start:file_end]
+                    or file_start in escaped
+                    or (file_start in starts and _reads_as_syntax(edit.text + _rest_of_line(script.text, file_end)))
+                ):
                     edits = []
                     break
                 edits.append(Edit(file_start, file_end, edit.text))
             fix = Fix(fix.description, tuple(edits), fix.safe) if edits else None
         out.append(dataclasses.replace(d, start=start, end=end, fix=fix))
     return out
+
+
+def _reads_as_syntax(line_rest: str) -> bool:
+    """Whether a prompt line whose text begins with ``line_rest`` would be read as a setting, a
+    comment or an escape rather than as the prompt text it was."""
+    return line_rest.lstrip(" \t").startswith(("@", "#", "\\@", "\\#"))
+
+
+def _rest_of_line(text: str, offset: int) -> str:
+    end = text.find("\n", offset)
+    return text[offset : end if end >= 0 else len(text)]
 
 
 def _lint_document(text: str, config: LintConfig, path: Path | None) -> list[Diagnostic]:

@@ -279,6 +279,15 @@ def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrateg
     assert sorted(c.text for c in after.comments) == sorted(c.text for c in before.comments)  # moved settings take theirs
 
 
+def test_a_fix_never_turns_a_prompt_line_into_a_setting_comment_or_escape() -> None:
+    for rest in ("#", " @x walks", "\\@x"):
+        text = f"shot a\n  [ ]{rest}\n  A cat walks\n"
+        (empty,) = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL004"]
+        assert empty.fix is None
+        assert fix_document(text, Kind.SHOT, unsafe=True).text == text
+    assert fix_document("shot a\n  [ ] A cat walks\n", Kind.SHOT).text == "shot a\n   A cat walks\n"
+
+
 def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
     text = "shot a\n  @duration 10\n  A boat drifts\n  past the pier.\n  @resolution 768P  # note\n  # end\n"
     fixed = fix_document(text, Kind.SHOT).text
