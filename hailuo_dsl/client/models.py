@@ -9,6 +9,7 @@ never final, so a wait on it ends at its deadline rather than looping forever or
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -133,22 +134,22 @@ def _first(value: Any) -> Mapping[str, Any] | None:
 def _progress(value: Any) -> int:
     if isinstance(value, str):
         value = value.strip().rstrip("%")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 0
-    if number != number:  # NaN
-        return 0
-    return max(0, min(100, int(number)))
+    number = _finite(value)
+    return 0 if number is None else max(0, min(100, int(number)))
 
 
 def _seconds(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
+    number = None if isinstance(value, bool) else _finite(value)
+    return None if number is None else int(number)
+
+
+def _finite(value: Any) -> float | None:
+    """A number read from a number or its text; None for anything else, NaN and the infinities."""
     try:
-        return int(float(value))
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _video_url(item: Mapping[str, Any]) -> str | None:

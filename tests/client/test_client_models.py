@@ -81,6 +81,12 @@ def test_status_case_and_progress_forms() -> None:
     assert Task.from_api({**NEW, "progress": "n/a"}).progress == 0
 
 
+@pytest.mark.parametrize("value", ["inf", "-Infinity", float("inf"), float("nan"), 1e400, "NaN"])
+def test_numbers_that_are_not_finite_are_ignored(value: Any) -> None:
+    task = Task.from_api({**NEW, "progress": value, "created_at": value, "completed_at": value, "expires_at": value})
+    assert (task.progress, task.created_at, task.completed_at, task.expires_at) == (0, None, None, None)
+
+
 @pytest.mark.parametrize("data", [{}, {"error": {"code": 401}}, {"data": []}, {"id": ""}, [], "vid_1", None])
 def test_no_task_id_is_a_value_error(data: Any) -> None:
     with pytest.raises(ValueError):
