@@ -38,11 +38,6 @@ def offset(index: LineIndex, pos: types.Position) -> int:
     return index.offset(max(pos.line, 0), max(pos.character, 0))
 
 
-def whole_range(index: LineIndex) -> types.Range:
-    """The range of the whole text."""
-    return to_range(index, 0, len(index.text))
-
-
 def _range_json(index: LineIndex, start: int, end: int) -> dict[str, dict[str, int]]:
     a, b = index.position(start), index.position(end)
     return {"start": {"line": a.line, "character": a.utf16}, "end": {"line": b.line, "character": b.utf16}}
