@@ -551,7 +551,8 @@ def _check(
         found.extend((None, d) for d in _unknown_spec_shots(script, spec))
     compiler = _Compiler(script, spec, overrides or {}, check_urls, client)
     compiler.build_requests = build
-    chosen = script.shots if names is None else [s for s in script.shots if s.name in set(names)]
+    wanted = None if names is None else set(names)
+    chosen = script.shots if wanted is None else [s for s in script.shots if s.name in wanted]
     compiled: list[CompiledShot] = []
     for shot in chosen:
         result, diagnostics = compiler.compile(shot)
