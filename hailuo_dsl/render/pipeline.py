@@ -43,7 +43,14 @@ from hailuo_dsl.client import (
     TaskFailed,
     VideoExpired,
 )
-from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, ShotRecord, ShotState, default_journal_path
+from hailuo_dsl.render.journal import (
+    DEFAULT_UPLOAD_MAX_AGE,
+    Journal,
+    JournalError,
+    ShotRecord,
+    ShotState,
+    default_journal_path,
+)
 from hailuo_dsl.requests import VideoRequest
 
 S = ShotState
@@ -224,9 +231,18 @@ async def render_shots(
     upload_max_age: float = DEFAULT_UPLOAD_MAX_AGE,
     clock: Callable[[], float] = time.time,
 ) -> RenderSummary:
-    """Render compiled shots with an open journal (the caller has taken it and run ``recover``)."""
+    """Render compiled shots with an open journal (the caller has taken it and run ``recover``).
+
+    ``JournalError`` when two shots share a name: they would share one journal record, each
+    run resubmitting the one whose request the record does not hold.
+    """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    seen: set[str] = set()
+    for shot in shots:
+        if shot.name in seen:
+            raise JournalError(f"two shots are named {shot.name!r}; the journal keeps one record per name: rename one")
+        seen.add(shot.name)
     run = _Run(client, journal, out_dir, concurrency, retry_failed, on_event, wait_timeout, upload_max_age, clock)
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
     try:

@@ -13,7 +13,7 @@ from render_helpers import API_KEY, assert_video_of, fast_client, make_image, ma
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.render import Action, Journal, RenderEvent, RenderSummary, ShotState, render_shots
+from hailuo_dsl.render import Action, Journal, JournalError, RenderEvent, RenderSummary, ShotState, render_shots
 from hailuo_dsl.shots import CompiledShot
 
 S = ShotState
@@ -343,3 +343,12 @@ async def test_an_error_in_one_shot_stops_the_others_with_their_submits_recorded
     summary = await render(shots, client, journal, tmp_path / "out")
     assert summary.ok and emulator.stats.submits_accepted == 2
     assert summary.shots[0].task_id == a.task_id
+
+
+async def test_two_shots_of_one_name_are_refused_before_anything_is_sent(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
+) -> None:
+    shots = [make_shot("a", "A lamb [Push in]."), make_shot("b", "A goat."), make_shot("a", "A kid [Pan left].")]
+    with pytest.raises(JournalError, match="two shots are named 'a'"):
+        await render(shots, client, journal, tmp_path / "out")
+    assert journal.records() == [] and sum(emulator.stats.requests.values()) == 0

@@ -242,3 +242,15 @@ def test_a_forgotten_shot_is_submitted_again_and_jobs_lists_it(script: Path, emu
     assert "downloaded" in row and "renders/launch/city.mp4" in row and " 2 " in row  # two attempts
     code, _, err = run([*args, "--forget", "nosuchshot"], api_env(emulator))
     assert code == 2 and "nosuchshot" in err and len(err.splitlines()) == 1
+
+
+def test_two_shots_of_one_name_are_refused_even_with_the_finding_silenced(tmp_path: Path) -> None:
+    script = tmp_path / "twice.shot"
+    script.write_text(
+        "# hailuo: ignore-file HL704\nshot a\n  A lamb [Push in].\n\nshot a\n  A goat [Pan left].\n", encoding="utf-8"
+    )
+    code, out, err = run(["render", str(script), "--emulator"])
+    assert (code, out) == (
+        2,
+        "",
+    ) and err == "hailuo: error: two shots are named 'a'; the journal keeps one record per name: rename one\n"
