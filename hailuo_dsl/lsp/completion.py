@@ -12,9 +12,9 @@ from lsprotocol import types
 
 from hailuo_dsl.directives import DIRECTIVES
 from hailuo_dsl.documents import Kind
-from hailuo_dsl.lsp import shot_support
 from hailuo_dsl.lsp.convert import position
 from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.shots.settings import SETTINGS
 
 TRIGGER_CHARACTERS = ["[", ",", "@", " "]
 
@@ -68,15 +68,17 @@ def _setting_names(index: LineIndex, start: int, offset: int) -> list[types.Comp
         types.CompletionItem(
             label=name,
             kind=types.CompletionItemKind.Property,
-            detail=shot_support.setting_detail(name),
-            documentation=shot_support.setting_description(name),
+            detail=f"{info.kind} → {info.api_field}",
+            documentation=info.description,
             text_edit=types.TextEdit(range=edit_range, new_text=name + " "),
         )
-        for name in shot_support.setting_names()
+        for name, info in SETTINGS.items()
     ]
 
 
 def _setting_values(key: str, index: LineIndex, start: int, offset: int) -> list[types.CompletionItem]:
+    """The allowed values of a setting (true/false for a switch); none for a free one."""
+    info = SETTINGS.get(key)
     edit_range = types.Range(start=position(index, start), end=position(index, offset))
     return [
         types.CompletionItem(
@@ -85,5 +87,5 @@ def _setting_values(key: str, index: LineIndex, start: int, offset: int) -> list
             detail=f"@{key}",
             text_edit=types.TextEdit(range=edit_range, new_text=value),
         )
-        for value in shot_support.setting_values(key)
+        for value in (info.allowed if info is not None and info.allowed is not None else ())
     ]

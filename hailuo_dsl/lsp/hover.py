@@ -14,6 +14,7 @@ from hailuo_dsl.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRAC
 from hailuo_dsl.documents import Kind
 from hailuo_dsl.lsp import shot_support
 from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.shots.settings import SETTINGS
 
 _SETTING_LINE = re.compile(r"^([ \t]+)@([A-Za-z_]+)")
 _SHOT_HEADER = re.compile(r"^shot[ \t]+(\S+)")
@@ -128,9 +129,9 @@ def _value(value: object) -> str:
 
 def setting_markdown(text: str, key: str, offset: int, config: LintConfig, path: Path | None) -> str:
     """A setting's meaning, allowed values and the value the shot will send."""
-    info = shot_support.setting_info(key)
+    info = SETTINGS.get(key)
     if info is None:
-        known = ", ".join(f"`{n}`" for n in shot_support.setting_names())
+        known = ", ".join(f"`{n}`" for n in SETTINGS)
         return f"`@{key}` is not a setting. Known settings: {known}."
     lines = [f"**@{key}** → `{info.api_field}`", str(info.description)]
     if info.allowed:

@@ -1,37 +1,13 @@
-"""What the server reads about ``.shot`` settings: names, allowed values and descriptions from
-``hailuo_dsl.shots.settings.SETTINGS`` (the one table the parser and compiler use too), and the
-values a shot will send as the compiler resolves them."""
+"""The values a ``.shot`` shot will send, as the compiler resolves them (for hover). Names, allowed
+values and descriptions come straight from ``hailuo_dsl.shots.settings.SETTINGS``, the one table
+the parser and compiler use too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.shots import SETTINGS, SettingInfo, compile_script, parse_script
-
-
-def setting_names() -> list[str]:
-    return list(SETTINGS)
-
-
-def setting_info(name: str) -> SettingInfo | None:
-    return SETTINGS.get(name)
-
-
-def setting_values(name: str) -> list[str]:
-    """The values worth offering for a setting: its allowed values (true/false for a switch)."""
-    info = SETTINGS.get(name)
-    return [] if info is None or info.allowed is None else list(info.allowed)
-
-
-def setting_detail(name: str) -> str | None:
-    info = SETTINGS.get(name)
-    return None if info is None else f"{info.kind} → {info.api_field}"
-
-
-def setting_description(name: str) -> str | None:
-    info = SETTINGS.get(name)
-    return None if info is None else info.description
+from hailuo_dsl.shots import compile_script, parse_script
 
 
 def resolved_settings(
