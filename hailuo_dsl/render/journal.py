@@ -398,7 +398,12 @@ class Journal:
         return self._must(name)
 
     def adopt(self, name: str, task_id: str) -> ShotRecord:
-        """An ``unknown`` shot's task was found (in the account): follow that task from now on."""
+        """An ``unknown`` shot's task was found (in the account): follow that task from now on.
+
+        Only an ``unknown`` shot: a known task is never replaced (and so lost) this way."""
+        state = self._must(name).state
+        if state is not S.UNKNOWN:
+            raise JournalError(f"shot {name!r} is {state.value}, not unknown: only an unknown shot adopts a task")
         return self._move(name, S.SUBMITTED, extra={"task_id": task_id, "error": None}, task_id=task_id, detail="adopted")
 
     def forget(self, name: str) -> ShotRecord:

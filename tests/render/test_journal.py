@@ -117,6 +117,9 @@ def test_an_interrupted_submit_becomes_unknown_and_only_a_person_can_clear_it(jo
         journal.begin_submit("a")
     adopted = journal.adopt("a", "vid_found")
     assert (adopted.state, adopted.task_id) == (S.SUBMITTED, "vid_found")
+    with pytest.raises(JournalError, match="is submitted, not unknown"):
+        journal.adopt("a", "vid_other")  # the task it follows is never replaced, and lost, this way
+    assert journal.get("a").task_id == "vid_found"  # type: ignore[union-attr]
 
 
 def test_forget_returns_an_unknown_shot_to_pending_and_keeps_its_history(journal: Journal) -> None:
