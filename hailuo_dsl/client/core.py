@@ -377,8 +377,9 @@ class ClientCore:
             body=self.redact(response.text) if response is not None else None,
         )
 
-    def transport_error(self, spec: RequestSpec, exc: httpx.TransportError) -> HailuoError:
-        """The error for a call that got no answer (after the retries it was allowed)."""
+    def transport_error(self, spec: RequestSpec, exc: httpx.RequestError) -> HailuoError:
+        """The error for a call that got no usable answer (after the retries it was allowed): no
+        connection, a broken one, or one that httpx gave up on (a redirect loop, an undecodable body)."""
         reason = self.redact(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
         if spec.operation is Operation.SUBMIT and not never_sent(exc):
             return self.outcome_unknown(spec, f"no answer came back ({reason})")

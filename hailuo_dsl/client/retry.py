@@ -87,7 +87,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - reference)
 
 
-def never_sent(exc: httpx.TransportError) -> bool:
+def never_sent(exc: httpx.RequestError) -> bool:
     """True when the request provably never left (no connection was made)."""
     return isinstance(exc, _NEVER_SENT)
 
@@ -126,8 +126,8 @@ class Attempts:
             return self._allowed(min(asked, self.policy.retry_after_cap))
         return self._allowed(self.policy.backoff(self.count, self.rng))
 
-    def after_error(self, exc: httpx.TransportError) -> float | None:
-        """The pause before retrying after a transport failure, or None to give up."""
+    def after_error(self, exc: httpx.RequestError) -> float | None:
+        """The pause before retrying after a failure to get an answer, or None to give up."""
         if self.operation is Operation.SUBMIT and not never_sent(exc):
             return None
         if not isinstance(exc, _TRANSIENT):

@@ -62,7 +62,7 @@ class Client:
             attempts.begin()
             try:
                 response = self._http.send(self._http.build_request(**spec.build_args()))
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None
@@ -121,7 +121,7 @@ class Client:
                             self._core.check_complete(response, part.size)
                         return target
                     reason = f"HTTP {response.status_code}"
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None

@@ -183,3 +183,12 @@ async def test_download_names_the_file_inside_the_folder_whatever_the_task_id(
     path = await script.client(make_api).download(task, folder)
     assert path == folder / ".._.._escape_x.mp4" and path.read_bytes() == b"video"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+async def test_redirect_loop_is_a_one_line_error(make_api: Callable[..., Api]) -> None:
+    script = Script(httpx.Response(302, headers={"Location": "https://api.test/v1/videos/generations/vid_1"}))
+    with pytest.raises(ConnectionFailed, match="TooManyRedirects"):
+        await script.client(make_api).get("vid_1")
+    assert len(script.seen) == 21  # httpx gives up after 20 redirects; a redirect loop is not retried
+    with pytest.raises(SubmitOutcomeUnknown, match="TooManyRedirects"):
+        await Script(httpx.Response(307, headers={"Location": "https://api.test/again"})).client(make_api).submit(REQUEST)
