@@ -111,14 +111,13 @@ class RequestSpec:
         return args
 
 
+@functools.cache
 def _file_mode() -> int:
-    """The mode ``open()`` would give a new file under the process umask."""
+    """The mode ``open()`` would give a new file under the process umask (read on the first
+    download, not at import: reading the umask means setting it for a moment)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-_FILE_MODE = _file_mode()
 
 
 class PartialFile:
@@ -138,7 +137,7 @@ class PartialFile:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
         self._temp = Path(name)
-        os.chmod(name, _FILE_MODE)  # mkstemp makes 0600; a video is an ordinary file
+        os.chmod(name, _file_mode())  # mkstemp makes 0600; a video is an ordinary file
         self._handle = os.fdopen(fd, "wb")
         return self
 
