@@ -125,6 +125,8 @@ def submit(
         raise UsageError("give either SCRIPT --shot NAME or --prompt TEXT")
     if script is not None and not shot_name:
         raise UsageError("--shot NAME is needed with SCRIPT")
+    if prompt is not None and (shot_name or spec):
+        raise UsageError("--shot and --spec go with SCRIPT; --prompt submits the prompt as given")
     if prompt is None and (duration or resolution or no_prompt_optimizer):
         raise UsageError(
             "--duration, --resolution and --no-prompt-optimizer go with --prompt; a script's shot has its own settings"

@@ -214,9 +214,15 @@ def test_single_task_commands(tmp_path: Path, script: Path, emulator: Emulator) 
 
 def test_single_task_commands_report_errors_in_one_line(script: Path, emulator: Emulator) -> None:
     env = api_env(emulator)
-    for args in (["submit"], ["submit", str(script)], ["submit", str(script), "--shot", "city", "--prompt", "x"]):
+    for args in (
+        ["submit"],
+        ["submit", str(script)],
+        ["submit", str(script), "--shot", "city", "--prompt", "x"],
+        ["submit", "--shot", "city", "--prompt", "x"],
+    ):
         code, _, err = run(args, env)
         assert code == 2 and err.startswith("hailuo: error: ") and len(err.splitlines()) == 1
+    assert emulator.stats.submits_accepted == 0
     code, _, err = run(["submit", "--prompt", "x" * 2001], env)
     assert code == 2 and "2000" in err
     code, _, err = run(["status", "vid_nope"], env)
