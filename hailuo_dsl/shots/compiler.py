@@ -182,8 +182,23 @@ def format_location(d: Diagnostic, script: Script, spec: ShotSpec | None) -> str
 _SPECS: dict[tuple[str, int, int], tuple[ShotSpec | None, list[Diagnostic]]] = {}
 
 
+def _user_path(reference: str) -> Path:
+    """A path as a user wrote it, ``~`` expanded (left as written when no home folder is known
+    for it, so it is then reported as a missing file rather than raising)."""
+    path = Path(reference)
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
+_NUL_NAME = "the file name holds a NUL character"
+
+
 def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
     """Parse a spec file, cached per (path, mtime, size); raises :class:`SpecError` when unreadable."""
+    if "\0" in str(path):  # only editor text can hold one; stat() would raise ValueError
+        raise SpecError(_NUL_NAME)
     try:
         stat = path.stat()
     except OSError:
@@ -210,7 +225,7 @@ def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
     if spec is not None:
         path, where = Path(spec), None
     elif script.spec is not None:
-        path = Path(script.spec.value).expanduser()
+        path = _user_path(script.spec.value)
         if not path.is_absolute():
             path = script_folder(script) / path
         where = script.spec.value_span
@@ -452,7 +467,10 @@ class _Compiler:
             if problem is not None:
                 return _Frame(reference, None, images.ImageInfo(problems=(problem,)))
             return _Frame(reference, None, self.probe(reference) if self.check_urls else images.ImageInfo())
-        path = local if local is not None else Path(reference).expanduser()
+        path = local if local is not None else _user_path(reference)
+        if "\0" in str(path):  # only editor text or a file: URL's %00 can hold one; resolve() would raise
+            problem = images.ImageProblem(rules.IMAGE_MISSING.code, f"cannot be read: {_NUL_NAME}")
+            return _Frame(reference, None, images.ImageInfo(problems=(problem,)))
         if not path.is_absolute():
             path = base / path
         path = path.resolve()

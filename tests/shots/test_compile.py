@@ -461,6 +461,22 @@ def test_a_missing_spec_is_found_at_the_spec_line(tmp_path: Path) -> None:
     assert where(result, result.diagnostics[0]) == ("script", 1, 6, '"nope.toml"')
 
 
+def test_paths_no_file_can_have_are_findings_not_exceptions(tmp_path: Path) -> None:
+    """A ``~user`` with no home folder, and a NUL character (editor text, a ``file:`` URL's %00)."""
+    result = run(tmp_path, 'spec "~no-such-user-here/a.toml"\nshot a\n  Waves.\n')
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("HL614", f"cannot read the shot-spec: {tmp_path / '~no-such-user-here' / 'a.toml'}: no such file")
+    ]
+    result = compile_script(parse_script('spec "a\0b.toml"\nshot a\n  Waves.\n', tmp_path / "a.shot"))
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("HL614", "cannot read the shot-spec: the file name holds a NUL character")
+    ]
+    for frame in ("~no-such-user-here/a.png", "a\0b.png", "file:///tmp/a%00b.png"):
+        result = compile_script(parse_script(f'shot a\n  @first_frame "{frame}"\n  Waves.\n', tmp_path / "a.shot"))
+        assert codes(result) == ["HL607"]
+        assert not result.shots
+
+
 def test_syntax_errors_keep_their_shot_out(tmp_path: Path) -> None:
     result = run(tmp_path, "shot a\n  @duration 6 10\n  Waves.\nshot b\n  Waves.\n")
     assert [s.name for s in result.shots] == ["b"]
