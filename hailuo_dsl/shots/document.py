@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
@@ -19,10 +18,8 @@ from hailuo_dsl.documents import Handler, Kind, register
 from hailuo_dsl.linter import lint
 from hailuo_dsl.shots.formatter import format_script
 from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.spec import ShotSpec, coerce
 from hailuo_dsl.shots.syntax import Script, Shot
-
-if TYPE_CHECKING:
-    from hailuo_dsl.shots.spec import ShotSpec
 
 
 def lint_script(text: str, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
@@ -55,9 +52,11 @@ def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[in
     values: list[object] = [setting.value] if setting is not None else []
     values += [t["duration"] for t in tables if "duration" in t]
     for value in values:
-        if str(value) in ("6", "10"):
-            duration = int(str(value))
-            break
+        try:
+            duration = int(str(coerce("duration", value, text=True)))
+        except ValueError:  # the compiler reports it (HL601) and takes the next level's value
+            continue
+        break
     first = shot.setting("first_frame") is not None or any(t.get("first_frame") for t in tables)
     return duration, first
 

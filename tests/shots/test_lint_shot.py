@@ -299,6 +299,12 @@ def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
 FOUR_MOVES = "  A cat [Push in], then [Pan left], then [Tilt up], then [Zoom out].\n"
 
 
+def test_the_prompt_linter_gets_the_duration_as_the_compiler_reads_it() -> None:
+    found = {v: [d.code for d in lint_document(f"shot a\n  @duration {v}\n" + FOUR_MOVES, Kind.SHOT)] for v in ('" 10"', "6")}
+    assert "HL303" not in found['" 10"']  # 10 s, as the compiler sends it: four moves are within budget
+    assert "HL303" in found["6"]
+
+
 def test_spec_lint_table_and_durations_reach_the_prompt_linter(tmp_path: Path) -> None:
     script = tmp_path / "x.shot"
     text = "spec x.toml\n\nshot a\n" + FOUR_MOVES + "  [Static]\n\nshot b\n" + FOUR_MOVES
