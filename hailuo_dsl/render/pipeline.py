@@ -394,9 +394,12 @@ class _Run:
             await asyncio.wait([sending])
         except asyncio.CancelledError:
             # The run is stopping: give a submit already on its way the time to answer, so its task
-            # id is recorded instead of leaving the shot unknown.
-            await asyncio.wait([sending], timeout=SUBMIT_GRACE)
-            self._submit_outcome(name, sending)()
+            # id is recorded instead of leaving the shot unknown (written even if a second stop
+            # cuts the wait short).
+            try:
+                await asyncio.wait([sending], timeout=SUBMIT_GRACE)
+            finally:
+                self._submit_outcome(name, sending)()
             raise
         outcome = self._submit_outcome(name, sending)
         try:

@@ -13,6 +13,7 @@ from render_helpers import API_KEY, assert_video_of, fast_client, make_image, ma
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
+from hailuo_dsl.emulator.app import HttpRequest, HttpResponse
 from hailuo_dsl.render import Action, Journal, JournalError, RenderEvent, RenderSummary, ShotState, render_shots
 from hailuo_dsl.shots import CompiledShot
 
@@ -319,6 +320,32 @@ async def test_stopping_during_a_submit_still_records_its_task(
     assert record is not None and record.state is S.SUBMITTED
     assert record.task_id in emulator.tasks
     assert (await render([shot], client, journal, tmp_path / "out")).ok
+    assert emulator.stats.submits_accepted == 1
+
+
+async def test_a_second_stop_while_a_submit_is_answered_still_leaves_the_shot_unknown(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
+) -> None:
+    emulator.faults = Faults(target="submit", slow=1, slow_seconds=1.0)
+    loop, serve = asyncio.get_running_loop(), emulator.app.handle
+
+    def stop_again_on_submit(request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path.endswith("/generations"):
+            loop.call_soon_threadsafe(run.cancel)  # a second Ctrl-C while the first waits for the answer
+        return serve(request)
+
+    def on_event(event: RenderEvent) -> None:
+        if event.action is Action.SUBMITTING:
+            run.cancel()
+
+    emulator.app.handle = stop_again_on_submit  # type: ignore[method-assign]
+    run = asyncio.ensure_future(
+        render([make_shot("a", "A lamb [Push in].")], client, journal, tmp_path / "out", on_event=on_event)
+    )
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    record = journal.get("a")
+    assert record is not None and record.state is S.UNKNOWN
     assert emulator.stats.submits_accepted == 1
 
 
