@@ -16,7 +16,8 @@ from hailuo_dsl.lsp import shot_support
 from hailuo_dsl.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
-_SETTING_LINE = re.compile(r"^([ \t]+)@([A-Za-z_]+)")
+_SETTING_LINE = re.compile(r"^([ \t]+)@([^ \t]+)")
+"""A setting line and its key, all of it up to a blank (as the parser reads a key)."""
 _SHOT_HEADER = re.compile(r"^shot[ \t]+(\S+)")
 
 

@@ -7,12 +7,13 @@ from hypothesis import strategies as st
 from lsp_helpers import apply_edits
 from lsprotocol import types
 
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
 from hailuo_dsl.documents import Kind
 from hailuo_dsl.lsp.actions import minimal_edit, wanted
 from hailuo_dsl.lsp.completion import complete
 from hailuo_dsl.lsp.convert import edits_from_data, offset, position, to_lsp_diagnostic
-from hailuo_dsl.lsp.hover import _item_at
+from hailuo_dsl.lsp.hover import _item_at, hover_text
 from hailuo_dsl.lsp.server import ServerOptions
 from hailuo_dsl.positions import LineIndex
 
@@ -71,6 +72,12 @@ def test_item_at() -> None:
     assert _item_at(line, line.index("Dolly") + 5) == ("Dolly", 26, 31)
     assert _item_at(line, 0) is None
     assert _item_at(line, line.index(" b ") + 1) is None
+
+
+def test_hover_names_a_mistyped_setting_key_whole() -> None:
+    text = "shot a\n  @first-frame x.png\n  A cat.\n"
+    answer = hover_text(text, LineIndex(text), text.index("frame"), Kind.SHOT, LintConfig(), None)
+    assert answer is not None and answer[0].startswith("`@first-frame` is not a setting.")
 
 
 def test_completion_range_covers_the_typed_part() -> None:
