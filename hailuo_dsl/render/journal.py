@@ -422,11 +422,6 @@ class Journal:
             for r in stale
         ]
 
-    def remove(self, name: str) -> None:
-        """Delete a shot's row (its history stays in the events)."""
-        with self._transaction():
-            self._db.execute("DELETE FROM shots WHERE name = ?", (name,))
-
     # -- uploads --------------------------------------------------------------------------------
 
     def upload_url(self, sha256: str, *, max_age: float = DEFAULT_UPLOAD_MAX_AGE) -> str | None:
