@@ -311,11 +311,9 @@ class _Builder:
             getattr(self, "on_" + line.kind)(line)
         self.close_shot()
         for pending in self.shot_scoped:
-            if pending.shot is None:
-                self.report(rules.bad_suppression, *pending.span, "ignore-shot after the last shot covers no shot")
-            else:
-                span = pending.shot.shot.span
-                self.suppressions.append(Suppression(pending.codes, "shot", span.start, span.end, pending.span))
+            assert pending.shot is not None  # set when it joined shot_scoped
+            span = pending.shot.shot.span
+            self.suppressions.append(Suppression(pending.codes, "shot", span.start, span.end, pending.span))
         for pending in self.waiting_shot:
             self.report(rules.bad_suppression, *pending.span, "ignore-shot after the last shot covers no shot")
         if not self.states:
