@@ -226,10 +226,10 @@ class Journal:
                 raise JournalError(
                     f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
                 )
-            # Another program's database with tables of the same names fails here, not mid-run.
-            self._db.execute(f"SELECT {_COLUMNS} FROM shots LIMIT 0")
-            self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
-            self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
+        # Another program's database with tables of the same names fails here, not mid-run.
+        self._db.execute(f"SELECT {_COLUMNS} FROM shots LIMIT 0")
+        self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
+        self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
 
     @property
     def schema_version(self) -> int:
@@ -237,26 +237,36 @@ class Journal:
         return int(row[0])
 
     @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """SQLite's own failures while writing (a full disk, a lock held too long) as a one-line
+        ``JournalError``."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise JournalError(f"{self.path}: cannot write the journal: {err}") from None
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         """One write transaction, committed (durably, ``synchronous=FULL``) when the block ends;
         inside :meth:`batch`, a savepoint of the batch's transaction instead."""
-        if self._in_batch:
-            self._db.execute("SAVEPOINT move")
+        with self._writing():
+            if self._in_batch:
+                self._db.execute("SAVEPOINT move")
+                try:
+                    yield
+                except BaseException:
+                    self._db.execute("ROLLBACK TO move")
+                    self._db.execute("RELEASE move")
+                    raise
+                self._db.execute("RELEASE move")
+                return
+            self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                self._db.execute("ROLLBACK TO move")
-                self._db.execute("RELEASE move")
+                self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("RELEASE move")
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("COMMIT")
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -266,16 +276,17 @@ class Journal:
         if self._in_batch:
             yield
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        self._in_batch = True
-        try:
-            yield
-        except BaseException:
+        with self._writing():
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_batch = True
+            try:
+                yield
+            except BaseException:
+                self._in_batch = False
+                self._db.execute("ROLLBACK")
+                raise
             self._in_batch = False
-            self._db.execute("ROLLBACK")
-            raise
-        self._in_batch = False
-        self._db.execute("COMMIT")
+            self._db.execute("COMMIT")
 
     def acquire(self) -> None:
         """Take the journal for one render run; ``JournalError`` if another run holds it.

@@ -193,6 +193,16 @@ def test_a_file_that_is_not_a_journal_gives_a_one_line_error(tmp_path: Path) -> 
         Journal(path)
 
 
+def test_a_journal_that_cannot_be_written_gives_a_journal_error(journal: Journal) -> None:
+    journal.add("a", "h")
+    journal._db.execute("PRAGMA query_only = ON")  # as a full disk or a read-only file would
+    with pytest.raises(JournalError, match="cannot write the journal: attempt to write a readonly database"):
+        journal.begin_submit("a")
+    with pytest.raises(JournalError, match="cannot write the journal"), journal.batch():
+        journal.add("b", "h")
+    assert journal.get("a").state is S.PENDING  # type: ignore[union-attr]
+
+
 def test_another_programs_database_with_a_shots_table_gives_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as other:
