@@ -262,8 +262,6 @@ class _ShotState:
     to it, but it is not listed in ``Script.shots``)."""
 
     shot: Shot
-    line: int
-    listed: bool
     end: int
     seen: dict[str, int] = field(default_factory=dict)
 
@@ -347,7 +345,7 @@ class _Builder:
             else:
                 self.invalid_name(name, name_span)
         shot = Shot(name, name_span, Span(line.start, line.end))
-        state = _ShotState(shot, line.number, listed, line.end)
+        state = _ShotState(shot, line.end)
         self.states.append(state)
         if listed:
             self.shots.append(shot)
