@@ -247,13 +247,13 @@ async def render_shots(
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
     try:
         results = await asyncio.gather(*tasks)
-    except BaseException:
+    except Exception:
         # One shot's error ends the run: stop the others and let each record how its submit ended
         # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal.
+        # (A cancelled gather has already waited for the shots it cancelled.)
         for task in tasks:
             task.cancel()
-        if tasks:
-            await asyncio.wait(tasks)
+        await asyncio.wait(tasks)
         raise
     return RenderSummary(journal.path, out_dir, tuple(results))
 
