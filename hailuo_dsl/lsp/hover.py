@@ -30,10 +30,9 @@ def hover_text(
     line_text = index.line_text(line)
     column = offset - start
     if kind is Kind.SHOT:
-        if (m := _SETTING_LINE.match(line_text)) is not None and not line_text.lstrip().startswith("#"):
-            if column >= len(m.group(1)):
-                span = (start + len(m.group(1)), start + len(line_text))
-                return setting_markdown(text, m.group(2), offset, config, path), *span
+        if (m := _SETTING_LINE.match(line_text)) is not None and column >= len(m.group(1)):
+            span = (start + len(m.group(1)), start + len(line_text))
+            return setting_markdown(text, m.group(2), offset, config, path), *span
         if (m := _SHOT_HEADER.match(line_text)) is not None:
             return shot_markdown(text, offset, config, path), start, start + len(line_text)
     found = _item_at(line_text, column)
