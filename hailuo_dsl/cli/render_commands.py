@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from hailuo_dsl.cli.task_commands import UsageError, os_message, require_api_key
+from hailuo_dsl.cli.task_commands import UsageError, base_url_option, os_message, require_api_key
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.client.core import DEFAULT_POLL_INTERVAL
 from hailuo_dsl.render import (
@@ -133,7 +133,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True, help="Shots in flight at a time."
 )
 @click.option("--emulator", is_flag=True, help="Render against the built-in emulator (no key, no network).")
-@click.option("--base-url", default=None, metavar="URL", help="API base URL (default: $HAILUO_BASE_URL or the gateway).")
+@base_url_option
 @click.option(
     "--journal",
     "journal_path",

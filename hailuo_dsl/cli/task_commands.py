@@ -90,7 +90,7 @@ def _show(task: Task, as_json: bool) -> None:
     click.echo(line)
 
 
-_base_url = click.option(
+base_url_option = click.option(
     "--base-url", default=None, metavar="URL", help="API base URL (default: $HAILUO_BASE_URL or the gateway)."
 )
 _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
@@ -104,7 +104,7 @@ _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task 
 @click.option("--duration", type=click.Choice(["6", "10"]), help="Clip length in seconds (with --prompt).")
 @click.option("--resolution", type=click.Choice(["512P", "768P", "1080P"], case_sensitive=False), help="With --prompt.")
 @click.option("--no-prompt-optimizer", is_flag=True, help="With --prompt: keep the prompt exactly as written.")
-@_base_url
+@base_url_option
 @_as_json
 def submit(
     script: Path | None,
@@ -192,7 +192,7 @@ def _first_problem(err: ValidationError) -> str:
 
 @click.command("status")
 @click.argument("task_id")
-@_base_url
+@base_url_option
 @_as_json
 def status(task_id: str, base_url: str | None, as_json: bool) -> None:
     """Show a task's status, progress and video URL."""
@@ -214,7 +214,7 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
     show_default=True,
     help="Seconds between status queries (the API documents 10).",
 )
-@_base_url
+@base_url_option
 @_as_json
 def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | None, as_json: bool) -> None:
     """Poll a task on the documented cadence until it completes or fails."""
@@ -241,7 +241,7 @@ def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | Non
 @click.command("download")
 @click.argument("task_id")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (or folder) to write; default ./<task id>.mp4.")
-@_base_url
+@base_url_option
 @_as_json
 def download(task_id: str, output: Path | None, base_url: str | None, as_json: bool) -> None:
     """Download a completed task's video (streamed to a temporary file, renamed when complete)."""
