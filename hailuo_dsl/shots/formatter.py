@@ -21,11 +21,12 @@ INDENT = "  "
 
 def format_script(text: str, *, reflow: int | None = None) -> str:
     """Format a script; ``reflow`` re-wraps each run of prompt lines to that many columns."""
-    script = parse_script(text)
+    lines = scan_lines(text)
+    script = parse_script(text, lines=lines)
     if any(d.severity is Severity.ERROR for d in script.diagnostics):
         return text
     newline = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
-    out = _Writer(text, reflow).write(scan_lines(text))
+    out = _Writer(text, reflow).write(lines)
     result = newline.join(out) + newline if out else ""
     return result if result == text or _same_meaning(script, parse_script(result)) else text
 

@@ -217,9 +217,10 @@ def _add_lark_line(node: Tree[Token], out: list[Line]) -> None:
 # The public entry points
 
 
-def parse_script(text: str, path: Path | None = None) -> Script:
-    """Parse a ``.shot`` script; any text gives a tree (syntax findings are in ``diagnostics``)."""
-    return _Builder(text, path).build(scan_lines(text))
+def parse_script(text: str, path: Path | None = None, *, lines: list[Line] | None = None) -> Script:
+    """Parse a ``.shot`` script; any text gives a tree (syntax findings are in ``diagnostics``).
+    ``lines`` are ``scan_lines(text)`` when the caller has them already."""
+    return _Builder(text, path).build(scan_lines(text) if lines is None else lines)
 
 
 def parse_script_lalr(text: str, path: Path | None = None) -> Script:
