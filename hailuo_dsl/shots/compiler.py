@@ -75,13 +75,15 @@ class UnknownShotError(ValueError):
 class Origin:
     """Where a resolved value came from: its precedence level, a label for people, its location
     (``path`` None for the script, the spec's path for the spec; ``span`` None when nowhere, as
-    for the command line) and the folder its relative paths resolve against."""
+    for the command line), the folder its relative paths resolve against and, for the spec, the
+    table it stands in (``[shots.opening]``)."""
 
     level: int
     label: str
     path: str | None
     span: tuple[int, int] | None
     base: Path
+    table: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,9 +316,10 @@ class _Compiler:
         self, spec: ShotSpec, level: int, table: tuple[str, ...], given: dict[str, object]
     ) -> dict[str, tuple[object, Origin]]:
         base = spec.path.parent if spec.path is not None else self.folder
-        label = spec.where(*table)
+        label, header = spec.where(*table), spec.table(*table)
         return {
-            key: (value, Origin(level, label, self.spec_path, spec.location(*table, key), base)) for key, value in given.items()
+            key: (value, Origin(level, label, self.spec_path, spec.location(*table, key), base, header))
+            for key, value in given.items()
         }
 
     # where values come from
@@ -453,8 +456,8 @@ class _Compiler:
             where = self.value_at(state, role)
             quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
             shown = f"{IMAGE_ROLES[role]} {quoted}"
-            if origin.level in (SPEC_DEFAULTS, SPEC_SHOT):
-                shown = f"{origin.label.split(' ', 1)[-1]} {shown}"
+            if origin.table:
+                shown = f"{origin.table} {shown}"
             for p in found.info.problems:
                 self.report(state, BY_CODE[p.code], f"{shown} {p.message}", *where)
         return found

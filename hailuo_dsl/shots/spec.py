@@ -148,7 +148,12 @@ class ShotSpec(BaseModel):
     def where(self, *keys: str) -> str:
         """A table for people: ``launch.toml [shots.opening]``."""
         name = self._path.name if self._path is not None else "<spec>"
-        return f"{name} [{'.'.join(_toml_key(k) for k in keys)}]"
+        return f"{name} {self.table(*keys)}"
+
+    @staticmethod
+    def table(*keys: str) -> str:
+        """A table's header as TOML writes it: ``[shots.opening]``."""
+        return f"[{'.'.join(_toml_key(k) for k in keys)}]"
 
     def lint_overrides(self) -> dict[str, object]:
         """The ``[lint]`` keys this spec sets, ready for :meth:`LintConfig.merged`."""

@@ -395,6 +395,14 @@ def test_image_problems_from_the_spec_point_at_the_key(tmp_path: Path) -> None:
     assert d.message.startswith('[shots.a] last frame "gone.png" does not exist')
 
 
+def test_image_problems_name_the_spec_table_whatever_the_spec_is_called(tmp_path: Path) -> None:
+    path = project(
+        tmp_path, {"a.shot": 'spec "my spec.toml"\nshot a\n  Waves.\n', "my spec.toml": '[defaults]\nfirst_frame = "gone.png"\n'}
+    )
+    d = one_finding(compile_script(path))
+    assert d.message.startswith('[defaults] first frame "gone.png" does not exist')
+
+
 def test_urls_are_taken_as_they_are_and_data_uris_refused(tmp_path: Path) -> None:
     result = run(tmp_path, 'shot a\n  @first_frame "https://example.com/f.jpg"\n')
     assert result.ok and result.shots[0].local_images == {}
