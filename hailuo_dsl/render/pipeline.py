@@ -21,6 +21,7 @@ download nor fetches it twice. At most ``concurrency`` shots are in flight at a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
 import os
@@ -249,11 +250,14 @@ async def render_shots(
         results = await asyncio.gather(*tasks)
     except Exception:
         # One shot's error ends the run: stop the others and let each record how its submit ended
-        # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal.
+        # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal,
+        # even if the run is stopped meanwhile: the error is raised all the same.
         # (A cancelled gather has already waited for the shots it cancelled.)
         for task in tasks:
             task.cancel()
-        await asyncio.wait(tasks)
+        while not all(task.done() for task in tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait(tasks)
         raise
     return RenderSummary(journal.path, out_dir, tuple(results))
 

@@ -379,3 +379,27 @@ async def test_two_shots_of_one_name_are_refused_before_anything_is_sent(
     with pytest.raises(JournalError, match="two shots are named 'a'"):
         await render(shots, client, journal, tmp_path / "out")
     assert journal.records() == [] and sum(emulator.stats.requests.values()) == 0
+
+
+async def test_a_stop_while_the_others_are_stopping_after_an_error_still_waits_for_their_submits(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
+) -> None:
+    emulator.faults = Faults(target="submit", slow=1, slow_seconds=0.5)
+    loop, serve = asyncio.get_running_loop(), emulator.app.handle
+
+    def stop_on_submit(request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path.endswith("/generations"):
+            loop.call_soon_threadsafe(run.cancel)  # Ctrl-C while a's submit waits for its answer
+        return serve(request)
+
+    def on_event(event: RenderEvent) -> None:
+        if event.shot == "b" and event.action is Action.SUBMITTING:
+            raise RuntimeError("the display broke")
+
+    emulator.app.handle = stop_on_submit  # type: ignore[method-assign]
+    shots = [make_shot("a", "A lamb [Push in]."), make_shot("b", "A goat [Pan left].")]
+    run = asyncio.ensure_future(render(shots, client, journal, tmp_path / "out", on_event=on_event))
+    with pytest.raises(RuntimeError, match="the display broke"):
+        await run
+    a = journal.get("a")
+    assert a is not None and a.state is S.SUBMITTED and a.task_id in emulator.tasks
