@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.directives import MAX_PROMPT_CHARS
 from hailuo_dsl.positions import LineIndex
-from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest
+from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest, request_hash
 from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
@@ -53,6 +52,9 @@ IMAGE_ROLES = {"first_frame": "first frame", "last_frame": "last frame"}
 PROMPT_TOO_LONG = BY_CODE["HL501"]
 EMPTY_PROMPT = BY_CODE["HL502"]
 _PROMPT_CODES = frozenset({PROMPT_TOO_LONG.code, EMPTY_PROMPT.code})
+_DUPLICATE_NAME = "HL704"
+"""Kept an error by a compile whatever the configuration says: a render journals and names its
+videos by shot name, so two shots of one name would share (and keep resubmitting) one record."""
 _HTTP_TIMEOUT = 10.0
 
 # The levels of precedence, highest last.
@@ -103,9 +105,7 @@ class CompiledShot:
         its bytes: changing an image's content or any setting changes the hash; moving the
         project folder does not."""
         swaps = {_uri(path): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
-        body = _swap_urls(self.request, swaps).body()
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return request_hash(_swap_urls(self.request, swaps).body())
 
     def resolved(self, urls: Mapping[Path, str]) -> VideoRequest:
         """The request with each local frame replaced by its uploaded URL (``urls`` maps the
@@ -651,9 +651,9 @@ def _owner(script: Script, d: Diagnostic) -> str | None:
 
 
 def _configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
-    """A finding of a compile: the rules the API enforces stay errors whatever the configuration
-    says; the others as :func:`configured` makes them."""
-    if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES:
+    """A finding of a compile: the rules the API enforces, and a duplicate shot name, stay errors
+    whatever the configuration says; the others as :func:`configured` makes them."""
+    if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES or d.code == _DUPLICATE_NAME:
         return d
     return configured(d, config, script)
 

@@ -224,3 +224,10 @@ def test_every_compile_rule_has_a_broken_example_but_the_10_mb_one() -> None:
 
     shown = {m for p in BROKEN for m in re.findall(r"shows (HL\d{3})", p.read_text(encoding="utf-8"))}
     assert {r.code for r in RULES} - shown == {"HL609"}
+
+
+def test_a_silenced_duplicate_shot_name_still_stops_the_compile(tmp_path: Path) -> None:
+    script = tmp_path / "dup.shot"
+    script.write_text("# hailuo: ignore-file HL704\nshot a\n  A cat.\n\nshot a\n  A dog.\n", encoding="utf-8")
+    result = hailuo("compile", str(script))
+    assert result.exit_code == 1 and "HL704" in result.stderr and result.stdout == ""
