@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.documents import PROMPT_SUFFIXES, SHOT_SUFFIXES
+from hailuo_dsl.output import FileReport
 from hailuo_dsl.textfile import TextFileError, decode_text, read_text_file
 
 STDIN = "-"
@@ -69,3 +71,20 @@ def write_text(source: Source, text: str) -> None:
         source.path.write_text(text, encoding="utf-8", newline="")
     except OSError as err:
         raise InputError(f"{source.name}: cannot write: {err.strerror}") from None
+
+
+def reports_for(name: str, text: str, diagnostics: list[Diagnostic]) -> list[FileReport]:
+    """The report of one input, plus one for each other file its diagnostics point into (a
+    script's shot-spec), with that file's text read as the compiler read it, so positions agree."""
+    reports = [FileReport(name, text, [d for d in diagnostics if d.path is None])]
+    others: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.path is not None:
+            others.setdefault(d.path, []).append(d)
+    for path, found in others.items():
+        try:
+            other_text = read_text_file(Path(path))
+        except TextFileError:
+            other_text = ""
+        reports.append(FileReport(path, other_text, found))
+    return reports

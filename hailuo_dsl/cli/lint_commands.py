@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, write_text
+from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, reports_for, write_text
 from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.documents import Kind, fix_document, format_document, kind_of, lint_document
@@ -47,24 +47,6 @@ def _sources(paths: tuple[str, ...], prompt: str | None) -> list[Source]:
     if prompt is not None:
         return [Source("<prompt>", None, prompt)]
     return [read_source(p) for p in expand(paths or (STDIN,))]
-
-
-def _reports(name: str, text: str, diagnostics: list[Diagnostic]) -> list[FileReport]:
-    """The report of one input, plus one per other file its diagnostics point into (a script's
-    shot-spec), each with that file's text for positions."""
-    own = [d for d in diagnostics if d.path is None]
-    reports = [FileReport(name, text, own)]
-    others: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        if d.path is not None:
-            others.setdefault(d.path, []).append(d)
-    for path, found in others.items():
-        try:
-            other_text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            other_text = ""
-        reports.append(FileReport(path, other_text, found))
-    return reports
 
 
 def _unified(source: Source, new: str) -> str:
@@ -131,7 +113,7 @@ def lint(
         else:
             diagnostics = lint_document(source.text, kind, config, source.path)
             text = source.text
-        reports.extend(_reports(source.name, text, diagnostics))
+        reports.extend(reports_for(source.name, text, diagnostics))
     out = render(reports, output_format)
     if out:
         click.echo(out, nl=False, err=text_on_stdout)

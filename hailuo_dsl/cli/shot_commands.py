@@ -7,24 +7,10 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli._io import InputError, read_source
-from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.output import FileReport, render
+from hailuo_dsl.cli._io import InputError, read_source, reports_for
+from hailuo_dsl.output import render
 from hailuo_dsl.positions import LineIndex
 from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
-
-
-def _reports(name: str, text: str, diagnostics: list[Diagnostic]) -> list[FileReport]:
-    """One report for the script, one for each other file the diagnostics point into (its spec)."""
-    from hailuo_dsl.shots.spec import spec_text_or_empty
-
-    reports = [FileReport(name, text, [d for d in diagnostics if d.path is None])]
-    others: dict[str, list[Diagnostic]] = {}
-    for d in diagnostics:
-        if d.path is not None:
-            others.setdefault(d.path, []).append(d)
-    reports.extend(FileReport(path, spec_text_or_empty(path), found) for path, found in others.items())
-    return reports
 
 
 @click.command("compile")
@@ -93,7 +79,7 @@ def compile_command(
         pos = LineIndex(source.text).position(first.start)
         raise InputError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
     if result.diagnostics:
-        click.echo(render(_reports(source.name, source.text, result.diagnostics), "text"), nl=False, err=True)
+        click.echo(render(reports_for(source.name, source.text, result.diagnostics), "text"), nl=False, err=True)
     if not result.ok:
         raise SystemExit(1)
     objects = [shot.to_json() for shot in result.shots]

@@ -323,3 +323,11 @@ def test_compile_checks_are_reported_and_can_be_suppressed() -> None:
     assert found and all(d.path is None for d in found)
     silenced = text.replace("shot a\n", "shot a\n  # hailuo: ignore-shot HL6\n")
     assert [d for d in lint_document(silenced, Kind.SHOT) if d.code.startswith("HL6")] == []
+
+
+def test_spec_findings_of_a_spec_with_a_byte_order_mark_are_placed_right(tmp_path: Path) -> None:
+    (tmp_path / "s.toml").write_bytes("\ufeff[defaults]\ndurration = 10\n".encode())
+    path = tmp_path / "x.shot"
+    path.write_text("spec s.toml\n\nshot a\n  A cat walks [Pan left].\n", encoding="utf-8")
+    code, out, _ = _run("lint", str(path))
+    assert code == 1 and f"{tmp_path / 's.toml'}:2:1: HL602" in out
