@@ -248,7 +248,10 @@ def render(
     done = [s for s in summaries if isinstance(s, RenderSummary)]
     if as_json:
         found = [s.to_json() for s in done]
-        click.echo(json.dumps(found[0] if len(scripts) == 1 and found else found, indent=2))
+        if len(scripts) > 1:
+            click.echo(json.dumps(found, indent=2))
+        elif found:  # one script: its summary (nothing when it did not compile; stderr says why)
+            click.echo(json.dumps(found[0], indent=2))
     else:
         console = Console()
         for summary in done:

@@ -71,7 +71,10 @@ def task_json(task: Task) -> dict[str, Any]:
 
 def _open_client(base_url: str | None, poll_interval: float = DEFAULT_POLL_INTERVAL) -> Client:
     key = require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
-    return Client(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
+    try:
+        return Client(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
+    except HailuoError as err:  # a base URL that is not one
+        raise UsageError(err.message) from None
 
 
 def _fail(err: HailuoError) -> NoReturn:

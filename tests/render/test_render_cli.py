@@ -260,3 +260,15 @@ def test_two_shots_of_one_name_are_refused_even_with_the_finding_silenced(tmp_pa
         2,
         "",
     ) and err == "hailuo: error: two shots are named 'a'; the journal keeps one record per name: rename one\n"
+
+
+def test_a_base_url_that_is_not_one_is_a_usage_error() -> None:
+    code, _, err = run(["status", "vid_1", "--base-url", "api.test"], {"HAILUO_API_KEY": API_KEY})
+    assert code == 2 and "api.test" in err and "Traceback" not in err
+
+
+def test_json_of_one_script_that_does_not_compile_is_nothing_on_stdout(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.shot"
+    broken.write_text("shot empty\n  @duration 10\n", encoding="utf-8")
+    code, out, err = run(["render", str(broken), "--emulator", "--json"])
+    assert code == 1 and out == "" and "HL502" in err
