@@ -256,10 +256,9 @@ def test_two_shots_of_one_name_are_refused_even_with_the_finding_silenced(tmp_pa
         "# hailuo: ignore-file HL704\nshot a\n  A lamb [Push in].\n\nshot a\n  A goat [Pan left].\n", encoding="utf-8"
     )
     code, out, err = run(["render", str(script), "--emulator"])
-    assert (code, out) == (
-        2,
-        "",
-    ) and err == "hailuo: error: two shots are named 'a'; the journal keeps one record per name: rename one\n"
+    # The compile keeps a duplicate name an error whatever the suppressions say; the pipeline's
+    # own guard (tests/render/test_pipeline.py) covers shots given to it directly.
+    assert (code, out) == (1, "") and "HL704" in err and "Duplicate shot name 'a'" in err
 
 
 def test_a_base_url_that_is_not_one_is_a_usage_error() -> None:
