@@ -41,6 +41,7 @@ from hailuo_dsl.client.errors import (
 )
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent, parse_retry_after
+from hailuo_dsl.imagetypes import image_mime
 from hailuo_dsl.requests import VideoRequest, request_hash
 
 DEFAULT_BASE_URL = "https://toapis.com"
@@ -61,19 +62,6 @@ log = logging.getLogger("hailuo_dsl.client")
 def tls_context() -> ssl.SSLContext:
     """The TLS settings of every client, built once per process (building them costs tens of ms)."""
     return httpx.create_ssl_context()
-
-
-def image_mime(data: bytes) -> str | None:
-    """The MIME type of an image the upload endpoint takes, judged by its first bytes."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    return None
 
 
 def checked_url(url: str, what: str) -> str:

@@ -18,9 +18,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hailuo_dsl.client.core import MAX_UPLOAD_BYTES, SUBMIT_PATH, UPLOAD_PATH, image_mime
+from hailuo_dsl.client.core import MAX_UPLOAD_BYTES, SUBMIT_PATH, UPLOAD_PATH
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.mp4 import build_mp4
+from hailuo_dsl.imagetypes import image_mime
 from hailuo_dsl.requests import MODEL_NAME, VideoRequest
 
 EXPIRY_SECONDS = 24 * 3600

@@ -17,12 +17,16 @@ import hashlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import httpx
 from PIL import Image, UnidentifiedImageError
 
+from hailuo_dsl.imagetypes import image_mime
 from hailuo_dsl.rules import script_compile as rules
+
+if TYPE_CHECKING:  # httpx is imported only when a URL is probed
+    import httpx
 
 MB = 1_000_000
 """Sizes in decimal megabytes: the stricter reading of "10 MB", so no file passes here and fails
@@ -93,16 +97,10 @@ def check_image(path: Path) -> ImageInfo:
 
 
 def _sniff(head: bytes) -> str | None:
-    """The format the first bytes announce (to name the format of a damaged file)."""
-    if head.startswith(_PNG_MAGIC):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    return None
+    """The format the first bytes announce, as Pillow names it (to name the format of a damaged
+    file)."""
+    mime = image_mime(head)
+    return mime.removeprefix("image/").upper() if mime is not None else None
 
 
 def _truncated(path: Path, fmt: str, data_start: int, head: bytes, tail: bytes, size: int) -> bool:
@@ -262,6 +260,8 @@ def is_url(reference: str) -> bool:
 
 def probe_url(url: str, client: httpx.Client) -> ImageInfo:
     """HEAD an http(s) image URL: it must answer 2xx, as an image type the model takes, under 20 MB."""
+    import httpx
+
     try:
         response = client.head(url)
         if response.status_code == 405:  # some servers refuse HEAD: read the headers of a GET
