@@ -20,9 +20,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
@@ -33,6 +31,9 @@ from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
 from hailuo_dsl.shots import images
+
+if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
+    import httpx
 from hailuo_dsl.shots.settings import SETTINGS
 from hailuo_dsl.shots.spec import (
     SETTING_KEYS,
@@ -482,6 +483,8 @@ class _Compiler:
     def probe(self, url: str) -> images.ImageInfo:
         if url not in self.url_cache:
             if self.client is None:
+                import httpx
+
                 self.client = httpx.Client(timeout=_HTTP_TIMEOUT, follow_redirects=True)
             self.url_cache[url] = images.probe_url(url, self.client)
         return self.url_cache[url]
