@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hailuo_dsl.cli import COMMANDS, cli, commands_of
@@ -22,12 +24,16 @@ def test_help_lists_every_command_and_an_unknown_one_is_a_usage_error() -> None:
     assert result.exit_code == 2 and "lnt" in result.output
 
 
-def test_linting_does_not_load_the_client_emulator_or_language_server() -> None:
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "launch.shot"
+
+
+@pytest.mark.parametrize("args", [["--prompt", "A boat [Pan left]."], [str(EXAMPLE)]], ids=["prompt", "script"])
+def test_linting_does_not_load_the_client_emulator_or_language_server(args: list[str]) -> None:
     code = (
         "import sys\n"
         "from hailuo_dsl.cli import cli\n"
         "try:\n"
-        "    cli(['lint', '--prompt', 'A boat [Pan left].'], prog_name='hailuo')\n"
+        f"    cli(['lint', *{args!r}], prog_name='hailuo')\n"
         "except SystemExit as exit:\n"
         "    loaded = [m for m in ('httpx', 'hailuo_dsl.emulator', 'pygls') if m in sys.modules]\n"
         "    print(exit.code, loaded)\n"
