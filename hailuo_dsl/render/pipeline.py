@@ -459,8 +459,14 @@ class _Run:
             message, status = _message(err), err.task.status_text
             return await self._write(lambda: journal.failed(name, message, status=status))
         except NotFound as err:
-            message = f"the API knows no task {task_id}: {_message(err)}"
-            return await self._write(lambda: journal.failed(name, message))
+            # The API gave us this id, so a 404 may be a passing fault of the gateway: marking the
+            # shot failed would let --retry-failed pay for a new task while the first still runs.
+            # It stays submitted (the next run asks again); a person can --forget it.
+            message = (
+                f"the API answers that it knows no task {task_id} ({_message(err)}); "
+                f"rerun to ask again, or --forget {name} to submit anew (a new, paid task)"
+            )
+            return await self._write(lambda: journal.note_error(name, message))
         except DeadlineExceeded as err:
             message = f"still running: {_message(err)}"
             return await self._write(lambda: journal.note_error(name, message))

@@ -165,6 +165,23 @@ async def test_a_submitted_task_is_polled_again_not_resubmitted(
     assert emulator.stats.submits_accepted == 1
 
 
+async def test_a_task_the_api_does_not_know_stays_submitted_and_is_never_paid_again(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
+) -> None:
+    shot = make_shot("a", "A lamb [Push in].")
+    journal.add("a", shot.request_hash(), shot.request.body())
+    journal.begin_submit("a")
+    journal.submitted("a", "vid_the_gateway_forgot")  # answered 404 on every query from now on
+    for retry_failed in (False, True):
+        summary = await render([shot], client, journal, tmp_path / "out", retry_failed=retry_failed)
+        result = summary.shots[0]
+        assert not summary.ok and result.state is S.SUBMITTED and result.task_id == "vid_the_gateway_forgot"
+        assert "knows no task vid_the_gateway_forgot" in (result.error or "") and "--forget a" in (result.error or "")
+    assert emulator.stats.submits_accepted == 0
+    journal.forget("a")  # the person checked the account: no such task
+    assert (await render([shot], client, journal, tmp_path / "out")).ok and emulator.stats.submits_accepted == 1
+
+
 async def test_a_download_finished_before_the_crash_is_not_fetched_again(
     tmp_path: Path, emulator: Emulator, client: AsyncClient, journal: Journal
 ) -> None:
