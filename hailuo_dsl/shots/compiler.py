@@ -294,10 +294,12 @@ class _Compiler:
         self.folder = script_folder(script)
         self.script_name = script.path.name if script.path is not None else "<script>"
         self.spec_path = str(spec.path) if spec is not None and spec.path is not None else None
-        cwd = Path.cwd()
-        self.command_line = {
-            key: (value, Origin(COMMAND_LINE, "command line", None, None, cwd)) for key, value in overrides.items()
-        }
+        self.command_line: dict[str, tuple[object, Origin]] = {}
+        if overrides:  # their paths are relative to the working folder (asked only then)
+            cwd = Path.cwd()
+            self.command_line = {
+                key: (value, Origin(COMMAND_LINE, "command line", None, None, cwd)) for key, value in overrides.items()
+            }
         self.check_urls = check_urls
         self.client = client
         self.build_requests = True

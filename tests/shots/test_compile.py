@@ -584,3 +584,14 @@ def test_golden(script: Path) -> None:
                 expected.unlink()
             continue
         assert text == (expected.read_text(encoding="utf-8") if expected.exists() else ""), f"{expected.name} differs"
+
+
+def test_compiles_from_a_working_folder_that_was_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "a.shot"
+    script.write_text("shot a\n  A lamb on a hill [Push in].\n", encoding="utf-8")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()  # a shell left in a removed folder: only command-line paths need it
+    result = compile_script(script)
+    assert result.ok and [s.name for s in result.shots] == ["a"]
