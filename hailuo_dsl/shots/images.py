@@ -17,7 +17,7 @@ import hashlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
@@ -27,6 +27,8 @@ from hailuo_dsl.rules import script_compile as rules
 
 if TYPE_CHECKING:  # httpx is imported only when a URL is probed
     import httpx
+
+_T = TypeVar("_T")
 
 MB = 1_000_000
 """Sizes in decimal megabytes: the stricter reading of "10 MB", so no file passes here and fails
@@ -71,6 +73,17 @@ class ImageInfo:
 
 _CACHE: dict[tuple[str, int, int], ImageInfo] = {}
 _DIGESTS: dict[tuple[str, int, int], str] = {}
+CACHE_LIMIT = 4096
+"""Entries kept per cache: every saved version of a frame is a new key, and a language server
+runs for days."""
+
+
+def _remember(cache: dict[tuple[str, int, int], _T], key: tuple[str, int, int], value: _T) -> _T:
+    """Store ``value``, dropping the oldest entry once the cache holds :data:`CACHE_LIMIT`."""
+    if len(cache) >= CACHE_LIMIT:
+        del cache[next(iter(cache))]
+    cache[key] = value
+    return value
 
 
 def _missing(message: str) -> ImageInfo:
@@ -92,7 +105,7 @@ def check_image(path: Path) -> ImageInfo:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     found = _CACHE.get(key)
     if found is None:
-        found = _CACHE[key] = _inspect(path, stat.st_size)
+        found = _remember(_CACHE, key, _inspect(path, stat.st_size))
     return found
 
 
@@ -224,7 +237,7 @@ def file_digest(path: Path) -> str:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-        found = _DIGESTS[key] = digest.hexdigest()
+        found = _remember(_DIGESTS, key, digest.hexdigest())
     return found
 
 

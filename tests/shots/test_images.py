@@ -222,3 +222,15 @@ def test_a_jpeg_cut_after_its_thumbnail_is_truncated(tmp_path: Path) -> None:
     assert check_image(path).ok
     truncate(path, 0.8)
     assert codes(check_image(path)) == ["HL608"]
+
+
+def test_the_caches_keep_at_most_their_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "CACHE_LIMIT", 3)
+    images.clear_cache()
+    paths = [make_image(tmp_path / f"f{i}.png", (400, 400)) for i in range(5)]
+    for path in paths:
+        assert images.check_image(path).problems == ()
+        images.file_digest(path)
+    kept = {key[0] for key in images._CACHE}
+    assert kept == {str(p) for p in paths[2:]} and {key[0] for key in images._DIGESTS} == kept  # the newest three
+    images.clear_cache()
