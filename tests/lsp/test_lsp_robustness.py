@@ -18,13 +18,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_lsp.fixture(config=SERVER, scope="module")
-async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await start(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
-
-
-@pytest_lsp.fixture(config=SERVER, scope="module")
 async def debounced(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await start(lsp_client, debounce=200)
     yield

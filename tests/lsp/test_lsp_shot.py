@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import pytest_lsp
-from lsp_helpers import SERVER, apply_edits, open_and_wait, replace_all, start, uri_of, utf16, wait_for, workspace_edits
+from lsp_helpers import apply_edits, open_and_wait, replace_all, uri_of, utf16, wait_for, workspace_edits
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -40,13 +39,6 @@ shot growing-up
   @resolution 1080P
   A young girl grows [Pan left, Pedestal up] 少女.
 """
-
-
-@pytest_lsp.fixture(config=SERVER, scope="module")
-async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await start(lsp_client)
-    yield
-    await lsp_client.shutdown_session()
 
 
 def project(tmp_path: Path, script: str = SCRIPT) -> Path:
