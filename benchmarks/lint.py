@@ -24,8 +24,8 @@ import time
 from collections.abc import Callable
 
 from hailuo_dsl import lint, parse_prompt
-from hailuo_dsl.classify import classify
-from hailuo_dsl.grammar import earley_parser, lalr_parser
+from hailuo_dsl.prompt.classify import classify
+from hailuo_dsl.prompt.grammar import earley_parser, lalr_parser
 
 SEED = 2026
 PROMPTS = 200

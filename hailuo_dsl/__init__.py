@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from hailuo_dsl.config import ConfigError, LintConfig, load_config
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
-from hailuo_dsl.fixes import fix
-from hailuo_dsl.formatter import format_prompt
-from hailuo_dsl.linter import lint
-from hailuo_dsl.parser import parse_prompt
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.fixes import fix
+from hailuo_dsl.prompt.formatter import format_prompt
+from hailuo_dsl.prompt.linter import lint
+from hailuo_dsl.prompt.parser import parse_prompt
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import RULES, Rule
 
 __version__ = "0.1.0"

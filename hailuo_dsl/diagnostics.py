@@ -53,7 +53,7 @@ class Diagnostic:
     """One finding: a rule's code and name, where (code-point offsets), what, and how to fix it.
 
     Offsets refer to the text that was linted (a prompt, or a whole ``.shot`` file); turn them
-    into lines and columns with :class:`hailuo_dsl.positions.LineIndex`.
+    into lines and columns with :class:`hailuo_dsl.prompt.positions.LineIndex`.
     """
 
     code: str

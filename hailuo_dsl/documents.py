@@ -15,9 +15,9 @@ from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.fixes import FixResult, fix_text
-from hailuo_dsl.formatter import format_prompt
-from hailuo_dsl.linter import lint
+from hailuo_dsl.prompt.fixes import FixResult, fix_text
+from hailuo_dsl.prompt.formatter import format_prompt
+from hailuo_dsl.prompt.linter import lint
 
 PROMPT_SUFFIXES = (".prompt", ".txt")
 SHOT_SUFFIXES = (".shot",)

@@ -9,7 +9,7 @@ from typing import Any
 
 from hailuo_dsl import __version__
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.positions import LineIndex, utf16_length
+from hailuo_dsl.prompt.positions import LineIndex, utf16_length
 from hailuo_dsl.rules import RULES
 
 FORMATS = ("text", "json", "sarif", "github")

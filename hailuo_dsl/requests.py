@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hailuo_dsl.directives import MAX_PROMPT_CHARS
+from hailuo_dsl.prompt.directives import MAX_PROMPT_CHARS
 
 MODEL_NAME = "MiniMax-Hailuo-02"
 

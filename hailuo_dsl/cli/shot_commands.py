@@ -9,7 +9,7 @@ import click
 
 from hailuo_dsl.cli._io import InputError, read_source, reports_for
 from hailuo_dsl.output import render
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
 
 

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from hailuo_dsl.documents import Kind
 from hailuo_dsl.lsp.convert import SOURCE, edits_from_data, position, to_range
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 
 FIX_ALL = types.CodeActionKind.SourceFixAll
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]

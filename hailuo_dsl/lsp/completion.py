@@ -10,10 +10,10 @@ import re
 
 from lsprotocol import types
 
-from hailuo_dsl.directives import DIRECTIVES
 from hailuo_dsl.documents import Kind
 from hailuo_dsl.lsp.convert import position
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.directives import DIRECTIVES
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
 TRIGGER_CHARACTERS = ["[", ",", "@", " "]

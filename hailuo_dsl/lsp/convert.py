@@ -1,6 +1,6 @@
 """Between the library's code-point offsets and the protocol's positions (UTF-16 code units).
 
-Every position the server sends or reads goes through a :class:`~hailuo_dsl.positions.LineIndex`
+Every position the server sends or reads goes through a :class:`~hailuo_dsl.prompt.positions.LineIndex`
 of the text it refers to, so lines holding CJK text or emoji stay exact.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from lsprotocol import types
 
 from hailuo_dsl.diagnostics import Diagnostic, Fix, Severity
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 
 SOURCE = "hailuo"
 

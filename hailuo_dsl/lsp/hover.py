@@ -7,13 +7,13 @@ import json
 import re
 from pathlib import Path
 
-from hailuo_dsl.classify import Kind as ItemKind
-from hailuo_dsl.classify import classify
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRACKET, STATIC, Directive
 from hailuo_dsl.documents import Kind
 from hailuo_dsl.lsp import shot_support
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.classify import Kind as ItemKind
+from hailuo_dsl.prompt.classify import classify
+from hailuo_dsl.prompt.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRACKET, STATIC, Directive
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
 _SETTING_LINE = re.compile(r"^([ \t]+)@([^ \t]+)")

@@ -34,7 +34,7 @@ from hailuo_dsl.documents import Kind, fix_document, format_document, lint_docum
 from hailuo_dsl.lsp import actions, completion, hover, symbols
 from hailuo_dsl.lsp.configs import ConfigCache
 from hailuo_dsl.lsp.convert import offset, to_lsp_diagnostic, to_range
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.spec import spec_text_or_empty  # loads the .shot support at start, not on the first keystroke
 
 logger = logging.getLogger(__name__)

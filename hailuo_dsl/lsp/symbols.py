@@ -7,7 +7,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from hailuo_dsl.lsp.convert import to_range
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots import parse_script
 
 

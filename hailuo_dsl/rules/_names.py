@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Classification, Kind
 from hailuo_dsl.diagnostics import Edit, Fix
+from hailuo_dsl.prompt.classify import Classification, Kind
+from hailuo_dsl.prompt.syntax import Item
 from hailuo_dsl.rules.base import Context, Finding, did_you_mean, quoted
-from hailuo_dsl.syntax import Item
 
 
 def name_findings(ctx: Context, kind: Kind, message: str, *, safe: bool = True) -> Iterator[Finding]:

@@ -6,9 +6,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from hailuo_dsl.classify import Classification, Kind, classify
 from hailuo_dsl.diagnostics import Fix, Severity
-from hailuo_dsl.syntax import Bracket, Item, Prompt
+from hailuo_dsl.prompt.classify import Classification, Kind, classify
+from hailuo_dsl.prompt.syntax import Bracket, Item, Prompt
 
 DEFAULT_MOVE_BUDGET: dict[int, int] = {6: 3, 10: 5}
 

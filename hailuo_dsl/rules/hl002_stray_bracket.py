@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.syntax import StrayClose
 from hailuo_dsl.rules.base import Context, Finding, rule
-from hailuo_dsl.syntax import StrayClose
 
 
 @rule("HL002", "stray-bracket", Severity.ERROR, "A ']' with no '[' before it")

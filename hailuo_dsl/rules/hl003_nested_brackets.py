@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.syntax import Nested
 from hailuo_dsl.rules.base import Context, Finding, rule
-from hailuo_dsl.syntax import Nested
 
 
 @rule("HL003", "nested-brackets", Severity.ERROR, "A bracket inside a bracket")

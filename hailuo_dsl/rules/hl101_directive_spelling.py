@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Kind
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.classify import Kind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 

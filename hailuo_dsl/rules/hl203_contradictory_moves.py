@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.directives import BY_NAME
+from hailuo_dsl.prompt.directives import BY_NAME
 from hailuo_dsl.rules.base import Context, Finding, quoted, rule
 
 

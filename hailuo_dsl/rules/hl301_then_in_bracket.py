@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Kind, classify
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
+from hailuo_dsl.prompt.classify import Kind, classify
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 # A split is only safe when it moves directives; "[then the lamb runs]" is not a sequence of moves.

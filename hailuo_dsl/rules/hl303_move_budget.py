@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Kind
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.syntax import Bracket
 from hailuo_dsl.rules.base import Context, Finding, rule
-from hailuo_dsl.syntax import Bracket
 
 _NOT_MOVES = (Kind.PLACEHOLDER, Kind.LABEL, Kind.UNKNOWN)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from hailuo_dsl.classify import Kind
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.classify import Kind
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 _BRACES = re.compile(r"\{\{?\s*[A-Za-z_][\w .\-]*\s*\}?\}|<[A-Z][A-Z0-9_]+>")

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.directives import MAX_PROMPT_CHARS
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.directives import MAX_PROMPT_CHARS
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest, request_hash
 from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.rules import script_compile as rules

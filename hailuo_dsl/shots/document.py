@@ -15,7 +15,7 @@ from pathlib import Path
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
 from hailuo_dsl.documents import Handler, Kind, register
-from hailuo_dsl.linter import lint
+from hailuo_dsl.prompt.linter import lint
 from hailuo_dsl.shots.formatter import format_script
 from hailuo_dsl.shots.parser import parse_script
 from hailuo_dsl.shots.spec import ShotSpec, coerce

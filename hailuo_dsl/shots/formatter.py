@@ -3,7 +3,7 @@
 Two spaces of indentation; one blank line before each shot (and its comment block); runs of blank
 lines collapsed to one; ``@key value`` with one space and quotes only where the value needs them;
 two spaces before a trailing comment; directive brackets of each prompt line through
-:func:`hailuo_dsl.formatter.format_prompt`; prompt lines re-wrapped only when ``reflow`` is given.
+:func:`hailuo_dsl.prompt.formatter.format_prompt`; prompt lines re-wrapped only when ``reflow`` is given.
 Every comment, shot, setting and directive stays, in order. A script with syntax errors is
 returned unchanged, and so is any result whose parse would differ from the input's (a safety net:
 formatting never corrupts what the user wrote).
@@ -12,7 +12,7 @@ formatting never corrupts what the user wrote).
 from __future__ import annotations
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.formatter import format_prompt
+from hailuo_dsl.prompt.formatter import format_prompt
 from hailuo_dsl.shots.parser import Line, Tok, parse_script, read_value, scan_lines, write_value
 from hailuo_dsl.shots.syntax import Script
 

@@ -27,12 +27,12 @@ from typing import NamedTuple
 from lark import Token, Tree
 
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
-from hailuo_dsl.grammar import lalr_parser
+from hailuo_dsl.prompt.grammar import lalr_parser
+from hailuo_dsl.prompt.syntax import Span
 from hailuo_dsl.rules import BY_CODE, BY_NAME, Rule
 from hailuo_dsl.rules import script_syntax as rules
 from hailuo_dsl.shots.settings import SETTINGS, closest_setting
 from hailuo_dsl.shots.syntax import Comment, PromptLine, Script, Setting, Shot, SpecRef, Suppression
-from hailuo_dsl.syntax import Span
 from hailuo_dsl.textfile import TextFileError, read_text_file
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.requests import MODEL_NAME
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule

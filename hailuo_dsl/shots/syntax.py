@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.syntax import Span
+from hailuo_dsl.prompt.syntax import Span
 
 
 @dataclass(slots=True)

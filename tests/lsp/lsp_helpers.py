@@ -13,7 +13,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 
 PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
 """Every diagnostics notification each client received, in order (by ``id`` of the client)."""

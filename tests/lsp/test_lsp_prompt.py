@@ -10,8 +10,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from hailuo_dsl import lint
-from hailuo_dsl.directives import DIRECTIVES
 from hailuo_dsl.documents import Kind, fix_document, format_document
+from hailuo_dsl.prompt.directives import DIRECTIVES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -189,7 +189,7 @@ async def test_hover_on_directive(client: LanguageClient, tmp_path: Path) -> Non
     hover = await hover_at(text.index("Push") + 2)
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "**Push in**" in hover.contents.value
-    assert "forward" in hover.contents.value  # the description from hailuo_dsl.directives
+    assert "forward" in hover.contents.value  # the description from hailuo_dsl.prompt.directives
     assert "`Pull out` (same axis" in hover.contents.value
     assert "dolly zoom" in hover.contents.value
     assert hover.range == types.Range(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textmate import Token, tokenize
 
-from hailuo_dsl.directives import DIRECTIVES
+from hailuo_dsl.prompt.directives import DIRECTIVES
 
 VSCODE = Path(__file__).resolve().parents[2] / "editors" / "vscode"
 

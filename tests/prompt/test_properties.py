@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hailuo_dsl import Severity, fix, format_prompt, lint, parse_prompt
-from hailuo_dsl.classify import KNOWN_TYPOS, Kind, classify
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.directives import DIRECTIVES
-from hailuo_dsl.fixes import apply_edits
-from hailuo_dsl.parser import parse_prompt_lalr
-from hailuo_dsl.syntax import Bracket, Nested, Prompt, StrayClose, Text
+from hailuo_dsl.prompt.classify import KNOWN_TYPOS, Kind, classify
+from hailuo_dsl.prompt.directives import DIRECTIVES
+from hailuo_dsl.prompt.fixes import apply_edits
+from hailuo_dsl.prompt.parser import parse_prompt_lalr
+from hailuo_dsl.prompt.syntax import Bracket, Nested, Prompt, StrayClose, Text
 
 CANONICAL = [d.name for d in DIRECTIVES]
 NEAR_MISSES = [

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.requests import RequestMetadata, VideoRequest
 from hailuo_dsl.shots import CompileError, CompileResult, compile_script, parse_script
 from hailuo_dsl.shots.compiler import UnknownShotError, compile_checks

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hailuo_dsl.formatter import format_prompt
+from hailuo_dsl.prompt.formatter import format_prompt
 from hailuo_dsl.shots import format_script, parse_script
 from hailuo_dsl.shots.formatter import wrap
 from hailuo_dsl.shots.syntax import Script

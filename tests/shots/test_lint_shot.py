@@ -15,7 +15,7 @@ from hailuo_dsl.cli import cli
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import Kind, fix_document, lint_document
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import script_syntax
 from hailuo_dsl.shots import parse_script
 

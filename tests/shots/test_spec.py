@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.positions import LineIndex
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 from hailuo_dsl.shots.spec import SETTING_KEYS, SpecError, coerce, load_spec, locate_keys, parse_spec
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hailuo_dsl.directives import BY_LOWER, BY_NAME, CATEGORIES, by_category
+from hailuo_dsl.prompt.directives import BY_LOWER, BY_NAME, CATEGORIES, by_category
 
 
 class Kind(enum.Enum):

@@ -28,8 +28,8 @@ from functools import cache
 
 from lark import Token, Tree
 
-from hailuo_dsl.grammar import lalr_parser
-from hailuo_dsl.syntax import Bracket, Item, Nested, Piece, Prompt, Span, StrayClose, Text
+from hailuo_dsl.prompt.grammar import lalr_parser
+from hailuo_dsl.prompt.syntax import Bracket, Item, Nested, Piece, Prompt, Span, StrayClose, Text
 
 
 @cache

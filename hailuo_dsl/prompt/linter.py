@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.parser import parse_prompt
+from hailuo_dsl.prompt.parser import parse_prompt
+from hailuo_dsl.prompt.syntax import Prompt
 from hailuo_dsl.rules.base import Context
-from hailuo_dsl.syntax import Prompt
 
 _DEFAULT = LintConfig()
 

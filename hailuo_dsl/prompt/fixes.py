@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
-from hailuo_dsl.linter import lint
+from hailuo_dsl.prompt.linter import lint
 
 MAX_PASSES = 20
 

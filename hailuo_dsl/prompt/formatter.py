@@ -7,11 +7,11 @@ as written, so formatting can never change what a prompt says.
 
 from __future__ import annotations
 
-from hailuo_dsl.classify import Kind, classify
 from hailuo_dsl.diagnostics import Edit
-from hailuo_dsl.fixes import apply_edits
-from hailuo_dsl.parser import parse_prompt
-from hailuo_dsl.syntax import Bracket, Prompt
+from hailuo_dsl.prompt.classify import Kind, classify
+from hailuo_dsl.prompt.fixes import apply_edits
+from hailuo_dsl.prompt.parser import parse_prompt
+from hailuo_dsl.prompt.syntax import Bracket, Prompt
 
 
 def format_edits(prompt: Prompt) -> list[Edit]:

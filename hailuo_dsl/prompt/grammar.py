@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lark import Lark
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def grammar_dir() -> Path:
