@@ -27,8 +27,8 @@ from pathlib import Path
 import httpx
 
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator
-from hailuo_dsl.requests import VideoRequest
 
 CONCURRENCY = 16
 PAIRS = 250  # submit + get pairs per round

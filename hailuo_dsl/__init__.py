@@ -35,9 +35,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from hailuo_dsl.client import AsyncClient, Client, HailuoError, RetryPolicy, Task
+    from hailuo_dsl.contract.request import VideoRequest
     from hailuo_dsl.emulator import Emulator
     from hailuo_dsl.render import render_script
-    from hailuo_dsl.requests import VideoRequest
     from hailuo_dsl.shots import (
         SETTINGS,
         CompiledShot,
@@ -56,7 +56,7 @@ _LAZY = {
     "hailuo_dsl.client": ("AsyncClient", "Client", "HailuoError", "RetryPolicy", "Task"),
     "hailuo_dsl.emulator": ("Emulator",),
     "hailuo_dsl.render": ("render_script",),
-    "hailuo_dsl.requests": ("VideoRequest",),
+    "hailuo_dsl.contract.request": ("VideoRequest",),
     "hailuo_dsl.shots": (
         "SETTINGS",
         "CompiledShot",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, reports_for, write_text
 from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
+from hailuo_dsl.contract import DURATIONS
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.documents import Kind, fix_document, format_document, kind_of, lint_document
 from hailuo_dsl.output import FORMATS, FileReport, render
@@ -65,7 +66,7 @@ def _unified(source: Source, new: str) -> str:
 @click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
 @click.option("--select", help="Comma-separated rule codes, prefixes or names to run.")
 @click.option("--ignore", help="Comma-separated rule codes, prefixes or names to skip.")
-@click.option("--duration", type=click.Choice(["6", "10"]), help="Clip length for the move budget.")
+@click.option("--duration", type=click.Choice([str(d) for d in DURATIONS]), help="Clip length for the move budget.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")

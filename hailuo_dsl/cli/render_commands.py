@@ -24,7 +24,7 @@ from rich.table import Table
 
 from hailuo_dsl.cli.task_commands import UsageError, base_url_option, os_message, require_api_key
 from hailuo_dsl.client import AsyncClient
-from hailuo_dsl.client.core import DEFAULT_POLL_INTERVAL
+from hailuo_dsl.contract import POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
@@ -164,7 +164,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--poll-interval",
     type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_POLL_INTERVAL,
+    default=POLL_INTERVAL,
     show_default=True,
     help="Seconds between status queries (the API documents 10; faster only spends quota). Ignored with --emulator.",
 )

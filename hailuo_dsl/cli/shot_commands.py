@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hailuo_dsl.cli._io import InputError, read_source, reports_for
+from hailuo_dsl.contract import DURATIONS, RESOLUTIONS
 from hailuo_dsl.output import render
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
@@ -20,13 +21,13 @@ from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the requests here, not stdout.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
 @click.option("--check-urls", is_flag=True, help="Probe http(s) frame URLs with a HEAD request.")
-@click.option("--duration", type=click.Choice(["6", "10"]), help="Override every shot's duration.")
-@click.option("--resolution", metavar="512P|768P|1080P", help="Override every shot's resolution (either case of P).")
+@click.option("--duration", type=click.Choice([str(d) for d in DURATIONS]), help="Override every shot's duration.")
+@click.option("--resolution", metavar="|".join(RESOLUTIONS), help="Override every shot's resolution (either case of P).")
 @click.option("--first-frame", metavar="PATH|URL", help="Override the first frame (a path relative to the current folder).")
 @click.option("--last-frame", metavar="PATH|URL", help="Override the last frame (a path relative to the current folder).")
 @click.option("--prompt-optimizer/--no-prompt-optimizer", default=None, help="Override metadata.prompt_optimizer.")
 @click.option("--fast-pretreatment/--no-fast-pretreatment", default=None, help="Override metadata.fast_pretreatment.")
-@click.option("--watermark/--no-watermark", default=None, help="Override metadata.watermark.")
+@click.option("--watermark/--no-watermark", default=None, help="Override metadata.aigc_watermark.")
 def compile_command(
     script: str,
     spec: str | None,

@@ -18,8 +18,8 @@ import click
 from pydantic import ValidationError
 
 from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed
-from hailuo_dsl.client.core import API_KEY_ENV, DEFAULT_POLL_INTERVAL
-from hailuo_dsl.requests import RequestMetadata, VideoRequest
+from hailuo_dsl.contract import API_KEY_ENV, DEFAULT_DURATION, DEFAULT_RESOLUTION, DURATIONS, POLL_INTERVAL, RESOLUTIONS
+from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 
 
 class UsageError(click.ClickException):
@@ -69,7 +69,7 @@ def task_json(task: Task) -> dict[str, Any]:
     }
 
 
-def _open_client(base_url: str | None, poll_interval: float = DEFAULT_POLL_INTERVAL) -> Client:
+def _open_client(base_url: str | None, poll_interval: float = POLL_INTERVAL) -> Client:
     key = require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
     try:
         return Client(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
@@ -104,8 +104,8 @@ _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task 
 @click.option("--shot", "shot_name", metavar="NAME", help="The shot of SCRIPT to submit.")
 @click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
 @click.option("--prompt", metavar="TEXT", help="Submit this prompt instead of a script's shot.")
-@click.option("--duration", type=click.Choice(["6", "10"]), help="Clip length in seconds (with --prompt).")
-@click.option("--resolution", type=click.Choice(["512P", "768P", "1080P"], case_sensitive=False), help="With --prompt.")
+@click.option("--duration", type=click.Choice([str(d) for d in DURATIONS]), help="Clip length in seconds (with --prompt).")
+@click.option("--resolution", type=click.Choice(RESOLUTIONS, case_sensitive=False), help="With --prompt.")
 @click.option("--no-prompt-optimizer", is_flag=True, help="With --prompt: keep the prompt exactly as written.")
 @base_url_option
 @_as_json
@@ -139,8 +139,8 @@ def submit(
             try:
                 request = VideoRequest(
                     prompt=prompt,
-                    duration=int(duration or 6),  # type: ignore[arg-type]
-                    resolution=(resolution or "768P").upper(),  # type: ignore[arg-type]
+                    duration=int(duration) if duration else DEFAULT_DURATION,  # type: ignore[arg-type]
+                    resolution=resolution.upper() if resolution else DEFAULT_RESOLUTION,  # type: ignore[arg-type]
                     metadata=RequestMetadata(prompt_optimizer=False) if no_prompt_optimizer else None,
                 )
             except ValidationError as err:
@@ -213,7 +213,7 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
 @click.option(
     "--poll-interval",
     type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_POLL_INTERVAL,
+    default=POLL_INTERVAL,
     show_default=True,
     help="Seconds between status queries (the API documents 10).",
 )

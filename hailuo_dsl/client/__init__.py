@@ -2,7 +2,6 @@
 the task model and the one retry policy."""
 
 from hailuo_dsl.client.aio import AsyncClient
-from hailuo_dsl.client.core import DEFAULT_BASE_URL
 from hailuo_dsl.client.errors import (
     AuthenticationError,
     BadRequest,
@@ -23,8 +22,9 @@ from hailuo_dsl.client.errors import (
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Operation, RetryPolicy, parse_retry_after
 from hailuo_dsl.client.sync import Client
+from hailuo_dsl.contract import DEFAULT_BASE_URL
+from hailuo_dsl.contract.request import request_hash
 from hailuo_dsl.imagetypes import image_mime
-from hailuo_dsl.requests import request_hash
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -10,17 +10,11 @@ from types import TracebackType
 
 import httpx
 
-from hailuo_dsl.client.core import (
-    DEFAULT_FIRST_POLL_DELAY,
-    DEFAULT_POLL_INTERVAL,
-    ClientCore,
-    PartialFile,
-    RequestSpec,
-    tls_context,
-)
+from hailuo_dsl.client.core import ClientCore, PartialFile, RequestSpec, tls_context
 from hailuo_dsl.client.models import Task
 from hailuo_dsl.client.retry import RetryPolicy
-from hailuo_dsl.requests import VideoRequest
+from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL
+from hailuo_dsl.contract.request import VideoRequest
 
 
 class AsyncClient:
@@ -33,8 +27,8 @@ class AsyncClient:
         *,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        first_poll_delay: float = DEFAULT_FIRST_POLL_DELAY,
+        poll_interval: float = POLL_INTERVAL,
+        first_poll_delay: float = FIRST_POLL_DELAY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._core = ClientCore(api_key, base_url, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay)

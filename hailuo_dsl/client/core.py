@@ -41,17 +41,18 @@ from hailuo_dsl.client.errors import (
 )
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent, parse_retry_after
+from hailuo_dsl.contract import (
+    API_KEY_ENV,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    SUBMIT_PATH,
+    UPLOAD_FIELD,
+    UPLOAD_PATH,
+    UPLOAD_PURPOSE,
+)
+from hailuo_dsl.contract.request import VideoRequest, request_hash
 from hailuo_dsl.imagetypes import image_mime
-from hailuo_dsl.requests import VideoRequest, request_hash
 
-DEFAULT_BASE_URL = "https://toapis.com"
-API_KEY_ENV = "HAILUO_API_KEY"
-BASE_URL_ENV = "HAILUO_BASE_URL"
-SUBMIT_PATH = "/v1/videos/generations"
-UPLOAD_PATH = "/v1/uploads/images"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DEFAULT_POLL_INTERVAL = 10.0
-DEFAULT_FIRST_POLL_DELAY = 5.0
 _REDACTED = "<api-key>"
 _EXPIRED_STATUSES = frozenset({403, 404, 410})
 
@@ -235,9 +236,9 @@ class ClientCore:
         source = Path(path)
         data = source.read_bytes()
         mime = image_mime(data) or "application/octet-stream"
-        files = {"file": (source.name, data, mime)}
+        files = {UPLOAD_FIELD: (source.name, data, mime)}
         return RequestSpec(
-            Operation.UPLOAD, "POST", self.base_url + UPLOAD_PATH, self._auth(), files=files, data={"purpose": "generation"}
+            Operation.UPLOAD, "POST", self.base_url + UPLOAD_PATH, self._auth(), files=files, data={"purpose": UPLOAD_PURPOSE}
         )
 
     def download_spec(self, url: str) -> RequestSpec:

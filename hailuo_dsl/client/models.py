@@ -1,4 +1,4 @@
-"""The task object the API answers, read leniently (contract section 4).
+"""The task object the API answers, read leniently (contract §4).
 
 Both submit shapes are understood (``{"id": ...}`` and the older ``{"data": [{"task_id": ...}]}``),
 ``submitted`` means ``queued``, the video URL is read from ``result.data[0].url`` or a top-level
@@ -15,19 +15,22 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from hailuo_dsl.contract import FINAL_STATUSES as CONTRACT_FINAL
+from hailuo_dsl.contract import STATUS_ALIASES, Status
+
 
 class TaskStatus(str, enum.Enum):
-    """Where a task is; ``UNKNOWN`` stands for any status text the contract does not name."""
+    """Where a task is (contract §4); ``UNKNOWN`` stands for any status text the contract does not name."""
 
-    QUEUED = "queued"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    FAILED = "failed"
+    QUEUED = Status.QUEUED.value
+    IN_PROGRESS = Status.IN_PROGRESS.value
+    COMPLETED = Status.COMPLETED.value
+    FAILED = Status.FAILED.value
     UNKNOWN = "unknown"
 
 
-_STATUS_ALIASES = {"submitted": TaskStatus.QUEUED}
-FINAL_STATUSES = frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED})
+_STATUS_ALIASES = {text: TaskStatus(status.value) for text, status in STATUS_ALIASES.items()}
+FINAL_STATUSES = frozenset(TaskStatus(status.value) for status in CONTRACT_FINAL)
 
 
 class TaskError(BaseModel):

@@ -18,13 +18,25 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hailuo_dsl.client.core import MAX_UPLOAD_BYTES, SUBMIT_PATH, UPLOAD_PATH
+from hailuo_dsl.contract import (
+    MAX_UPLOAD_BYTES,
+    MB,
+    MODEL_NAME,
+    STATUS_ALIASES,
+    SUBMIT_PATH,
+    UPLOAD_FIELD,
+    UPLOAD_PATH,
+    VIDEO_LIFETIME,
+    Status,
+)
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.mp4 import build_mp4
 from hailuo_dsl.imagetypes import image_mime
-from hailuo_dsl.requests import MODEL_NAME, VideoRequest
 
-EXPIRY_SECONDS = 24 * 3600
+EXPIRY_SECONDS = VIDEO_LIFETIME
+_OLD_QUEUED = next(text for text, status in STATUS_ALIASES.items() if status is Status.QUEUED)
+"""``submitted``: how the older revision of the API says ``queued``."""
 QUEUED_SHARE = 0.1  # the first tenth of a task's time is spent queued
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
@@ -127,10 +139,10 @@ class EmulatedTask:
         if self.unknown_status is not None:
             return self.unknown_status, 0
         if elapsed >= self.duration:
-            return ("completed", 100) if self.outcome == "completed" else ("failed", 0)
+            return (Status.COMPLETED.value, 100) if self.outcome == "completed" else (Status.FAILED.value, 0)
         if elapsed < queued:
-            return ("submitted" if self.old_shape else "queued"), 0
-        return "in_progress", max(1, min(99, int(100 * (elapsed - queued) / (self.duration - queued))))
+            return (_OLD_QUEUED if self.old_shape else Status.QUEUED.value), 0
+        return Status.IN_PROGRESS.value, max(1, min(99, int(100 * (elapsed - queued) / (self.duration - queued))))
 
     def view(self, now: float, base_url: str) -> dict[str, Any]:
         """The task object a query answers."""
@@ -144,7 +156,7 @@ class EmulatedTask:
             "created_at": int(self.created_at),
             "metadata": {},
         }
-        if status == "completed":
+        if status == Status.COMPLETED.value:
             url = f"{base_url}/files/videos/{self.id}.mp4"
             data["completed_at"] = int(self.ends_at)
             data["expires_at"] = int(self.expires_at)
@@ -152,7 +164,7 @@ class EmulatedTask:
                 data["url"] = url
             else:
                 data["result"] = {"type": "video", "data": [{"url": url}]}
-        elif status == "failed":
+        elif status == Status.FAILED.value:
             if self.outcome == "policy":
                 data["error"] = {
                     "code": "content_policy_violation",
@@ -311,7 +323,7 @@ class EmulatorApp:
         if faults.take("malformed_json", "submit"):
             return HttpResponse(200, b'{"id": "' + task.id.encode() + b'", "status": ')
         if task.old_shape:
-            return HttpResponse(200, _json({"code": 200, "data": [{"status": "submitted", "task_id": task.id}]}))
+            return HttpResponse(200, _json({"code": 200, "data": [{"status": _OLD_QUEUED, "task_id": task.id}]}))
         return HttpResponse(200, _json(task.view(task.created_at, self.base_url)))
 
     def _refuse(self, response: HttpResponse) -> HttpResponse:
@@ -356,11 +368,11 @@ class EmulatorApp:
         if self.faults.take("malformed_json", "upload"):
             return HttpResponse(200, b'{"success": true, "data": ')
         fields = parse_multipart(request.headers.get("content-type", ""), request.body)
-        if fields is None or "file" not in fields:
+        if fields is None or UPLOAD_FIELD not in fields:
             return _upload_error(400, "Send the image as the multipart/form-data field 'file'")
-        data = fields["file"]
+        data = fields[UPLOAD_FIELD]
         if len(data) > MAX_UPLOAD_BYTES:
-            return _upload_error(400, f"The file has {len(data)} bytes; at most 10 MB")
+            return _upload_error(400, f"The file has {len(data)} bytes; at most {MAX_UPLOAD_BYTES // MB} MB")
         mime = image_mime(data)
         if mime is None:
             return _upload_error(400, "Not an image the endpoint takes: JPEG, PNG, WebP or GIF")
@@ -375,7 +387,7 @@ class EmulatorApp:
         name = path[len("/files/videos/") :]
         task = self.tasks.get(name.removesuffix(".mp4"))
         now = self.clock.now()
-        if task is None or task.status(now)[0] != "completed":
+        if task is None or task.status(now)[0] != Status.COMPLETED.value:
             return HttpResponse(404, b"Not Found", content_type="text/plain")
         if self.faults.expired_urls or now >= task.expires_at:
             return HttpResponse(403, b"Request has expired", content_type="text/plain")
@@ -391,7 +403,7 @@ class EmulatorApp:
 
 
 def _invalid(body: dict[str, Any]) -> str | None:
-    """Why a submit body is invalid (contract sections 2 and 3), or None."""
+    """Why a submit body is invalid (contract §2 and §3), or None."""
     try:
         request = VideoRequest.model_validate(body)
     except ValidationError as err:

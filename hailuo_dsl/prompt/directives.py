@@ -1,6 +1,6 @@
 """The fifteen Hailuo-02 camera directives and the facts the rules need about them.
 
-The table follows section 6 of the API contract. Each directive belongs to a category; moves on
+The table follows contract §6. Each directive belongs to a category; moves on
 the same *axis* in opposite directions contradict each other when written in one bracket.
 """
 
@@ -43,7 +43,6 @@ CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(d.category for d in DIRECTIVES
 
 STATIC = "Static shot"
 MAX_PER_BRACKET = 3
-MAX_PROMPT_CHARS = 2000
 
 # Legitimate pairs that look like opposites: the dolly zoom keeps the subject's size while the
 # background stretches. They sit on different axes, so no axis rule fires; the pairs are listed

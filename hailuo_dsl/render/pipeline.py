@@ -44,6 +44,7 @@ from hailuo_dsl.client import (
     TaskFailed,
     VideoExpired,
 )
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.render.journal import (
     DEFAULT_UPLOAD_MAX_AGE,
     Journal,
@@ -52,7 +53,6 @@ from hailuo_dsl.render.journal import (
     ShotState,
     default_journal_path,
 )
-from hailuo_dsl.requests import VideoRequest
 
 S = ShotState
 T = TypeVar("T")

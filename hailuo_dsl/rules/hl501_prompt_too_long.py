@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hailuo_dsl.contract import MAX_PROMPT_CHARS
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.directives import MAX_PROMPT_CHARS
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 

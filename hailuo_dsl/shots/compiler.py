@@ -3,7 +3,7 @@
 Each setting is resolved by precedence: command line > ``@setting`` in the shot > spec
 ``[shots.NAME]`` > spec ``[defaults]`` > API default, and each resolved value remembers where it
 came from (``CompiledShot.sources``). Relative image paths resolve against the file that names
-them. Then the rules of contract section 3 are checked (mode, resolution x duration, prompt,
+them. Then the rules of contract §3 are checked (mode, resolution x duration, prompt,
 images by their bytes); every finding points at the ``@setting`` (in the script), the TOML key (in
 the spec, ``Diagnostic.path`` set) or the shot's header when a missing setting is the cause.
 
@@ -23,10 +23,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hailuo_dsl.config import LintConfig
+from hailuo_dsl.contract import (
+    MAX_PROMPT_CHARS,
+    RESOLUTION_TABLE,
+    RESOLUTIONS,
+    Metadata,
+    Mode,
+    Offer,
+    duration_problem,
+    mode_of,
+    needs_first_frame,
+    needs_prompt,
+    offer,
+    resolutions_for,
+)
+from hailuo_dsl.contract.request import RequestMetadata, VideoRequest, request_hash
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.prompt.directives import MAX_PROMPT_CHARS
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest, request_hash
 from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
@@ -34,7 +47,7 @@ from hailuo_dsl.shots import images
 
 if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
     import httpx
-from hailuo_dsl.shots.settings import SETTINGS
+from hailuo_dsl.shots.settings import METADATA_SWITCHES, SETTINGS
 from hailuo_dsl.shots.spec import (
     SETTING_KEYS,
     ShotSpec,
@@ -379,34 +392,42 @@ class _Compiler:
         self.layers(shot, state)
         get = {key: value for key, (value, _origin) in state.values.items()}
         first, last = get.get("first_frame"), get.get("last_frame")
-        if last is not None and first is None and state.valid("first_frame", "last_frame"):
+        if needs_first_frame(last is not None, first is not None) and state.valid("first_frame", "last_frame"):
             self.report(
                 state,
                 rules.LAST_FRAME_WITHOUT_FIRST,
                 "a last frame needs a first frame; add @first_frame",
                 *self.at(state, ["last_frame"]),
             )
-        mode = Mode.TEXT if first is None else Mode.FIRST_LAST if last is not None else Mode.IMAGE
+        mode = mode_of(first is not None, last is not None)
         resolution, duration = get["resolution"], get["duration"]
-        if resolution == "1080P" and duration == 10 and state.valid("resolution", "duration"):
+        assert isinstance(resolution, str) and isinstance(duration, int)  # coerced by the layers
+        problem = duration_problem(resolution, duration)  # type: ignore[arg-type]
+        if problem is not None and state.valid("resolution", "duration"):
+            fits = RESOLUTION_TABLE[resolution].durations  # type: ignore[index]
+            other = next(
+                r for r in reversed(RESOLUTIONS) if duration in RESOLUTION_TABLE[r].durations and offer(r, mode) is Offer.YES
+            )
             self.report(
                 state,
                 rules.RESOLUTION_DURATION,
-                "1080P takes only 6-second clips; use @duration 6 or @resolution 768P",
+                f"{problem}; use @duration {fits[0]} or @resolution {other}",
                 *self.at(state, ["resolution", "duration"]),
             )
-        if resolution == "512P" and mode is Mode.FIRST_LAST and state.valid("resolution", "first_frame", "last_frame"):
+        available = offer(resolution, mode)  # type: ignore[arg-type]
+        if available is Offer.NO and state.valid("resolution", "first_frame", "last_frame"):
             self.report(
                 state,
                 rules.RESOLUTION_MODE,
-                "512P is not available for first-last-frame; use 768P or 1080P",
+                f"{resolution} is not available for {mode.value}; use {' or '.join(resolutions_for(mode))}",
                 *self.at(state, ["resolution", "last_frame"]),
             )
-        if resolution == "512P" and mode is Mode.TEXT and state.valid("resolution", "first_frame"):
+        if available is Offer.DOUBTFUL and state.valid("resolution", "first_frame"):
+            offered = " or ".join(m.value for m in Mode if offer(resolution, m) is Offer.YES)  # type: ignore[arg-type]
             self.report(
                 state,
                 rules.LOW_RESOLUTION_TEXT,
-                "512P text-to-video: the official API offers 512P for image-to-video only",
+                f"{resolution} {mode.value}: the official API offers {resolution} for {offered} only",
                 *self.at(state, ["resolution"]),
             )
         if (
@@ -420,7 +441,7 @@ class _Compiler:
                 "fast_pretreatment does nothing while prompt_optimizer is false",
                 *self.at(state, ["fast_pretreatment"]),
             )
-        if mode is Mode.TEXT and not shot.prompt.strip() and state.valid("first_frame"):
+        if needs_prompt(mode) and not shot.prompt.strip() and state.valid("first_frame"):
             self.report(state, EMPTY_PROMPT, "text-to-video needs a prompt; write one or add @first_frame", *self.at(state, []))
         if len(shot.prompt) > MAX_PROMPT_CHARS:
             start, end = shot.file_offset(MAX_PROMPT_CHARS), shot.file_offset(len(shot.prompt))
@@ -495,12 +516,10 @@ class _Compiler:
         shot = state.shot
         # The switches go into the body only when someone set them; the service applies its defaults.
         metadata: dict[str, Any] = {
-            key: get[key]
-            for key in ("prompt_optimizer", "fast_pretreatment", "watermark")
-            if state.values[key][1].level > API_DEFAULT
+            field.value: get[key] for key, field in METADATA_SWITCHES.items() if state.values[key][1].level > API_DEFAULT
         }
         if "last_frame" in frames:
-            metadata["last_frame_image"] = frames["last_frame"].url
+            metadata[Metadata.LAST_FRAME_IMAGE.value] = frames["last_frame"].url
         request = VideoRequest(
             prompt=shot.prompt if shot.prompt.strip() else None,
             duration=get["duration"],  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Checks of the frame images a shot names, by their bytes (contract section 3).
+"""Checks of the frame images a shot names, by their bytes (contract §3).
 
 A local image must exist, be a JPEG, PNG or WebP file (told by its bytes, never by its name), weigh
 at most 10 MB (the upload endpoint's limit; the model's own is 20 MB), have a short side over 300
@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
+from hailuo_dsl.contract import IMAGE_FORMATS, MAX_MODEL_IMAGE_BYTES, MAX_UPLOAD_BYTES, MB, MIN_SHORT_SIDE, aspect_ok
 from hailuo_dsl.imagetypes import image_mime
 from hailuo_dsl.rules import script_compile as rules
 
@@ -30,14 +31,8 @@ if TYPE_CHECKING:  # httpx is imported only when a URL is probed
 
 _T = TypeVar("_T")
 
-MB = 1_000_000
-"""Sizes in decimal megabytes: the stricter reading of "10 MB", so no file passes here and fails
-at the service."""
-MAX_UPLOAD_BYTES = 10 * MB
-MAX_MODEL_BYTES = 20 * MB
-MIN_SHORT_SIDE = 300
-FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
-CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
+FORMATS = {mime.removeprefix("image/").upper(): name for mime, name in IMAGE_FORMATS.items()}
+"""The frame formats by Pillow's names (``WEBP``), with the names people use (``WebP``)."""
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -208,8 +203,8 @@ def _limits(width: int, height: int, size: int | None) -> list[ImageProblem]:
     problems = []
     if size is not None and size > MAX_UPLOAD_BYTES:
         limit = (
-            f"the model takes images under {MAX_MODEL_BYTES // MB} MB"
-            if size >= MAX_MODEL_BYTES
+            f"the model takes images under {MAX_MODEL_IMAGE_BYTES // MB} MB"
+            if size >= MAX_MODEL_IMAGE_BYTES
             else f"the upload endpoint takes at most {MAX_UPLOAD_BYTES // MB} MB"
         )
         problems.append(ImageProblem(rules.IMAGE_FILE_SIZE.code, f"is {size / MB:.1f} MB; {limit}"))
@@ -217,7 +212,7 @@ def _limits(width: int, height: int, size: int | None) -> list[ImageProblem]:
         problems.append(
             ImageProblem(rules.IMAGE_TOO_SMALL.code, f"is {width}x{height} px; its short side must be over {MIN_SHORT_SIDE} px")
         )
-    if 5 * width < 2 * height or 2 * width > 5 * height:
+    if not aspect_ok(width, height):
         problems.append(
             ImageProblem(
                 rules.IMAGE_ASPECT.code,
@@ -287,11 +282,11 @@ def probe_url(url: str, client: httpx.Client) -> ImageInfo:
         return ImageInfo(problems=(ImageProblem(rules.IMAGE_REFERENCE.code, f"answers HTTP {response.status_code}"),))
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     problems = []
-    if kind and kind not in CONTENT_TYPES:
+    if kind and kind not in IMAGE_FORMATS:
         problems.append(ImageProblem(rules.IMAGE_FORMAT.code, f"is served as {kind}; Hailuo takes JPEG, PNG or WebP"))
     length = response.headers.get("content-length", "")
     size = int(length) if length.isdigit() else None
-    if size is not None and size >= MAX_MODEL_BYTES:
+    if size is not None and size >= MAX_MODEL_IMAGE_BYTES:
         problems.append(ImageProblem(rules.IMAGE_FILE_SIZE.code, f"is {size / MB:.1f} MB; the model takes images under 20 MB"))
     return ImageInfo(bytes=size, problems=tuple(problems))
 
@@ -303,9 +298,7 @@ def clear_cache() -> None:
 
 
 __all__ = [
-    "MAX_MODEL_BYTES",
-    "MAX_UPLOAD_BYTES",
-    "MIN_SHORT_SIDE",
+    "FORMATS",
     "ImageInfo",
     "ImageProblem",
     "check_image",

@@ -8,6 +8,16 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
+from hailuo_dsl.contract import (
+    DEFAULT_DURATION,
+    DEFAULT_RESOLUTION,
+    DURATIONS,
+    METADATA_DEFAULTS,
+    MODEL_NAME,
+    RESOLUTIONS,
+    Metadata,
+)
+
 SettingKind = Literal["int", "choice", "bool", "path", "str"]
 
 
@@ -27,18 +37,31 @@ class SettingInfo:
 
 _BOOL = ("true", "false")
 
+
+def _switch(name: str, field: Metadata, description: str) -> SettingInfo:
+    """A true/false setting that fills a ``metadata`` field (absent: the service's default)."""
+    return SettingInfo(name, "bool", _BOOL, description, f"metadata.{field.value}", METADATA_DEFAULTS[field])
+
+
 SETTINGS: dict[str, SettingInfo] = {
     info.name: info
     for info in (
-        SettingInfo("model", "choice", ("MiniMax-Hailuo-02",), "The video model.", "model", "MiniMax-Hailuo-02"),
-        SettingInfo("duration", "int", ("6", "10"), "Clip length in seconds; 1080P allows 6 only.", "duration", 6),
+        SettingInfo("model", "choice", (MODEL_NAME,), "The video model.", "model", MODEL_NAME),
+        SettingInfo(
+            "duration",
+            "int",
+            tuple(str(d) for d in DURATIONS),
+            "Clip length in seconds; 1080P allows 6 only.",
+            "duration",
+            DEFAULT_DURATION,
+        ),
         SettingInfo(
             "resolution",
             "choice",
-            ("512P", "768P", "1080P"),
+            RESOLUTIONS,
             "Output resolution (either case of P is read); 512P is for image-to-video.",
             "resolution",
-            "768P",
+            DEFAULT_RESOLUTION,
         ),
         SettingInfo(
             "first_frame",
@@ -54,28 +77,27 @@ SETTINGS: dict[str, SettingInfo] = {
             "path",
             None,
             "The last frame (needs a first frame): an http(s) URL or a local image; makes the shot first-last-frame.",
-            "metadata.last_frame_image",
+            f"metadata.{Metadata.LAST_FRAME_IMAGE.value}",
             None,
         ),
-        SettingInfo(
+        _switch(
             "prompt_optimizer",
-            "bool",
-            _BOOL,
+            Metadata.PROMPT_OPTIMIZER,
             "Let the service rewrite the prompt; false keeps the directives exactly as written.",
-            "metadata.prompt_optimizer",
-            True,
         ),
-        SettingInfo(
+        _switch(
             "fast_pretreatment",
-            "bool",
-            _BOOL,
+            Metadata.FAST_PRETREATMENT,
             "Shorten prompt optimisation (only meaningful with prompt_optimizer on).",
-            "metadata.fast_pretreatment",
-            False,
         ),
-        SettingInfo("watermark", "bool", _BOOL, "Add the service's watermark to the video.", "metadata.watermark", False),
+        _switch("watermark", Metadata.AIGC_WATERMARK, "Add the service's AIGC watermark to the video."),
     )
 }
+
+METADATA_SWITCHES: dict[str, Metadata] = {
+    name: Metadata(info.api_field.removeprefix("metadata.")) for name, info in SETTINGS.items() if info.kind == "bool"
+}
+"""The true/false settings and the ``metadata`` field each fills."""
 
 
 def closest_setting(key: str) -> str | None:

@@ -23,14 +23,13 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from hailuo_dsl.config import LintConfig
+from hailuo_dsl.contract import DURATIONS, MODEL_NAME, RESOLUTIONS, Duration, Model, Resolution
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.requests import MODEL_NAME
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
 from hailuo_dsl.textfile import TextFileError, read_text_file
@@ -42,10 +41,19 @@ else:  # pragma: no cover
 
 KeyPath = tuple[str, ...]
 
-DURATIONS = (6, 10)
-RESOLUTIONS = ("512P", "768P", "1080P")
 BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
 IMAGE_KEYS = ("first_frame", "last_frame")
+
+
+def _or(values: tuple[object, ...]) -> str:
+    """``a, b or c``."""
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_DURATION_TEXTS = tuple(str(d) for d in DURATIONS)
+_DURATIONS_SAID = _or(DURATIONS)
+_RESOLUTIONS_SAID = _or(RESOLUTIONS)
 
 
 def _shown(value: object) -> str:
@@ -65,17 +73,18 @@ def coerce(key: str, value: object, *, text: bool = False) -> object:
     ``--duration 10``) and is read by the setting's kind; a TOML value must also have the right
     type (``duration = "10"`` is a string)."""
     if key == "duration":
-        if text and isinstance(value, str) and value.strip() in ("6", "10"):
-            return int(value)
+        written = value.strip() if isinstance(value, str) else None
+        if text and written in _DURATION_TEXTS:
+            return int(written)
         if isinstance(value, int) and not isinstance(value, bool) and value in DURATIONS:
             return value
-        if isinstance(value, str) and value.strip() in ("6", "10"):
-            raise ValueError(f"must be 6 or 10, got {_shown(value)} (a string; write {value.strip()} without quotes)")
-        raise ValueError(f"must be 6 or 10, got {_shown(value)}")
+        if written in _DURATION_TEXTS:
+            raise ValueError(f"must be {_DURATIONS_SAID}, got {_shown(value)} (a string; write {written} without quotes)")
+        raise ValueError(f"must be {_DURATIONS_SAID}, got {_shown(value)}")
     if key == "resolution":
         if isinstance(value, str) and value.strip().upper() in RESOLUTIONS:
             return value.strip().upper()
-        raise ValueError(f"must be 512P, 768P or 1080P, got {_shown(value)}")
+        raise ValueError(f"must be {_RESOLUTIONS_SAID}, got {_shown(value)}")
     if key == "model":
         if isinstance(value, str) and value.strip().lower() == MODEL_NAME.lower():
             return MODEL_NAME
@@ -98,9 +107,9 @@ class ShotSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: Literal["MiniMax-Hailuo-02"] | None = None
-    duration: Literal[6, 10] | None = None
-    resolution: Literal["512P", "768P", "1080P"] | None = None
+    model: Model | None = None
+    duration: Duration | None = None
+    resolution: Resolution | None = None
     first_frame: str | None = None
     last_frame: str | None = None
     prompt_optimizer: bool | None = None

@@ -32,8 +32,8 @@ from hailuo_dsl.client import (
     VideoExpired,
     request_hash,
 )
+from hailuo_dsl.contract.request import Mode, RequestMetadata, VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults, http_date, iter_boxes
-from hailuo_dsl.requests import Mode, RequestMetadata, VideoRequest
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -1,4 +1,4 @@
-"""Reading task objects leniently (contract section 4)."""
+"""Reading task objects leniently (contract §4)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from hailuo_dsl.client import ConnectionFailed, HailuoError, SubmitOutcomeUnknown, Task, Timeout
-from hailuo_dsl.requests import VideoRequest
+from hailuo_dsl.contract.request import VideoRequest
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults, build_mp4, iter_boxes
 from hailuo_dsl.emulator.app import EmulatorApp, EmulatorClock, HttpRequest
-from hailuo_dsl.requests import VideoRequest
 
 KEY = "emulator-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

@@ -1,5 +1,5 @@
 """Realistic prompts, valid and invalid, with the exact codes the linter must report; and every
-example prompt of the API contract (section 2's example bodies and section 6), copied verbatim."""
+example prompt of the API contract (docs/api-contract.md §2 example bodies and §6), copied verbatim."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hailuo_dsl import Severity, fix, format_prompt, lint
 FOUR_MOVES = "Waves crash on black sand [Push in] a seagull lands [Pan left] the tide goes out [Tilt up] the sun sets [Zoom out]."
 
 # (prompt, expected codes in order of position). Drawn from the directive table and placements of
-# the API contract (section 6) and the mistakes listed in the design notes.
+# the API contract (docs/api-contract.md §6) and the mistakes listed in the design notes.
 REALISTIC: list[tuple[str, list[str]]] = [
     # Valid: directives at the start, at the point of action, at the end; both comma styles.
     (
@@ -143,7 +143,7 @@ def test_realistic_fix(prompt: str, fixed: str) -> None:
     assert not [d for d in lint(fixed) if d.severity is not Severity.INFO]
 
 
-# The example request bodies of the API contract (section 2), verbatim.
+# The example request bodies of the API contract (docs/api-contract.md §2), verbatim.
 CONTRACT_BODIES = """\
 {"model": "MiniMax-Hailuo-02", "prompt": "City night scene, neon lights flickering, traffic flowing", "duration": 6, "resolution": "1080P"}
 {"model": "MiniMax-Hailuo-02", "prompt": "A mouse runs toward the camera, smiling and blinking", "image_urls": ["https://example.com/first-frame.jpg"], "duration": 6, "resolution": "768P"}

@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image
 
 from hailuo_dsl.client import AsyncClient, RetryPolicy
+from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.emulator import Emulator, build_mp4, iter_boxes
-from hailuo_dsl.requests import RequestMetadata, VideoRequest
 from hailuo_dsl.shots import CompiledShot
 
 API_KEY = "sk-render-test-key"

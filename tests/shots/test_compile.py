@@ -1,5 +1,5 @@
 """The compiler: modes and the validity table, prompts, values, precedence, paths, images, the
-request body of contract section 2, hashes, and where every finding points."""
+request body of contract §2, hashes, and where every finding points."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from images_util import make_image, serve, truncate
 from pydantic import ValidationError
 
 from hailuo_dsl.config import LintConfig
+from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.requests import RequestMetadata, VideoRequest
 from hailuo_dsl.shots import CompileError, CompileResult, compile_script, parse_script
 from hailuo_dsl.shots.compiler import UnknownShotError, compile_checks
 
@@ -162,7 +162,7 @@ def test_values_are_read_leniently_where_the_api_allows(tmp_path: Path) -> None:
     result = run(tmp_path, "shot a\n  @resolution 1080p\n  @watermark TRUE\n  @model minimax-hailuo-02\n  Waves.\n")
     assert result.ok
     body = result.shots[0].request.body()
-    assert body["resolution"] == "1080P" and body["metadata"] == {"watermark": True} and body["model"] == "MiniMax-Hailuo-02"
+    assert body["resolution"] == "1080P" and body["metadata"] == {"aigc_watermark": True} and body["model"] == "MiniMax-Hailuo-02"
 
 
 def test_bad_overrides_raise() -> None:
@@ -205,9 +205,9 @@ def test_the_compiler_agrees_with_the_request_model(values: dict[str, str], prom
     metadata: dict[str, object] = {}
     if "last_frame" in values:
         metadata["last_frame_image"] = values["last_frame"]
-    for key in ("prompt_optimizer", "watermark"):
+    for key, field in (("prompt_optimizer", "prompt_optimizer"), ("watermark", "aigc_watermark")):
         if key in values:
-            metadata[key] = values[key] == "true"
+            metadata[field] = values[key] == "true"
     try:
         expected = VideoRequest(
             prompt=prompt or None,
@@ -239,7 +239,7 @@ def test_each_level_overrides_the_next(tmp_path: Path, level: int) -> None:
     shot = result.shots[0]
     assert shot.sources["watermark"] == LEVELS[level]
     assert shot.settings["watermark"] is (level % 2 == 1)
-    assert ("watermark" in shot.request.body().get("metadata", {})) is (level > 0)
+    assert ("aigc_watermark" in shot.request.body().get("metadata", {})) is (level > 0)
 
 
 def test_sources_name_every_setting(tmp_path: Path) -> None:
@@ -288,7 +288,7 @@ def test_an_explicit_spec_replaces_the_spec_line(tmp_path: Path) -> None:
     assert compile_script(script, spec=tmp_path / "b.toml").shots[0].request.duration == 6
 
 
-# -- the request body, exactly as contract section 2 -----------------------------------------------------
+# -- the request body, exactly as contract §2 -----------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_overrides_beat_everything(folder: Path) -> None:
         assert isinstance(request, dict)
         assert (request["resolution"], request["duration"]) == ("1080P", 6)
         assert request["image_urls"] == [(folder / "cli.jpg").resolve().as_uri()]
-        assert request["metadata"] == {"prompt_optimizer": True, "watermark": True}
+        assert request["metadata"] == {"prompt_optimizer": True, "aigc_watermark": True}
 
 
 def test_compile_errors_exit_1_with_lint_style_findings_and_no_output(folder: Path) -> None:

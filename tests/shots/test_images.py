@@ -10,6 +10,7 @@ import pytest
 from images_util import Routes, make_image, padded_png, serve, truncate
 from PIL import Image, ImageFile
 
+from hailuo_dsl import contract
 from hailuo_dsl.shots import images
 from hailuo_dsl.shots.images import ImageInfo, check_image, is_url, probe_url, url_problem
 
@@ -95,12 +96,12 @@ def test_aspect_between_2_5_and_5_2_inclusive(tmp_path: Path, size: tuple[int, i
 
 
 def test_file_size_limits(tmp_path: Path) -> None:
-    at_limit = check_image(padded_png(tmp_path / "ten.png", images.MAX_UPLOAD_BYTES))
+    at_limit = check_image(padded_png(tmp_path / "ten.png", contract.MAX_UPLOAD_BYTES))
     assert at_limit.ok, messages(at_limit)
-    over_upload = check_image(padded_png(tmp_path / "eleven.png", images.MAX_UPLOAD_BYTES + 1))
+    over_upload = check_image(padded_png(tmp_path / "eleven.png", contract.MAX_UPLOAD_BYTES + 1))
     assert codes(over_upload) == ["HL609"]
     assert "upload endpoint takes at most 10 MB" in messages(over_upload)
-    over_model = check_image(padded_png(tmp_path / "twenty.png", images.MAX_MODEL_BYTES))
+    over_model = check_image(padded_png(tmp_path / "twenty.png", contract.MAX_MODEL_IMAGE_BYTES))
     assert codes(over_model) == ["HL609"]
     assert "under 20 MB" in messages(over_model)
 

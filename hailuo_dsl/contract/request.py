@@ -1,47 +1,48 @@
-"""The submit request body, exactly as the API takes it (contract section 2).
+"""The submit request body, exactly as the API takes it (contract §2).
 
-``VideoRequest.body()`` gives the JSON object to POST to ``/v1/videos/generations``: fields left
-at ``None`` are omitted, ``metadata`` only appears when it has something in it. The model checks
-the rules of section 3 that need no files: durations, resolutions per mode, the prompt's length.
-Image checks (format, size, aspect) belong to the compiler, which reads the files.
+``VideoRequest.body()`` gives the JSON object to POST to the submit endpoint: fields left at
+``None`` are omitted, ``metadata`` only appears when it has something in it. The model checks the
+rules of contract §3 that need no files (durations per resolution, resolutions per mode, the
+prompt); image checks (format, size, aspect) belong to the compiler, which reads the files.
 """
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hailuo_dsl.prompt.directives import MAX_PROMPT_CHARS
-
-MODEL_NAME = "MiniMax-Hailuo-02"
-
-
-class Mode(str, enum.Enum):
-    """The generation mode, which follows the images given."""
-
-    TEXT = "text-to-video"
-    IMAGE = "image-to-video"
-    FIRST_LAST = "first-last-frame"
-
-
-Resolution = Literal["512P", "768P", "1080P"]
-Duration = Literal[6, 10]
+from hailuo_dsl.contract import (
+    DEFAULT_DURATION,
+    DEFAULT_RESOLUTION,
+    MAX_PROMPT_CHARS,
+    MODEL_NAME,
+    Duration,
+    Mode,
+    Model,
+    Offer,
+    Resolution,
+    duration_problem,
+    mode_of,
+    needs_first_frame,
+    needs_prompt,
+    offer,
+)
 
 
 class RequestMetadata(BaseModel):
-    """``metadata``: the last frame and the extended switches."""
+    """``metadata``: the last frame, the extended switches and the callback URL (contract §2)."""
 
     model_config = ConfigDict(extra="forbid")
 
     last_frame_image: str | None = None
     prompt_optimizer: bool | None = None
     fast_pretreatment: bool | None = None
-    watermark: bool | None = None
+    aigc_watermark: bool | None = None
+    callback_url: str | None = None
 
 
 class VideoRequest(BaseModel):
@@ -49,10 +50,10 @@ class VideoRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: Literal["MiniMax-Hailuo-02"] = "MiniMax-Hailuo-02"
+    model: Model = MODEL_NAME
     prompt: str | None = None
-    duration: Duration = 6
-    resolution: Resolution = "768P"
+    duration: Duration = DEFAULT_DURATION
+    resolution: Resolution = DEFAULT_RESOLUTION
     image_urls: list[str] | None = Field(default=None, min_length=1, max_length=1)
     metadata: RequestMetadata | None = None
 
@@ -63,23 +64,22 @@ class VideoRequest(BaseModel):
 
     @property
     def mode(self) -> Mode:
-        if not self.image_urls:
-            return Mode.TEXT
-        if self.metadata is not None and self.metadata.last_frame_image:
-            return Mode.FIRST_LAST
-        return Mode.IMAGE
+        return mode_of(bool(self.image_urls), bool(self._last_frame()))
+
+    def _last_frame(self) -> str | None:
+        return self.metadata.last_frame_image if self.metadata is not None else None
 
     @model_validator(mode="after")
     def _valid_combination(self) -> VideoRequest:
-        last = self.metadata.last_frame_image if self.metadata is not None else None
-        if last and not self.image_urls:
+        if needs_first_frame(bool(self._last_frame()), bool(self.image_urls)):
             raise ValueError("a last frame needs a first frame")
-        if self.resolution == "1080P" and self.duration != 6:
-            raise ValueError("1080P takes only 6-second clips")
-        if self.resolution == "512P" and self.mode is Mode.FIRST_LAST:
-            raise ValueError("512P is not available for first-last-frame")
-        if self.mode is Mode.TEXT and not (self.prompt or "").strip():
-            raise ValueError("text-to-video needs a prompt")
+        problem = duration_problem(self.resolution, self.duration)
+        if problem is not None:
+            raise ValueError(problem)
+        if offer(self.resolution, self.mode) is Offer.NO:
+            raise ValueError(f"{self.resolution} is not available for {self.mode.value}")
+        if needs_prompt(self.mode) and not (self.prompt or "").strip():
+            raise ValueError(f"{self.mode.value} needs a prompt")
         if self.prompt is not None and len(self.prompt) > MAX_PROMPT_CHARS:
             raise ValueError(f"the prompt has {len(self.prompt)} characters; at most {MAX_PROMPT_CHARS}")
         return self
