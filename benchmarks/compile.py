@@ -25,7 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.documents import Kind, lint_document
+from hailuo_dsl.documents import DocumentKind, lint_document
 from hailuo_dsl.shots import compile_script, parse_script
 from hailuo_dsl.shots import images as image_checks
 
@@ -100,11 +100,11 @@ def main() -> int:
         [shot.to_json() for shot in first.shots]
         cold_compile = time.perf_counter() - start
         assert len(first.shots) == SHOTS and first.ok, first.diagnostics[:3]
-        findings = lint_document(text, Kind.SHOT, config, script_path)
+        findings = lint_document(text, DocumentKind.SHOT, config, script_path)
         assert not findings, findings[:3]
 
         parse = timed(lambda: parse_script(text, script_path))
-        lint = timed(lambda: lint_document(text, Kind.SHOT, config, script_path))
+        lint = timed(lambda: lint_document(text, DocumentKind.SHOT, config, script_path))
 
         def compile_all() -> None:
             result = compile_script(parse_script(text, script_path))
@@ -114,7 +114,7 @@ def main() -> int:
         compile_ = timed(compile_all)
 
         tracemalloc.start()
-        lint_document(text, Kind.SHOT, config, script_path)
+        lint_document(text, DocumentKind.SHOT, config, script_path)
         compile_all()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

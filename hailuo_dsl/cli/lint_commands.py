@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, reports_for, write_text
 from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
 from hailuo_dsl.contract import DURATIONS
-from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.documents import Kind, fix_document, format_document, kind_of, lint_document
+from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.documents import fix_document, format_document, kind_of, lint_document
 from hailuo_dsl.output import FORMATS, FileReport, render
 from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES
 
@@ -202,4 +202,4 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
-__all__ = ["Diagnostic", "Kind", "register", "rules_markdown"]
+__all__ = ["register", "rules_markdown"]

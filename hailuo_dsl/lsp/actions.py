@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 
-from hailuo_dsl.documents import Kind
+from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.convert import SOURCE, edits_from_data, position, to_range
 from hailuo_dsl.prompt.positions import LineIndex
 
@@ -129,7 +129,7 @@ def fix_all(uri: str, version: int | None, index: LineIndex, fixer: Callable[[st
 def code_actions(
     uri: str,
     version: int | None,
-    kind: Kind,
+    kind: DocumentKind,
     index: LineIndex,
     params: types.CodeActionParams,
     fixer: Callable[[str], str],
@@ -147,7 +147,7 @@ def code_actions(
     actions: list[types.CodeAction] = []
     if wanted(types.CodeActionKind.QuickFix, only):
         actions += quick_fixes(uri, version, diagnostics)
-        if kind is Kind.SHOT:
+        if kind is DocumentKind.SHOT:
             actions += suppressions(uri, version, index, diagnostics)
     if not wanted(FIX_ALL, only):
         return actions

@@ -10,7 +10,7 @@ import re
 
 from lsprotocol import types
 
-from hailuo_dsl.documents import Kind
+from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.convert import position
 from hailuo_dsl.prompt.directives import DIRECTIVES
 from hailuo_dsl.prompt.positions import LineIndex
@@ -22,12 +22,12 @@ _SETTING_KEY = re.compile(r"^[ \t]+@([A-Za-z_]*)$")
 _SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+(\"?[^\"\s]*)$")
 
 
-def complete(text: str, index: LineIndex, offset: int, kind: Kind) -> list[types.CompletionItem]:
+def complete(text: str, index: LineIndex, offset: int, kind: DocumentKind) -> list[types.CompletionItem]:
     """The completion items at ``offset`` of ``text`` (a prompt file or a ``.shot`` script)."""
     line = index.line_of(offset)
     start = index.line_starts[line]
     before = text[start:offset]
-    if kind is Kind.SHOT:
+    if kind is DocumentKind.SHOT:
         if before.lstrip(" \t").startswith("#") or (before[:1] not in (" ", "\t") and "[" not in before):
             return []
         if (m := _SETTING_KEY.match(before)) is not None:

@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.documents import Kind
+from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp import shot_support
-from hailuo_dsl.prompt.classify import Kind as ItemKind
-from hailuo_dsl.prompt.classify import classify
+from hailuo_dsl.prompt.classify import ItemKind, classify
 from hailuo_dsl.prompt.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRACKET, STATIC, Directive
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
@@ -22,14 +21,14 @@ _SHOT_HEADER = re.compile(r"^shot[ \t]+(\S+)")
 
 
 def hover_text(
-    text: str, index: LineIndex, offset: int, kind: Kind, config: LintConfig, path: Path | None
+    text: str, index: LineIndex, offset: int, kind: DocumentKind, config: LintConfig, path: Path | None
 ) -> tuple[str, int, int] | None:
     """Markdown for what lies at ``offset``, and the span it describes; None when nothing does."""
     line = index.line_of(offset)
     start = index.line_starts[line]
     line_text = index.line_text(line)
     column = offset - start
-    if kind is Kind.SHOT:
+    if kind is DocumentKind.SHOT:
         if (m := _SETTING_LINE.match(line_text)) is not None and column >= len(m.group(1)):
             span = (start + len(m.group(1)), start + len(line_text))
             return setting_markdown(text, m.group(2), offset, config, path), *span

@@ -30,7 +30,7 @@ from pygls.workspace import TextDocument
 from hailuo_dsl import __version__
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.documents import Kind, fix_document, format_document, lint_document
+from hailuo_dsl.documents import DocumentKind, fix_document, format_document, lint_document
 from hailuo_dsl.lsp import actions, completion, hover, symbols
 from hailuo_dsl.lsp.configs import ConfigCache
 from hailuo_dsl.lsp.convert import offset, to_lsp_diagnostic, to_range
@@ -107,16 +107,16 @@ class HailuoServer(LanguageServer):
         doc: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
         return doc
 
-    def kind_of(self, doc: TextDocument) -> Kind | None:
+    def kind_of(self, doc: TextDocument) -> DocumentKind | None:
         """The kind of an open document, or None when the server does not handle it."""
         name = doc.path or doc.uri
         if doc.language_id == SHOT_LANGUAGE or name.endswith(".shot"):
-            return Kind.SHOT
+            return DocumentKind.SHOT
         if doc.language_id == PROMPT_LANGUAGE or name.endswith(self.options.prompt_extensions):
-            return Kind.PROMPT
+            return DocumentKind.PROMPT
         return None
 
-    def snapshot(self, uri: str) -> tuple[TextDocument, Kind, LineIndex] | None:
+    def snapshot(self, uri: str) -> tuple[TextDocument, DocumentKind, LineIndex] | None:
         """An open document the server handles, its kind and the line index of its current text
         (kept while the text stays the same, so requests on a large file do not rebuild it)."""
         doc = self.document(uri)
@@ -217,7 +217,7 @@ class HailuoServer(LanguageServer):
 
 
 def _lint_for_publishing(
-    text: str, kind: Kind, config: LintConfig, path: Path | None, version: int | None
+    text: str, kind: DocumentKind, config: LintConfig, path: Path | None, version: int | None
 ) -> dict[str | None, list[types.Diagnostic]]:
     """Lint a document and convert its findings to protocol diagnostics, grouped by the file they
     lie in (None: the document itself). Runs on the lint thread."""
@@ -274,7 +274,7 @@ def create_server() -> HailuoServer:
         server.configs.forget()
         server.relint_all()
 
-    def fixer_for(doc: TextDocument, kind: Kind) -> Callable[[str], str]:
+    def fixer_for(doc: TextDocument, kind: DocumentKind) -> Callable[[str], str]:
         path = server.path_of(doc)
         config = server.config_for(path)
         return lambda text: fix_document(text, kind, config, path).text
@@ -337,7 +337,7 @@ def create_server() -> HailuoServer:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
         found = server.snapshot(params.text_document.uri)
-        if found is None or found[1] is not Kind.SHOT:
+        if found is None or found[1] is not DocumentKind.SHOT:
             return None
         doc, _kind, index = found
         return symbols.shot_symbols(index.text, index, server.path_of(doc))

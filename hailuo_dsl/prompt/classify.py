@@ -15,7 +15,7 @@ from functools import lru_cache
 from hailuo_dsl.prompt.directives import BY_LOWER, BY_NAME, CATEGORIES, by_category
 
 
-class Kind(enum.Enum):
+class ItemKind(enum.Enum):
     CANONICAL = "canonical"  # exactly as the model expects
     SPELLING = "spelling"  # right words, wrong case, hyphens or spacing: "pan left", "Zoom-in"
     TYPO = "typo"  # a known or near misspelling: "Push out", "Pan lfet"
@@ -43,7 +43,7 @@ class Classification:
     or the text before ``then`` (THEN).
     """
 
-    kind: Kind
+    kind: ItemKind
     directive: str | None = None
     suggestions: tuple[str, ...] = ()
     extra: str = ""
@@ -177,7 +177,7 @@ def normalise(name: str) -> str:
 
 
 # The verdicts on the fifteen canonical names, built once: most items are one of them.
-_CANONICAL: dict[str, Classification] = {name: Classification(Kind.CANONICAL, name) for name in BY_NAME}
+_CANONICAL: dict[str, Classification] = {name: Classification(ItemKind.CANONICAL, name) for name in BY_NAME}
 
 
 @lru_cache(maxsize=4096)
@@ -189,10 +189,10 @@ def classify(name: str) -> Classification:
     key = normalise(name)
     exact = _as_directive(key)
     if exact is not None:
-        return Classification(Kind.SPELLING, exact)
+        return Classification(ItemKind.SPELLING, exact)
     then = THEN.match(name)
     if then is not None:
-        return Classification(Kind.THEN, then.group("after").strip(), extra=(then.group("before") or "").strip())
+        return Classification(ItemKind.THEN, then.group("after").strip(), extra=(then.group("before") or "").strip())
     known = _near_miss(key)
     if known is not None:
         return known
@@ -201,9 +201,9 @@ def classify(name: str) -> Classification:
     if adverb is not None:
         return adverb
     if PLACEHOLDER.match(name) and not name.isdigit():
-        return Classification(Kind.PLACEHOLDER)
+        return Classification(ItemKind.PLACEHOLDER)
     if LABEL_WORDS.match(name):
-        return Classification(Kind.LABEL)
+        return Classification(ItemKind.LABEL)
     close = difflib.get_close_matches(key, _CANONICAL_LOWER, n=3, cutoff=0.75)
     if close:
         best = BY_LOWER[close[0]].name
@@ -211,8 +211,8 @@ def classify(name: str) -> Classification:
             len(close) == 1
             or difflib.SequenceMatcher(None, key, close[0]).ratio() >= 0.85 > difflib.SequenceMatcher(None, key, close[1]).ratio()
         )
-        return Classification(Kind.TYPO, best if unique else None, tuple(BY_LOWER[c].name for c in close), note="near")
-    return Classification(Kind.UNKNOWN)
+        return Classification(ItemKind.TYPO, best if unique else None, tuple(BY_LOWER[c].name for c in close), note="near")
+    return Classification(ItemKind.UNKNOWN)
 
 
 def _as_directive(key: str) -> str | None:
@@ -223,17 +223,17 @@ def _as_directive(key: str) -> str | None:
 def _near_miss(key: str) -> Classification | None:
     """Known typos, truncations, category labels and film terms, looked up by normalised text."""
     if key in KNOWN_TYPOS:
-        return Classification(Kind.TYPO, KNOWN_TYPOS[key], (KNOWN_TYPOS[key],), note="known")
+        return Classification(ItemKind.TYPO, KNOWN_TYPOS[key], (KNOWN_TYPOS[key],), note="known")
     if key in FILM_TERMS:
         options = FILM_TERMS[key]
-        return Classification(Kind.FILM_TERM, options[0] if len(options) == 1 else None, options)
+        return Classification(ItemKind.FILM_TERM, options[0] if len(options) == 1 else None, options)
     members = _CATEGORY_MEMBERS.get(key)
     if members is not None:
-        kind = Kind.CATEGORY if not any(m.lower().startswith(key) for m in members) else Kind.TRUNCATED
+        kind = ItemKind.CATEGORY if not any(m.lower().startswith(key) for m in members) else ItemKind.TRUNCATED
         return Classification(kind, members[0] if len(members) == 1 else None, members)
     names = _PREFIXES.get(key)
     if names is not None:
-        return Classification(Kind.TRUNCATED, names[0] if len(names) == 1 else None, names)
+        return Classification(ItemKind.TRUNCATED, names[0] if len(names) == 1 else None, names)
     return None
 
 
@@ -251,11 +251,11 @@ def _with_adverbs(name: str, words: list[str]) -> Classification | None:
     inner = _as_directive(core)
     if inner is None:
         near = _near_miss(core)
-        inner = near.directive if near is not None and near.kind is not Kind.FILM_TERM else None
+        inner = near.directive if near is not None and near.kind is not ItemKind.FILM_TERM else None
     if inner is None:
         return None
     adverbs = words[:lead] + words[trail:]
     original = name.split()
     if len(original) == len(words):
         adverbs = original[:lead] + original[trail:]
-    return Classification(Kind.ADVERB, inner, (inner,), extra=" ".join(adverbs))
+    return Classification(ItemKind.ADVERB, inner, (inner,), extra=" ".join(adverbs))

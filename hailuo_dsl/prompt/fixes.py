@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
+from hailuo_dsl.diagnostics import Diagnostic, Fix, apply_edits
 from hailuo_dsl.prompt.linter import lint
 
 MAX_PASSES = 20
@@ -23,18 +23,6 @@ class FixResult:
     text: str
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits (any order) to ``text``."""
-    out: list[str] = []
-    pos = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        out.append(text[pos : edit.start])
-        out.append(edit.text)
-        pos = edit.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Diagnostic]:

@@ -7,9 +7,8 @@ as written, so formatting can never change what a prompt says.
 
 from __future__ import annotations
 
-from hailuo_dsl.diagnostics import Edit
-from hailuo_dsl.prompt.classify import Kind, classify
-from hailuo_dsl.prompt.fixes import apply_edits
+from hailuo_dsl.diagnostics import Edit, apply_edits
+from hailuo_dsl.prompt.classify import ItemKind, classify
 from hailuo_dsl.prompt.parser import parse_prompt
 from hailuo_dsl.prompt.syntax import Bracket, Prompt
 
@@ -38,7 +37,7 @@ def _canonical(bracket: Bracket) -> str | None:
         if slot is None:
             return None
         verdict = classify(slot.name)
-        if verdict.kind not in (Kind.CANONICAL, Kind.SPELLING) or verdict.directive is None:
+        if verdict.kind not in (ItemKind.CANONICAL, ItemKind.SPELLING) or verdict.directive is None:
             return None
         names.append(verdict.directive)
     return "[" + ", ".join(names) + "]"

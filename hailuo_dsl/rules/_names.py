@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Edit, Fix
-from hailuo_dsl.prompt.classify import Classification, Kind
+from hailuo_dsl.prompt.classify import Classification, ItemKind
 from hailuo_dsl.prompt.syntax import Item
 from hailuo_dsl.rules.base import Context, Finding, did_you_mean, quoted
 
 
-def name_findings(ctx: Context, kind: Kind, message: str, *, safe: bool = True) -> Iterator[Finding]:
+def name_findings(ctx: Context, kind: ItemKind, message: str, *, safe: bool = True) -> Iterator[Finding]:
     """One finding per item of ``kind``; a fix replaces the item when there is exactly one answer.
 
     ``message`` may use ``{name}`` (the item as written) and ends with a did-you-mean.

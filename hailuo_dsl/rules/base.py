@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from hailuo_dsl.diagnostics import Fix, Severity
-from hailuo_dsl.prompt.classify import Classification, Kind, classify
+from hailuo_dsl.prompt.classify import Classification, ItemKind, classify
 from hailuo_dsl.prompt.syntax import Bracket, Item, Prompt
 
 DEFAULT_MOVE_BUDGET: dict[int, int] = {6: 3, 10: 5}
@@ -35,7 +35,7 @@ class Finding:
 
 Entry = tuple[Bracket, int, Item, Classification]
 Move = tuple[int, Item, str]
-_MOVE_KINDS = (Kind.CANONICAL, Kind.SPELLING)
+_MOVE_KINDS = (ItemKind.CANONICAL, ItemKind.SPELLING)
 
 
 @dataclass(slots=True)
@@ -47,7 +47,7 @@ class Context:
     prompt: Prompt
     options: Options
     entries: list[Entry] = field(init=False)
-    by_kind: dict[Kind, list[Entry]] = field(init=False)
+    by_kind: dict[ItemKind, list[Entry]] = field(init=False)
     moves: list[tuple[Bracket, list[Move]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,7 +67,7 @@ class Context:
                     found.append((index, slot, verdict.directive))
             self.moves.append((bracket, found))
 
-    def of_kind(self, kind: Kind) -> list[Entry]:
+    def of_kind(self, kind: ItemKind) -> list[Entry]:
         """The items of closed brackets classified as ``kind``."""
         return self.by_kind.get(kind, [])
 

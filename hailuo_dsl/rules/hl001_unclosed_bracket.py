@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
-from hailuo_dsl.prompt.classify import Kind, classify
+from hailuo_dsl.prompt.classify import ItemKind, classify
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 
@@ -24,7 +24,7 @@ def unclosed_bracket(ctx: Context) -> Iterator[Finding]:
             continue
         items = bracket.items
         fix = None
-        if items and all(classify(i.name).kind in (Kind.CANONICAL, Kind.SPELLING) for i in items):
+        if items and all(classify(i.name).kind in (ItemKind.CANONICAL, ItemKind.SPELLING) for i in items):
             end = items[-1].span.end
             fix = Fix("Close the bracket", (Edit(end, end, "]"),))
         yield Finding(

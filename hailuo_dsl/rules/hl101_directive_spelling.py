@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -20,4 +20,4 @@ def directive_spelling(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A car drives past [pan Left].``
     Good: ``A car drives past [Pan left].``
     """
-    return name_findings(ctx, Kind.SPELLING, "{name} is not the canonical spelling")
+    return name_findings(ctx, ItemKind.SPELLING, "{name} is not the canonical spelling")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -20,4 +20,4 @@ def directive_typo(ctx: Context) -> Iterator[Finding]:
     Bad:  ``The camera [Push out] as the crowd cheers.``
     Good: ``The camera [Pull out] as the crowd cheers.``
     """
-    return name_findings(ctx, Kind.TYPO, "{name} is not a camera directive")
+    return name_findings(ctx, ItemKind.TYPO, "{name} is not a camera directive")

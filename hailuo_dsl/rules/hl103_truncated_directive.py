@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -19,4 +19,4 @@ def truncated_directive(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A lighthouse at night [Static].``
     Good: ``A lighthouse at night [Static shot].``
     """
-    return name_findings(ctx, Kind.TRUNCATED, "{name} is incomplete")
+    return name_findings(ctx, ItemKind.TRUNCATED, "{name} is incomplete")

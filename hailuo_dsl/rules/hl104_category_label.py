@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -18,4 +18,4 @@ def category_label(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A dog runs along the beach [Follow].``
     Good: ``A dog runs along the beach [Tracking shot].``
     """
-    return name_findings(ctx, Kind.CATEGORY, "{name} is a category, not a directive")
+    return name_findings(ctx, ItemKind.CATEGORY, "{name} is a category, not a directive")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import finding_for
 from hailuo_dsl.rules.base import Context, Finding, quoted, rule
 
@@ -21,7 +21,7 @@ def unknown_film_term(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A hiker reaches the summit [Crane up].``
     Good: ``A hiker reaches the summit [Pedestal up].``
     """
-    for _bracket, _index, item, verdict in ctx.of_kind(Kind.FILM_TERM):
+    for _bracket, _index, item, verdict in ctx.of_kind(ItemKind.FILM_TERM):
         if verdict.directive is None and not verdict.suggestions:
             message = f"{quoted(item.name)} has no camera directive; describe it in the prose"
             yield Finding(item.span.start, item.span.end, message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules.base import Context, Finding, quoted, rule
 
 _SENTENCE_END = ".!?\n"
@@ -21,7 +21,7 @@ def adverb_in_bracket(ctx: Context) -> Iterator[Finding]:
     Good: ``A fox watches from the snow slow [Push in].``
     """
     text = ctx.prompt.text
-    for bracket, _index, item, verdict in ctx.of_kind(Kind.ADVERB):
+    for bracket, _index, item, verdict in ctx.of_kind(ItemKind.ADVERB):
         if verdict.directive is None:
             continue
         start = bracket.span.start

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules._names import name_findings
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -19,4 +19,4 @@ def unknown_directive(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A market at dawn [bustling crowd].``
     Good: ``A bustling market crowd at dawn [Tracking shot].``
     """
-    return name_findings(ctx, Kind.UNKNOWN, "{name} is not a camera directive; the model reads it as plain text")
+    return name_findings(ctx, ItemKind.UNKNOWN, "{name} is not a camera directive; the model reads it as plain text")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
-from hailuo_dsl.prompt.classify import Kind, classify
+from hailuo_dsl.prompt.classify import ItemKind, classify
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 # A split is only safe when it moves directives; "[then the lamb runs]" is not a sequence of moves.
-_DIRECTIVE_KINDS = (Kind.CANONICAL, Kind.SPELLING)
+_DIRECTIVE_KINDS = (ItemKind.CANONICAL, ItemKind.SPELLING)
 
 
 @rule("HL301", "then-in-bracket", Severity.ERROR, "A sequence written inside one bracket", fixable=True)
@@ -21,7 +21,7 @@ def then_in_bracket(ctx: Context) -> Iterator[Finding]:
     Bad:  ``A door opens [Static shot, then Zoom out].``
     Good: ``A door opens [Static shot], then [Zoom out].``
     """
-    for bracket, index, item, verdict in ctx.of_kind(Kind.THEN):
+    for bracket, index, item, verdict in ctx.of_kind(ItemKind.THEN):
         if verdict.directive is None:
             continue
         parts = (verdict.directive, verdict.extra) if verdict.extra else (verdict.directive,)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.prompt.syntax import Bracket
 from hailuo_dsl.rules.base import Context, Finding, rule
 
-_NOT_MOVES = (Kind.PLACEHOLDER, Kind.LABEL, Kind.UNKNOWN)
+_NOT_MOVES = (ItemKind.PLACEHOLDER, ItemKind.LABEL, ItemKind.UNKNOWN)
 
 
 @rule("HL303", "move-budget", Severity.WARNING, "More camera moves in sequence than the clip can show")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 _BRACES = re.compile(r"\{\{?\s*[A-Za-z_][\w .\-]*\s*\}?\}|<[A-Z][A-Z0-9_]+>")
@@ -21,7 +21,7 @@ def placeholder(ctx: Context) -> Iterator[Finding]:
     Bad:  ``[SUBJECT_DESCRIPTION] walks through the rain [CAMERA_COMMAND].``
     Good: ``A woman in a red coat walks through the rain [Tracking shot].``
     """
-    for _bracket, _index, item, _verdict in ctx.of_kind(Kind.PLACEHOLDER):
+    for _bracket, _index, item, _verdict in ctx.of_kind(ItemKind.PLACEHOLDER):
         yield Finding(item.span.start, item.span.end, f"Unfilled placeholder [{item.name}]")
     if "{" not in ctx.prompt.text and "<" not in ctx.prompt.text:
         return

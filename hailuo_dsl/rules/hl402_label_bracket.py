@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import Kind
+from hailuo_dsl.prompt.classify import ItemKind
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 
@@ -17,5 +17,5 @@ def label_bracket(ctx: Context) -> Iterator[Finding]:
     Bad:  ``[Shot 1] A surfer paddles out [Tracking shot].``
     Good: ``A surfer paddles out [Tracking shot].``
     """
-    for _bracket, _index, item, _verdict in ctx.of_kind(Kind.LABEL):
+    for _bracket, _index, item, _verdict in ctx.of_kind(ItemKind.LABEL):
         yield Finding(item.span.start, item.span.end, f"[{item.name}] is a label, not a camera move; the model reads it as text")

@@ -3,7 +3,6 @@ shot-spec (TOML) into validated API requests. See ``docs/shot-format.md``."""
 
 from __future__ import annotations
 
-from hailuo_dsl.shots import document as document  # registers the .shot document handler
 from hailuo_dsl.shots.compiler import CompiledShot, CompileError, CompileResult, compile_script
 from hailuo_dsl.shots.formatter import format_script
 from hailuo_dsl.shots.parser import ScriptReadError, load_script, parse_script

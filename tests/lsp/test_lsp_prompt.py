@@ -10,7 +10,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from hailuo_dsl import lint
-from hailuo_dsl.documents import Kind, fix_document, format_document
+from hailuo_dsl.documents import DocumentKind, fix_document, format_document
 from hailuo_dsl.prompt.directives import DIRECTIVES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -144,7 +144,7 @@ async def test_fix_all(client: LanguageClient, tmp_path: Path) -> None:
     action = actions[0]
     assert isinstance(action, types.CodeAction) and action.kind == types.CodeActionKind.SourceFixAll
     fixed = apply_edits(text, workspace_edits(action.edit, uri_of(path)))
-    assert fixed == fix_document(text, Kind.PROMPT).text
+    assert fixed == fix_document(text, DocumentKind.PROMPT).text
     assert fixed != text
 
 
@@ -216,7 +216,7 @@ async def test_formatting(client: LanguageClient, tmp_path: Path) -> None:
     )
     assert edits
     formatted = apply_edits(text, edits)
-    assert formatted == format_document(text, Kind.PROMPT) != text
+    assert formatted == format_document(text, DocumentKind.PROMPT) != text
     # Formatting a formatted document changes nothing.
     replace_all(client, path, formatted, 2)
     await wait_for(client, uri_of(path))
@@ -272,7 +272,7 @@ async def test_fix_all_next_to_quick_fixes_is_resolved_lazily(client: LanguageCl
     (lazy,) = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.SourceFixAll]
     assert lazy.edit is None and lazy.data is not None  # the client's capabilities allow resolving it later
     resolved = await client.code_action_resolve_async(lazy)
-    assert apply_edits(text, workspace_edits(resolved.edit, uri_of(path))) == fix_document(text, Kind.PROMPT).text
+    assert apply_edits(text, workspace_edits(resolved.edit, uri_of(path))) == fix_document(text, DocumentKind.PROMPT).text
     # Once the document changes, the old action resolves to nothing.
     replace_all(client, path, text + " More.", 2)
     await wait_for(client, uri_of(path))

@@ -9,7 +9,7 @@ from lsp_helpers import apply_edits, open_and_wait, replace_all, uri_of, utf16, 
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from hailuo_dsl.documents import Kind, fix_document, format_document, lint_document
+from hailuo_dsl.documents import DocumentKind, fix_document, format_document, lint_document
 from hailuo_dsl.shots import SETTINGS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -69,7 +69,7 @@ async def test_diagnostics_in_script_and_spec(client: LanguageClient, tmp_path: 
     )
     published = {uri: await wait_for(client, uri) for uri in (uri_of(path), spec_uri)}
     own = published[uri_of(path)]
-    expected = [d for d in lint_document(SCRIPT, Kind.SHOT, None, path) if d.path is None]
+    expected = [d for d in lint_document(SCRIPT, DocumentKind.SHOT, None, path) if d.path is None]
     assert [d.code for d in own.diagnostics] == [d.code for d in expected] == ["HL101", "HL103"]
     # The line holds an emoji before the bracket: the column counts UTF-16 units.
     assert own.diagnostics[0].range.start == pos(SCRIPT, "push in")
@@ -114,7 +114,7 @@ async def test_quick_fix_and_suppression(client: LanguageClient, tmp_path: Path)
     assert fixed == SCRIPT.replace("[push in]", "[Push in]")
     suppressed = apply_edits(SCRIPT, workspace_edits(actions[1].edit, uri_of(path)))
     assert "  # hailuo: ignore HL101\n  A mouse 🐭" in suppressed
-    assert [d.code for d in lint_document(suppressed, Kind.SHOT, None, path) if d.path is None] == ["HL103"]
+    assert [d.code for d in lint_document(suppressed, DocumentKind.SHOT, None, path) if d.path is None] == ["HL103"]
 
     # A second suppression for a line that already has one joins it.
     text = suppressed.replace("camera [push in],\n", "camera [push in], [Static]\n")
@@ -126,7 +126,7 @@ async def test_quick_fix_and_suppression(client: LanguageClient, tmp_path: Path)
     suppress = next(a for a in actions if a.title.startswith("Suppress"))
     again = apply_edits(text, workspace_edits(suppress.edit, uri_of(path)))
     assert "  # hailuo: ignore HL101,HL103\n  A mouse" in again
-    assert [d.code for d in lint_document(again, Kind.SHOT, None, path) if d.path is None] == ["HL103"]
+    assert [d.code for d in lint_document(again, DocumentKind.SHOT, None, path) if d.path is None] == ["HL103"]
 
 
 async def test_fix_all_and_formatting(client: LanguageClient, tmp_path: Path) -> None:
@@ -143,12 +143,14 @@ async def test_fix_all_and_formatting(client: LanguageClient, tmp_path: Path) ->
     assert found is not None and len(found) == 1
     action = found[0]
     assert isinstance(action, types.CodeAction)
-    assert apply_edits(messy, workspace_edits(action.edit, uri_of(path))) == fix_document(messy, Kind.SHOT, None, path).text
+    assert (
+        apply_edits(messy, workspace_edits(action.edit, uri_of(path))) == fix_document(messy, DocumentKind.SHOT, None, path).text
+    )
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(text_document=doc(path), options=types.FormattingOptions(tab_size=2, insert_spaces=True))
     )
     assert edits
-    assert apply_edits(messy, edits) == format_document(messy, Kind.SHOT) != messy
+    assert apply_edits(messy, edits) == format_document(messy, DocumentKind.SHOT) != messy
 
 
 async def complete_at(client: LanguageClient, path: Path, position: types.Position) -> list[types.CompletionItem]:
@@ -215,7 +217,7 @@ async def test_broken_script_still_gets_diagnostics(client: LanguageClient, tmp_
     text = "stray prose here\nshot\n  @durration 10\nshot a\n  text [Pan left\nshot a\n  @duration abc\n  more [ok]\n"
     path = project(tmp_path, text)
     published = await open_and_wait(client, path, text)
-    expected = [d.code for d in lint_document(text, Kind.SHOT, None, path) if d.path is None]
+    expected = [d.code for d in lint_document(text, DocumentKind.SHOT, None, path) if d.path is None]
     assert [d.code for d in published.diagnostics] == expected
     assert {"HL702", "HL703", "HL704", "HL706", "HL001"} <= set(expected)
     answer = await client.text_document_hover_async(

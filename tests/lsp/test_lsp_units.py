@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
-from hailuo_dsl.documents import Kind
+from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.actions import minimal_edit, wanted
 from hailuo_dsl.lsp.completion import complete
 from hailuo_dsl.lsp.convert import edits_from_data, offset, position, to_lsp_diagnostic
@@ -76,14 +76,14 @@ def test_item_at() -> None:
 
 def test_hover_names_a_mistyped_setting_key_whole() -> None:
     text = "shot a\n  @first-frame x.png\n  A cat.\n"
-    answer = hover_text(text, LineIndex(text), text.index("frame"), Kind.SHOT, LintConfig(), None)
+    answer = hover_text(text, LineIndex(text), text.index("frame"), DocumentKind.SHOT, LintConfig(), None)
     assert answer is not None and answer[0].startswith("`@first-frame` is not a setting.")
 
 
 def test_completion_range_covers_the_typed_part() -> None:
     text = "A cat [Pan left, Pe"
     index = LineIndex(text)
-    items = complete(text, index, len(text), Kind.PROMPT)
+    items = complete(text, index, len(text), DocumentKind.PROMPT)
     edit = items[0].text_edit
     assert isinstance(edit, types.TextEdit)
     assert edit.range.start.character == len("A cat [Pan left, ")

@@ -10,10 +10,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hailuo_dsl import Severity, fix, format_prompt, lint, parse_prompt
-from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.prompt.classify import KNOWN_TYPOS, Kind, classify
+from hailuo_dsl.diagnostics import Diagnostic, apply_edits
+from hailuo_dsl.prompt.classify import KNOWN_TYPOS, ItemKind, classify
 from hailuo_dsl.prompt.directives import DIRECTIVES
-from hailuo_dsl.prompt.fixes import apply_edits
 from hailuo_dsl.prompt.parser import parse_prompt_lalr
 from hailuo_dsl.prompt.syntax import Bracket, Nested, Prompt, StrayClose, Text
 
@@ -202,7 +201,7 @@ def _directives(prompt: Prompt) -> list[list[str]]:
         names = []
         for item in bracket.items:
             verdict = classify(item.name)
-            recognised = verdict.kind in (Kind.CANONICAL, Kind.SPELLING) and verdict.directive is not None
+            recognised = verdict.kind in (ItemKind.CANONICAL, ItemKind.SPELLING) and verdict.directive is not None
             names.append(verdict.directive if recognised and verdict.directive else item.name)
         out.append(names)
     return out

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hailuo_dsl.cli import cli
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.documents import Kind, fix_document, lint_document
+from hailuo_dsl.documents import DocumentKind, fix_document, lint_document
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import script_syntax
 from hailuo_dsl.shots import parse_script
@@ -77,7 +77,7 @@ def test_duplicate_name_mentions_the_first_line() -> None:
 
 def test_unknown_setting_fix_is_safe_and_lands() -> None:
     text = "shot a\n  @durration 10\n  @First-Frame x.png\n  text\n"
-    fixed = fix_document(text, Kind.SHOT).text
+    fixed = fix_document(text, DocumentKind.SHOT).text
     assert fixed == "shot a\n  @duration 10\n  @first_frame x.png\n  text\n"
 
 
@@ -98,7 +98,7 @@ def _at(text: str, offset: int) -> tuple[int, int, int]:
 
 
 def test_prompt_findings_point_into_the_file() -> None:
-    found = {d.code: d for d in lint_document(SPANNING, Kind.SHOT)}
+    found = {d.code: d for d in lint_document(SPANNING, DocumentKind.SHOT)}
     assert SPANNING[found["HL101"].start : found["HL101"].end] == "pan left"
     assert _at(SPANNING, found["HL101"].start) == (2, 18, 18)
     assert SPANNING[found["HL102"].start : found["HL102"].end] == "Push out"
@@ -107,19 +107,19 @@ def test_prompt_findings_point_into_the_file() -> None:
 
 def test_columns_after_cjk_and_emoji() -> None:
     text = "shot a\n  東京 🐭 a cat [Static]\n"
-    (d,) = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL103"]
+    (d,) = [d for d in lint_document(text, DocumentKind.SHOT) if d.code == "HL103"]
     assert text[d.start : d.end] == "Static"
     assert _at(text, d.start) == (2, 15, 16)  # the emoji is one code point, two UTF-16 units
 
 
 def test_fixes_apply_across_lines() -> None:
-    fixed = fix_document(SPANNING, Kind.SHOT).text
+    fixed = fix_document(SPANNING, DocumentKind.SHOT).text
     assert fixed == SPANNING.replace("pan left", "Pan left").replace("Push out", "Pull out")
 
 
 def test_a_fix_spanning_a_line_break_is_dropped() -> None:
     text = "shot a\n  A boat [Pan left]\n  [Pan right] drifts.\n"
-    for d in lint_document(text, Kind.SHOT):
+    for d in lint_document(text, DocumentKind.SHOT):
         if d.fix is not None:
             for edit in d.fix.edits:
                 assert "\n" not in text[edit.start : edit.end]
@@ -129,12 +129,12 @@ def test_escaped_prompt_line_start_keeps_its_backslash() -> None:
     text = "shot a\n  \\@home a cat sits [pan left]\n"
     script = parse_script(text)
     assert script.shots[0].prompt == "@home a cat sits [pan left]"
-    assert fix_document(text, Kind.SHOT).text == text.replace("pan left", "Pan left")
+    assert fix_document(text, DocumentKind.SHOT).text == text.replace("pan left", "Pan left")
 
 
 def test_empty_prompt_points_at_the_shot_name() -> None:
     text = "shot silent\n  @duration 6\n"
-    found = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL502"]
+    found = [d for d in lint_document(text, DocumentKind.SHOT) if d.code == "HL502"]
     assert [(text[d.start : d.end]) for d in found] == ["silent"]
 
 
@@ -159,19 +159,19 @@ BODY = "  A cat [Static].\n"
     ],
 )
 def test_suppression_scopes(text: str, silenced: bool) -> None:
-    codes = [d.code for d in lint_document(text, Kind.SHOT)]
+    codes = [d.code for d in lint_document(text, DocumentKind.SHOT)]
     assert ("HL103" not in codes) is silenced
 
 
 def test_trailing_suppression_covers_its_setting_line() -> None:
     text = "shot a\n  @durration 6  # hailuo: ignore HL706\n  A dog.\n"
-    assert [d.code for d in lint_document(text, Kind.SHOT)] == []
+    assert [d.code for d in lint_document(text, DocumentKind.SHOT)] == []
 
 
 def test_config_severity_and_ignore_apply() -> None:
     text = "shot a\n  A cat [Static].\n  @duration 6\n"
     config = LintConfig(ignore=["HL103"], severity={"HL710": Severity.ERROR})
-    found = lint_document(text, Kind.SHOT, config)
+    found = lint_document(text, DocumentKind.SHOT, config)
     assert [(d.code, d.severity) for d in found] == [("HL710", Severity.ERROR)]
 
 
@@ -260,7 +260,7 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
     )
 )
 def test_lint_is_total_and_in_bounds(text: str) -> None:
-    for d in lint_document(text, Kind.SHOT):
+    for d in lint_document(text, DocumentKind.SHOT):
         assert 0 <= d.start <= d.end <= len(text)
         if d.fix is not None:
             assert all(0 <= e.start <= e.end <= len(text) for e in d.fix.edits)
@@ -270,8 +270,8 @@ def test_lint_is_total_and_in_bounds(text: str) -> None:
 @given(data=st.data())
 def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrategy[Any], data: st.DataObject) -> None:
     text = data.draw(scripts).text
-    fixed = fix_document(text, Kind.SHOT, unsafe=True).text
-    assert fix_document(fixed, Kind.SHOT, unsafe=True).text == fixed
+    fixed = fix_document(text, DocumentKind.SHOT, unsafe=True).text
+    assert fix_document(fixed, DocumentKind.SHOT, unsafe=True).text == fixed
     before = parse_script(text)
     after = parse_script(fixed)
     assert [d.code for d in after.diagnostics if d.severity is Severity.ERROR] == []
@@ -282,25 +282,30 @@ def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrateg
 def test_a_fix_never_turns_a_prompt_line_into_a_setting_comment_or_escape() -> None:
     for rest in ("#", " @x walks", "\\@x"):
         text = f"shot a\n  [ ]{rest}\n  A cat walks\n"
-        (empty,) = [d for d in lint_document(text, Kind.SHOT) if d.code == "HL004"]
+        (empty,) = [d for d in lint_document(text, DocumentKind.SHOT) if d.code == "HL004"]
         assert empty.fix is None
-        assert fix_document(text, Kind.SHOT, unsafe=True).text == text
-    assert fix_document("shot a\n  [ ] A cat walks\n", Kind.SHOT).text == "shot a\n   A cat walks\n"
+        assert fix_document(text, DocumentKind.SHOT, unsafe=True).text == text
+    assert fix_document("shot a\n  [ ] A cat walks\n", DocumentKind.SHOT).text == "shot a\n   A cat walks\n"
 
 
 def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
     text = "shot a\n  @duration 10\n  A boat drifts\n  past the pier.\n  @resolution 768P  # note\n  # end\n"
-    fixed = fix_document(text, Kind.SHOT).text
+    fixed = fix_document(text, DocumentKind.SHOT).text
     assert fixed == "shot a\n  @duration 10\n  @resolution 768P  # note\n  A boat drifts\n  past the pier.\n  # end\n"
-    assert fix_document("shot a\r\n  A boat.\r\n  @duration 6\r\n", Kind.SHOT).text == "shot a\r\n  @duration 6\r\n  A boat.\r\n"
-    assert fix_document("shot a\n  A boat.\n  @duration 6", Kind.SHOT).text == "shot a\n  A boat.\n  @duration 6"
+    assert (
+        fix_document("shot a\r\n  A boat.\r\n  @duration 6\r\n", DocumentKind.SHOT).text
+        == "shot a\r\n  @duration 6\r\n  A boat.\r\n"
+    )
+    assert fix_document("shot a\n  A boat.\n  @duration 6", DocumentKind.SHOT).text == "shot a\n  A boat.\n  @duration 6"
 
 
 FOUR_MOVES = "  A cat [Push in], then [Pan left], then [Tilt up], then [Zoom out].\n"
 
 
 def test_the_prompt_linter_gets_the_duration_as_the_compiler_reads_it() -> None:
-    found = {v: [d.code for d in lint_document(f"shot a\n  @duration {v}\n" + FOUR_MOVES, Kind.SHOT)] for v in ('" 10"', "6")}
+    found = {
+        v: [d.code for d in lint_document(f"shot a\n  @duration {v}\n" + FOUR_MOVES, DocumentKind.SHOT)] for v in ('" 10"', "6")
+    }
     assert "HL303" not in found['" 10"']  # 10 s, as the compiler sends it: four moves are within budget
     assert "HL303" in found["6"]
 
@@ -310,7 +315,7 @@ def test_spec_lint_table_and_durations_reach_the_prompt_linter(tmp_path: Path) -
     text = "spec x.toml\n\nshot a\n" + FOUR_MOVES + "  [Static]\n\nshot b\n" + FOUR_MOVES
     script.write_text(text, encoding="utf-8")
     (tmp_path / "x.toml").write_text('[lint]\nignore = ["HL103"]\n\n[shots.a]\nduration = 10\n', encoding="utf-8")
-    found = lint_document(text, Kind.SHOT, LintConfig(), script)
+    found = lint_document(text, DocumentKind.SHOT, LintConfig(), script)
     codes = [(d.code, text[: d.start].count("\n") + 1) for d in found]
     assert ("HL303", 8) in codes  # shot b: 6 s, four moves are over the budget of 3
     assert all(code != "HL103" for code, _ in codes)  # ignored by the spec's [lint]
@@ -319,10 +324,10 @@ def test_spec_lint_table_and_durations_reach_the_prompt_linter(tmp_path: Path) -
 
 def test_compile_checks_are_reported_and_can_be_suppressed() -> None:
     text = "shot a\n  @resolution 1080P\n  @duration 10\n  A cat.\n"
-    found = [d for d in lint_document(text, Kind.SHOT) if d.code.startswith("HL6")]
+    found = [d for d in lint_document(text, DocumentKind.SHOT) if d.code.startswith("HL6")]
     assert found and all(d.path is None for d in found)
     silenced = text.replace("shot a\n", "shot a\n  # hailuo: ignore-shot HL6\n")
-    assert [d for d in lint_document(silenced, Kind.SHOT) if d.code.startswith("HL6")] == []
+    assert [d for d in lint_document(silenced, DocumentKind.SHOT) if d.code.startswith("HL6")] == []
 
 
 def test_spec_findings_of_a_spec_with_a_byte_order_mark_are_placed_right(tmp_path: Path) -> None:

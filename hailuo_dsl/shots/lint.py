@@ -1,5 +1,4 @@
-"""The ``.shot`` document handler: what ``hailuo lint``, ``hailuo fmt`` and the language server do
-with a script.
+"""Linting a ``.shot`` script: what ``hailuo lint``, the language server and the compile gate report.
 
 Lint = the parser's syntax findings (HL7xx) + each shot's prompt linted as a prompt and mapped back
 to file offsets (fixes too) + the compiler's checks (HL6xx); then the configuration (the script's
@@ -14,9 +13,7 @@ from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
-from hailuo_dsl.documents import Handler, Kind, register
 from hailuo_dsl.prompt.linter import lint
-from hailuo_dsl.shots.formatter import format_script
 from hailuo_dsl.shots.parser import parse_script
 from hailuo_dsl.shots.spec import ShotSpec, coerce
 from hailuo_dsl.shots.syntax import Script, Shot
@@ -102,14 +99,3 @@ def _reads_as_syntax(line_rest: str) -> bool:
 def _rest_of_line(text: str, offset: int) -> str:
     end = text.find("\n", offset)
     return text[offset : end if end >= 0 else len(text)]
-
-
-def _lint_document(text: str, config: LintConfig, path: Path | None) -> list[Diagnostic]:
-    return lint_script(text, config, path)
-
-
-def _format_document(text: str, reflow: int | None) -> str:
-    return format_script(text, reflow=reflow)
-
-
-register(Kind.SHOT, Handler(_lint_document, _format_document))
