@@ -32,3 +32,17 @@ def read_text_file(path: Path, name: str | None = None) -> str:
     except OSError as err:
         raise TextFileError(f"{name}: cannot read: {err.strerror}") from None
     return decode_text(data, name)
+
+
+NUL_IN_NAME = "the file name holds a NUL character"
+"""Why a path with a NUL cannot name a file (only editor text or a ``file:`` URL's ``%00`` holds one)."""
+
+
+def user_path(reference: str) -> Path:
+    """A path as a user wrote it, ``~`` expanded (left as written when no home folder is known
+    for it, so it is then reported as a missing file rather than raising)."""
+    path = Path(reference)
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path

@@ -39,7 +39,7 @@ from hailuo_dsl.render import (
     default_out_dir,
     render_script,
 )
-from hailuo_dsl.shots.compiler import CompileError
+from hailuo_dsl.shots.result import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
 """``--emulator``: emulated seconds per real second (a 60 s task takes 0.2 s)."""
@@ -199,7 +199,7 @@ def render(
     Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors), 2 usage
     or I/O error, 130 interrupted.
     """
-    from hailuo_dsl.shots.compiler import UnknownShotError
+    from hailuo_dsl.shots.result import UnknownShotError
 
     per_script = {
         "--spec": spec,

@@ -50,8 +50,9 @@ def compile_command(
     Findings go to standard error; with any error nothing is written. Exit status: 0 compiled,
     1 compile errors, 2 usage or I/O error.
     """
-    from hailuo_dsl.shots.compiler import UnknownShotError, compile_script
+    from hailuo_dsl.shots.compiler import compile_script
     from hailuo_dsl.shots.parser import parse_script
+    from hailuo_dsl.shots.result import UnknownShotError
 
     source = read_source(script)
     if spec is not None and not Path(spec).is_file():

@@ -160,7 +160,8 @@ def submit(
 
 def _script_request(client: Client, script: Path, shot_name: str, spec: Path | None) -> VideoRequest:
     """The request of one compiled shot, its local images uploaded."""
-    from hailuo_dsl.shots.compiler import CompileError, UnknownShotError, compile_script
+    from hailuo_dsl.shots.compiler import compile_script
+    from hailuo_dsl.shots.result import CompileError, UnknownShotError
 
     if not script.is_file():
         raise UsageError(f"{script}: no such file")

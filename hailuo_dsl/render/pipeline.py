@@ -191,7 +191,8 @@ async def render_script(
     or adopt is unknown, ...). ``forget`` starts the named shots over; ``adopt`` maps an
     ``unknown`` shot to the task id a person found in the account.
     """
-    from hailuo_dsl.shots.compiler import compile_script, format_location
+    from hailuo_dsl.shots.compiler import compile_script
+    from hailuo_dsl.shots.result import format_location
 
     path = Path(script)
     result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.prompt.formatter import format_prompt
-from hailuo_dsl.shots.parser import Line, Tok, parse_script, read_value, scan_lines, write_value
+from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.scanner import Line, Tok, read_value, scan_lines, write_value
 from hailuo_dsl.shots.syntax import Script
 
 INDENT = "  "

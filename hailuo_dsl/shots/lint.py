@@ -14,16 +14,16 @@ from pathlib import Path
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
 from hailuo_dsl.prompt.linter import lint
+from hailuo_dsl.shots.compiler import compile_checks
+from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
 from hailuo_dsl.shots.parser import parse_script
-from hailuo_dsl.shots.spec import ShotSpec, coerce
+from hailuo_dsl.shots.spec import ShotSpec, coerce, load_script_spec
 from hailuo_dsl.shots.syntax import Script, Shot
 
 
 def lint_script(text: str, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
     """Every finding of a script, sorted: those in the script first (by offset), then those in
     its shot-spec (``Diagnostic.path`` set)."""
-    from hailuo_dsl.shots.compiler import compile_checks, configured, effective_config, load_script_spec, sorted_findings
-
     script = parse_script(text, path)
     spec, _reported_by_compile_checks = load_script_spec(script)
     config = effective_config(config, spec)

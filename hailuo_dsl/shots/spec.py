@@ -32,14 +32,14 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import script_compile as rules
 from hailuo_dsl.rules.base import Rule
-from hailuo_dsl.textfile import TextFileError, read_text_file
+from hailuo_dsl.shots.spec_keys import KeyPath, locate_keys, nearest
+from hailuo_dsl.shots.syntax import Script
+from hailuo_dsl.textfile import NUL_IN_NAME, TextFileError, read_text_file, user_path
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-KeyPath = tuple[str, ...]
 
 BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
 IMAGE_KEYS = ("first_frame", "last_frame")
@@ -152,7 +152,7 @@ class ShotSpec(BaseModel):
     def location(self, *keys: str) -> tuple[int, int]:
         """The span of a key (``key = value``) or table header in the spec's text; the nearest
         enclosing key or table that was found, else the start of the file."""
-        return _nearest(self._locations, keys)
+        return nearest(self._locations, keys)
 
     def where(self, *keys: str) -> str:
         """A table for people: ``launch.toml [shots.opening]``."""
@@ -182,14 +182,6 @@ class SpecError(Exception):
 
 def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
-def _nearest(locations: dict[KeyPath, tuple[int, int]], keys: tuple[str, ...]) -> tuple[int, int]:
-    for size in range(len(keys), 0, -1):
-        found = locations.get(keys[:size])
-        if found is not None:
-            return found
-    return (0, 0)
 
 
 def _diagnostic(rule: Rule, message: str, span: tuple[int, int], path: str | None) -> Diagnostic:
@@ -228,7 +220,7 @@ def _validation_diagnostics(
     for problem in err.errors():
         loc = tuple(str(p) for p in problem["loc"])
         key = ".".join(_toml_key(k) for k in loc)
-        span = _nearest(locations, loc)
+        span = nearest(locations, loc)
         if problem["type"] == "extra_forbidden":
             close = difflib.get_close_matches(loc[-1], _known_keys(loc), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(_known_keys(loc))})"
@@ -291,150 +283,52 @@ def load_spec(path: str | Path) -> ShotSpec:
     return spec
 
 
-# -- where each key stands in the TOML text ------------------------------------------------------
+# -- the spec a script names -----------------------------------------------------------------------
+
+_SPECS: dict[tuple[str, int, int], tuple[ShotSpec | None, list[Diagnostic]]] = {}
+_SPEC_CACHE_SIZE = 64
+"""Spec versions kept: an editor session edits specs for hours."""
 
 
-class _Scanner:
-    """Finds the span of every key (``key = value``) and table header of a TOML text that the
-    TOML reader accepted, by key path. Dotted keys, quoted keys and inline tables are followed;
-    keys inside arrays (of tables) are not."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.i = 0
-        self.found: dict[KeyPath, tuple[int, int]] = {}
-
-    def run(self) -> dict[KeyPath, tuple[int, int]]:
-        text = self.text
-        table: KeyPath = ()
-        while self.i < len(text):
-            self.skip(blank_lines=True)
-            if self.i >= len(text):
-                break
-            if text[self.i] == "[":
-                start = self.i
-                array = text.startswith("[[", self.i)
-                self.i += 2 if array else 1
-                table = self.key()
-                self.skip()
-                self.i += 2 if array else 1
-                if not array:
-                    self.found.setdefault(table, (start, self.i))
-            else:
-                before = self.i
-                self.pair(table, record=True)
-                if self.i == before:  # never loop on something unexpected
-                    self.i += 1
-        return self.found
-
-    def skip(self, blank_lines: bool = False) -> None:
-        text = self.text
-        while self.i < len(text):
-            ch = text[self.i]
-            if ch in " \t" or (blank_lines and ch in "\r\n"):
-                self.i += 1
-            elif ch == "#":
-                end = text.find("\n", self.i)
-                self.i = len(text) if end < 0 else end
-            else:
-                break
-
-    def key(self) -> KeyPath:
-        parts: list[str] = []
-        text = self.text
-        while self.i < len(text):
-            self.skip()
-            ch = text[self.i] if self.i < len(text) else ""
-            if ch == '"':
-                end = self.string_end()
-                raw = text[self.i : end]
-                self.i = end
-                try:
-                    parts.append(json.loads(raw))
-                except ValueError:
-                    parts.append(raw[1:-1])
-            elif ch == "'":
-                end = text.index("'", self.i + 1) + 1
-                parts.append(text[self.i + 1 : end - 1])
-                self.i = end
-            else:
-                match = re.compile(r"[A-Za-z0-9_-]+").match(text, self.i)
-                if match is None:
-                    break
-                parts.append(match.group())
-                self.i = match.end()
-            self.skip()
-            if self.i < len(text) and text[self.i] == ".":
-                self.i += 1
-                continue
-            break
-        return tuple(parts)
-
-    def string_end(self) -> int:
-        """The end of the basic string starting at ``self.i``."""
-        text, j = self.text, self.i + 1
-        while j < len(text) and text[j] != '"':
-            j += 2 if text[j] == "\\" else 1
-        return j + 1
-
-    def pair(self, prefix: KeyPath, record: bool) -> None:
-        start = self.i
-        keys = prefix + self.key()
-        self.skip()
-        if self.i >= len(self.text) or self.text[self.i] != "=":
-            return
-        self.i += 1
-        self.skip()
-        self.value(keys, record)
-        if record:
-            for size in range(len(prefix) + 1, len(keys) + 1):
-                self.found.setdefault(keys[:size], (start, self.i))
-
-    def value(self, keys: KeyPath, record: bool) -> None:
-        text = self.text
-        for quote in ('"""', "'''"):
-            if text.startswith(quote, self.i):
-                end = text.find(quote, self.i + 3)
-                while end >= 0 and text.startswith(quote[0], end + 3):
-                    end += 1
-                self.i = len(text) if end < 0 else end + 3
-                return
-        ch = text[self.i] if self.i < len(text) else ""
-        if ch == '"':
-            self.i = self.string_end()
-        elif ch == "'":
-            self.i = text.index("'", self.i + 1) + 1
-        elif ch in "{[":
-            close = "}" if ch == "{" else "]"
-            self.i += 1
-            while self.i < len(text):
-                self.skip(blank_lines=True)
-                if self.i >= len(text) or text[self.i] == close:
-                    self.i += 1
-                    return
-                before = self.i
-                if ch == "{":
-                    self.pair(keys, record)
-                else:
-                    self.value(keys, False)
-                self.skip(blank_lines=True)
-                if self.i < len(text) and text[self.i] == ",":
-                    self.i += 1
-                elif self.i == before:
-                    self.i += 1
-        else:
-            match = re.compile(r"[^,\]}\r\n#]*").match(text, self.i)
-            end = match.end() if match is not None else self.i
-            self.i = self.i + len(text[self.i : end].rstrip())
-
-
-def locate_keys(text: str) -> dict[KeyPath, tuple[int, int]]:
-    """The span of every key and table header of a valid TOML text, by key path."""
-    scanner = _Scanner(text)
+def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """Parse a spec file, cached per (path, mtime, size); raises :class:`SpecError` when unreadable."""
+    if "\0" in str(path):  # only editor text can hold one; stat() would raise ValueError
+        raise SpecError(NUL_IN_NAME)
     try:
-        return scanner.run()
-    except (ValueError, IndexError):  # a scanner slip must never hide the diagnostics
-        return scanner.found
+        stat = path.stat()
+    except OSError:
+        read_spec_text(path)  # raises SpecError with the one-line reason
+        raise SpecError(f"{path}: cannot read") from None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _SPECS:
+        if len(_SPECS) > _SPEC_CACHE_SIZE:
+            _SPECS.clear()
+        _SPECS[key] = parse_spec(read_spec_text(path), path)
+    spec, found = _SPECS[key]
+    return spec, list(found)
+
+
+def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """The script's shot-spec (``spec`` given, else the script's ``spec`` line), with its
+    diagnostics: a missing file is HL614 at the ``spec`` line (or, for a given spec, at the
+    start of that file)."""
+    if spec is not None:
+        path, where = Path(spec), None
+    elif script.spec is not None:
+        path = user_path(script.spec.value)
+        if not path.is_absolute():
+            path = (script.path.parent if script.path is not None else Path()) / path
+        where = script.spec.value_span
+    else:
+        return None, []
+    try:
+        return _spec_from_file(path)
+    except SpecError as err:
+        rule = rules.SPEC_UNREADABLE
+        message = f"cannot read the shot-spec: {err}"
+        if where is None:
+            return None, [Diagnostic(rule.code, rule.name, rule.severity, message, 0, 0, path=str(path))]
+        return None, [Diagnostic(rule.code, rule.name, rule.severity, message, where.start, where.end)]
 
 
 __all__ = [
@@ -443,8 +337,8 @@ __all__ = [
     "ShotSpec",
     "SpecError",
     "coerce",
+    "load_script_spec",
     "load_spec",
-    "locate_keys",
     "parse_spec",
     "read_spec_text",
     "spec_text_or_empty",

@@ -17,7 +17,8 @@ from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots import CompileError, CompileResult, compile_script, parse_script
-from hailuo_dsl.shots.compiler import UnknownShotError, compile_checks
+from hailuo_dsl.shots.compiler import compile_checks
+from hailuo_dsl.shots.result import UnknownShotError
 
 
 def project(root: Path, files: dict[str, str], frames: dict[str, tuple[int, int]] | None = None) -> Path:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.shots import ScriptReadError, load_script, parse_script
-from hailuo_dsl.shots.parser import lark_lines, scan_lines
+from hailuo_dsl.shots.scanner import lark_lines, scan_lines
 from hailuo_dsl.shots.settings import SETTINGS
 
 

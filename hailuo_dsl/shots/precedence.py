@@ -1,0 +1,160 @@
+"""Resolving a shot's settings by precedence, each value with where it came from.
+
+Command line > ``@setting`` in the shot > spec ``[shots.NAME]`` > spec ``[defaults]`` > the API's
+default. Every resolved value keeps its :class:`Origin`: the precedence level, a label for people
+(``@duration at launch.shot:5``), where it stands (for findings) and the folder its relative paths
+resolve against (the file that names them).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hailuo_dsl.prompt.positions import LineIndex
+from hailuo_dsl.shots.settings import SETTINGS
+from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce
+from hailuo_dsl.shots.syntax import Script, Setting, Shot
+
+API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
+"""What the API applies to a setting nobody gave (the frames have no default)."""
+
+Located = tuple[str | None, tuple[int, int]]
+"""Where a finding stands: the file (None for the script itself) and the span in it."""
+
+
+class Level(enum.IntEnum):
+    """The levels of precedence, lowest first."""
+
+    API_DEFAULT = 0
+    SPEC_DEFAULTS = 1
+    SPEC_SHOT = 2
+    SCRIPT = 3
+    COMMAND_LINE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a resolved value came from: its precedence level, a label for people, its location
+    (``path`` None for the script, the spec's path for the spec; ``span`` None when nowhere, as
+    for the command line), the folder its relative paths resolve against and, for the spec, the
+    table it stands in (``[shots.opening]``)."""
+
+    level: Level
+    label: str
+    path: str | None
+    span: tuple[int, int] | None
+    base: Path
+    table: str = ""
+
+
+Value = tuple[object, Origin]
+
+
+@dataclass(slots=True)
+class ResolvedShot:
+    """A shot with its settings resolved: each value and its origin, and the ``@settings`` whose
+    value was refused (HL601) with the reason."""
+
+    shot: Shot
+    values: dict[str, Value] = field(default_factory=dict)
+    refused: list[tuple[Setting, str]] = field(default_factory=list)
+    invalid: set[str] = field(default_factory=set)
+    """Settings whose last ``@value`` was refused: checks that read them are skipped, since the
+    value they would see is not the one meant."""
+
+    @property
+    def header(self) -> tuple[int, int]:
+        """The span of ``shot NAME``: where a finding goes when no setting is to blame."""
+        return (self.shot.span.start, self.shot.name_span.end)
+
+    def get(self, key: str) -> object:
+        """The resolved value of ``key`` (None when nobody set it and it has no default)."""
+        entry = self.values.get(key)
+        return None if entry is None else entry[0]
+
+    def valid(self, *keys: str) -> bool:
+        """Whether none of ``keys`` had its ``@value`` refused."""
+        return self.invalid.isdisjoint(keys)
+
+    def at(self, keys: Iterable[str]) -> Located:
+        """Where to point for a finding caused by ``keys``: the located origin closest to the
+        shot (highest precedence, first key on a tie), else the shot's header."""
+        best: Origin | None = None
+        for key in keys:
+            entry = self.values.get(key)
+            if entry is None or entry[1].span is None:
+                continue
+            if best is None or entry[1].level > best.level:
+                best = entry[1]
+        if best is None or best.span is None:
+            return None, self.header
+        return best.path, best.span
+
+    def value_at(self, key: str) -> Located:
+        """Where the value of ``key`` stands: the value itself for an ``@setting``."""
+        origin = self.values[key][1]
+        if origin.level == Level.SCRIPT:
+            setting = self.shot.setting(key)
+            if setting is not None:
+                return None, (setting.value_span.start, setting.value_span.end)
+        return self.at([key])
+
+
+class Layers:
+    """The layers of settings of one script and spec, worked out once for all its shots."""
+
+    def __init__(self, script: Script, spec: ShotSpec | None, overrides: Mapping[str, object], index: LineIndex) -> None:
+        self.folder = script_folder(script)
+        self.script_name = script.path.name if script.path is not None else "<script>"
+        self.index = index
+        self.command_line: dict[str, Value] = {}
+        if overrides:  # their paths are relative to the working folder (asked only then)
+            cwd = Path.cwd()
+            origin = Origin(Level.COMMAND_LINE, "command line", None, None, cwd)
+            self.command_line = {key: (value, origin) for key, value in overrides.items()}
+        api = Origin(Level.API_DEFAULT, "API default", None, None, self.folder)
+        self.base: dict[str, Value] = {key: (value, api) for key, value in API_DEFAULTS.items()}
+        self.shots: dict[str, dict[str, Value]] = {}
+        if spec is not None:
+            self.base.update(self._spec_layer(spec, Level.SPEC_DEFAULTS, ("defaults",), spec.defaults.given()))
+            for name, table in spec.shots.items():
+                self.shots[name] = self._spec_layer(spec, Level.SPEC_SHOT, ("shots", name), table.given())
+
+    def _spec_layer(self, spec: ShotSpec, level: Level, table: tuple[str, ...], given: dict[str, object]) -> dict[str, Value]:
+        base = spec.path.parent if spec.path is not None else self.folder
+        path = str(spec.path) if spec.path is not None else None
+        label, header = spec.where(*table), spec.table(*table)
+        return {
+            key: (value, Origin(level, label, path, spec.location(*table, key), base, header)) for key, value in given.items()
+        }
+
+    def resolve(self, shot: Shot) -> ResolvedShot:
+        """The shot's settings, each from the highest level that sets it."""
+        resolved = ResolvedShot(shot)
+        values = resolved.values
+        values.update(self.base)
+        values.update(self.shots.get(shot.name, {}))
+        for setting in shot.settings:
+            if setting.key not in SETTING_KEYS:  # the parser reports it (HL706)
+                continue
+            try:
+                value = coerce(setting.key, setting.value, text=True)
+            except ValueError as err:
+                resolved.refused.append((setting, str(err)))
+                resolved.invalid.add(setting.key)
+                continue
+            resolved.invalid.discard(setting.key)  # a repeated key: the last one wins
+            line = self.index.line_of(setting.span.start) + 1
+            label = f"@{setting.key} at {self.script_name}:{line}"
+            span = (setting.span.start, setting.span.end)
+            values[setting.key] = (value, Origin(Level.SCRIPT, label, None, span, self.folder))
+        values.update(self.command_line)
+        return resolved
+
+
+def script_folder(script: Script) -> Path:
+    """The folder a script's relative paths resolve against (the current one for unsaved text)."""
+    return script.path.parent if script.path is not None else Path()
