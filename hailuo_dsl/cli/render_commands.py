@@ -28,13 +28,13 @@ from hailuo_dsl.contract import POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
-    Action,
     Journal,
     JournalError,
     RenderEvent,
     RenderSummary,
     ShotRecord,
     ShotState,
+    Step,
     default_journal_path,
     default_out_dir,
     render_script,
@@ -76,10 +76,10 @@ class _Display:
         if event.shot not in self.seen:
             self.seen.add(event.shot)
             self.progress.update(self.overall, total=len(self.seen))
-        if event.action is Action.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
+        if event.action is Step.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
             self._finish(event.shot)
             return
-        if event.action is Action.QUEUED:
+        if event.action is Step.QUEUED:
             return
         note = f"{event.action.value} {event.task_id or ''}".rstrip()
         row = self.rows.get(event.shot)

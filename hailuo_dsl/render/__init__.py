@@ -1,32 +1,21 @@
 """The resumable render pipeline: ``.shot`` script -> uploads -> submits -> polls -> videos on disk,
 every step recorded in a SQLite journal so a rerun resumes without paying twice."""
 
-from hailuo_dsl.render.journal import (
-    Journal,
-    JournalError,
-    JournalEvent,
-    ShotRecord,
-    ShotState,
-    default_journal_path,
-)
+from hailuo_dsl.render.journal import Journal, JournalError, default_journal_path
 from hailuo_dsl.render.pipeline import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
-    Action,
-    EventCallback,
     RenderableShot,
-    RenderEvent,
-    RenderSummary,
-    ShotResult,
-    default_out_dir,
-    render_script,
     render_shots,
 )
+from hailuo_dsl.render.records import JournalEvent, ShotRecord
+from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
+from hailuo_dsl.render.script import default_out_dir, render_script
+from hailuo_dsl.render.states import ShotState
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_WAIT_TIMEOUT",
-    "Action",
     "EventCallback",
     "Journal",
     "JournalError",
@@ -37,6 +26,7 @@ __all__ = [
     "ShotRecord",
     "ShotResult",
     "ShotState",
+    "Step",
     "default_journal_path",
     "default_out_dir",
     "render_script",

@@ -11,14 +11,7 @@ script, because shot names are unique only within a script; the hidden folder ke
 ``-wal``/``-shm`` companions out of the way. Renders against the emulator keep their own journal
 (``<script file name>.emulator.journal.sqlite``). ``--journal PATH`` picks another file.
 
-States of a shot::
-
-    pending ──> submitting ──> submitted ──> completed ──> downloaded
-                    │  │            │            │
-                    │  └─> failed <─┴────────────┘   (refused request, failed task, expired video)
-                    └────> unknown                    (the submit may have reached the server)
-
-``unknown`` is never left automatically: a person checks the account and then either adopts the
+The states and their moves are in :mod:`hailuo_dsl.render.states`. ``unknown`` is never left automatically: a person checks the account and then either adopts the
 task found there (:meth:`Journal.adopt`) or forgets the shot (:meth:`Journal.forget`) so that the
 next run submits it. :meth:`Journal.reset` starts a shot over (a changed request, or a retry of
 a failed one); the task it replaces is kept in ``previous_tasks``.
@@ -27,18 +20,20 @@ a failed one); the task it replaces is kept in ``previous_tasks``.
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-SCHEMA_VERSION = 1
+from hailuo_dsl.render.records import COLUMNS, SCHEMA, SCHEMA_VERSION, JournalEvent, ShotRecord, dump_request, record_from_row
+from hailuo_dsl.render.states import TRANSITIONS, ShotState
+
+S = ShotState
+
 JOURNAL_FOLDER = ".hailuo"
 JOURNAL_SUFFIX = ".journal.sqlite"
 DEFAULT_UPLOAD_MAX_AGE = 12 * 3600.0
@@ -46,124 +41,8 @@ DEFAULT_UPLOAD_MAX_AGE = 12 * 3600.0
 last about 24 h, so half of that is a safe assumption."""
 
 
-class ShotState(str, enum.Enum):
-    """Where a shot's task stands, as recorded in the journal."""
-
-    PENDING = "pending"
-    SUBMITTING = "submitting"
-    SUBMITTED = "submitted"
-    UNKNOWN = "unknown"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    DOWNLOADED = "downloaded"
-
-
-S = ShotState
-TRANSITIONS: dict[ShotState, frozenset[ShotState]] = {
-    S.PENDING: frozenset({S.SUBMITTING}),
-    S.SUBMITTING: frozenset({S.SUBMITTED, S.UNKNOWN, S.PENDING, S.FAILED}),
-    S.SUBMITTED: frozenset({S.SUBMITTED, S.COMPLETED, S.FAILED}),
-    S.UNKNOWN: frozenset({S.SUBMITTED}),
-    S.COMPLETED: frozenset({S.DOWNLOADED, S.FAILED}),
-    S.FAILED: frozenset(),
-    S.DOWNLOADED: frozenset({S.DOWNLOADED, S.FAILED}),
-}
-"""The moves a shot can make besides :meth:`Journal.reset` (any state back to ``pending``)."""
-
-MAY_HAVE_TASK = frozenset({S.SUBMITTING, S.SUBMITTED, S.UNKNOWN, S.COMPLETED, S.DOWNLOADED})
-"""States in which a submit may have been accepted: the same request is never submitted again."""
-
-
 class JournalError(Exception):
     """A journal that cannot be opened or used, or a move the state machine does not allow."""
-
-
-@dataclass(frozen=True, slots=True)
-class ShotRecord:
-    """One shot as the journal knows it."""
-
-    name: str
-    request_hash: str
-    state: ShotState
-    request: dict[str, Any] | None
-    task_id: str | None
-    status: str | None
-    progress: int
-    video_url: str | None
-    expires_at: int | None
-    output: str | None
-    error: str | None
-    attempts: int
-    previous_tasks: tuple[str, ...]
-    created_at: float
-    updated_at: float
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as plain JSON values (``hailuo jobs --json``)."""
-        return {
-            "shot": self.name,
-            "state": self.state.value,
-            "request_hash": self.request_hash,
-            "task_id": self.task_id,
-            "status": self.status,
-            "progress": self.progress,
-            "video_url": self.video_url,
-            "expires_at": self.expires_at,
-            "output": self.output,
-            "error": self.error,
-            "attempts": self.attempts,
-            "previous_tasks": list(self.previous_tasks),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEvent:
-    """One recorded move of a shot (the journal's history, oldest first)."""
-
-    shot: str
-    at: float
-    old: ShotState | None
-    new: ShotState
-    task_id: str | None
-    detail: str | None
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS shots (
-    name TEXT PRIMARY KEY,
-    request_hash TEXT NOT NULL,
-    state TEXT NOT NULL,
-    request_json TEXT,
-    task_id TEXT,
-    status TEXT,
-    progress INTEGER NOT NULL DEFAULT 0,
-    video_url TEXT,
-    expires_at INTEGER,
-    output TEXT,
-    error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    previous_tasks TEXT NOT NULL DEFAULT '[]',
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS uploads (
-    sha256 TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    uploaded_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    shot TEXT NOT NULL,
-    at REAL NOT NULL,
-    old_state TEXT,
-    new_state TEXT NOT NULL,
-    task_id TEXT,
-    detail TEXT
-);
-"""
 
 
 def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
@@ -216,7 +95,7 @@ class Journal:
 
     def _migrate(self) -> None:
         with self._transaction():
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -227,7 +106,7 @@ class Journal:
                     f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
                 )
         # Another program's database with tables of the same names fails here, not mid-run.
-        self._db.execute(f"SELECT {_COLUMNS} FROM shots LIMIT 0")
+        self._db.execute(f"SELECT {COLUMNS} FROM shots LIMIT 0")
         self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
         self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
 
@@ -317,12 +196,12 @@ class Journal:
     # -- reading --------------------------------------------------------------------------------
 
     def get(self, name: str) -> ShotRecord | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM shots WHERE name = ?", (name,)).fetchone()
-        return _record(row) if row is not None else None
+        row = self._db.execute(f"SELECT {COLUMNS} FROM shots WHERE name = ?", (name,)).fetchone()
+        return record_from_row(row) if row is not None else None
 
     def records(self) -> list[ShotRecord]:
         """Every shot in the journal, by name."""
-        return [_record(row) for row in self._db.execute(f"SELECT {_COLUMNS} FROM shots ORDER BY name")]
+        return [record_from_row(row) for row in self._db.execute(f"SELECT {COLUMNS} FROM shots ORDER BY name")]
 
     def events(self, name: str | None = None) -> list[JournalEvent]:
         """The recorded moves, oldest first (of one shot, or of all)."""
@@ -339,7 +218,7 @@ class Journal:
             try:
                 self._db.execute(
                     "INSERT INTO shots (name, request_hash, state, request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (name, request_hash, S.PENDING.value, _dump(request), now, now),
+                    (name, request_hash, S.PENDING.value, dump_request(request), now, now),
                 )
             except sqlite3.IntegrityError:
                 raise JournalError(f"shot {name!r} is already in the journal") from None
@@ -357,7 +236,7 @@ class Journal:
             self._db.execute(
                 "UPDATE shots SET request_hash = ?, state = ?, request_json = ?, task_id = NULL, status = NULL, progress = 0,"
                 " video_url = NULL, expires_at = NULL, error = NULL, previous_tasks = ?, updated_at = ? WHERE name = ?",
-                (request_hash, S.PENDING.value, _dump(request), json.dumps(previous), self._clock(), name),
+                (request_hash, S.PENDING.value, dump_request(request), json.dumps(previous), self._clock(), name),
             )
             self._event(name, old.state, S.PENDING, old.task_id, reason)
         return self._must(name)
@@ -487,33 +366,3 @@ class Journal:
             "INSERT INTO events (shot, at, old_state, new_state, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
             (name, self._clock(), old.value if old else None, new.value, task_id, detail),
         )
-
-
-_COLUMNS = (
-    "name, request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
-    " attempts, previous_tasks, created_at, updated_at"
-)
-
-
-def _record(row: tuple[Any, ...]) -> ShotRecord:
-    return ShotRecord(
-        name=row[0],
-        request_hash=row[1],
-        state=ShotState(row[2]),
-        request=json.loads(row[3]) if row[3] else None,
-        task_id=row[4],
-        status=row[5],
-        progress=int(row[6]),
-        video_url=row[7],
-        expires_at=row[8],
-        output=row[9],
-        error=row[10],
-        attempts=int(row[11]),
-        previous_tasks=tuple(json.loads(row[12])),
-        created_at=float(row[13]),
-        updated_at=float(row[14]),
-    )
-
-
-def _dump(request: dict[str, Any] | None) -> str | None:
-    return json.dumps(request, sort_keys=True, ensure_ascii=False) if request is not None else None

@@ -1,4 +1,4 @@
-"""The render run: compile a script, then take every shot as far as it can go, resumably.
+"""The render run: take every compiled shot as far as it can go, resumably.
 
 For each shot the journal decides what happens (see :mod:`hailuo_dsl.render.journal`):
 
@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import enum
 import os
 import re
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from hailuo_dsl.client import (
     AsyncClient,
@@ -45,14 +42,12 @@ from hailuo_dsl.client import (
     VideoExpired,
 )
 from hailuo_dsl.contract.request import VideoRequest
-from hailuo_dsl.render.journal import (
-    DEFAULT_UPLOAD_MAX_AGE,
-    Journal,
-    JournalError,
-    ShotRecord,
-    ShotState,
-    default_journal_path,
-)
+from hailuo_dsl.render.commit import GroupCommit
+from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, JournalError
+from hailuo_dsl.render.records import ShotRecord
+from hailuo_dsl.render.results import NOTES, RETRY_HINT, EventCallback, RenderEvent, RenderSummary, ShotResult, Step
+from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.uploads import Uploads
 
 S = ShotState
 T = TypeVar("T")
@@ -79,145 +74,6 @@ class RenderableShot(Protocol):
     def request_hash(self) -> str: ...
 
     def resolved(self, urls: Mapping[Path, str]) -> VideoRequest: ...
-
-
-class Action(str, enum.Enum):
-    """What the run is doing with a shot (the events the CLI draws)."""
-
-    QUEUED = "queued"
-    UPLOADING = "uploading"
-    SUBMITTING = "submitting"
-    WAITING = "waiting"
-    DOWNLOADING = "downloading"
-    DONE = "done"
-
-
-@dataclass(frozen=True, slots=True)
-class RenderEvent:
-    """A change in one shot's progress, for a live display."""
-
-    shot: str
-    action: Action
-    state: ShotState
-    progress: int = 0
-    task_id: str | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ShotResult:
-    """Where a shot stands at the end of a run."""
-
-    name: str
-    state: ShotState
-    task_id: str | None
-    output: Path | None
-    error: str | None
-    note: str
-
-    @property
-    def done(self) -> bool:
-        """True when the video is on disk."""
-        return self.state is S.DOWNLOADED and self.output is not None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "shot": self.name,
-            "state": self.state.value,
-            "task_id": self.task_id,
-            "output": str(self.output) if self.output is not None else None,
-            "error": self.error,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class RenderSummary:
-    """The outcome of a render run, one result per shot in script order."""
-
-    journal: Path
-    out_dir: Path
-    shots: tuple[ShotResult, ...]
-    warnings: tuple[str, ...] = ()
-    """The script's compile findings below error (``file:line:col: CODE [severity] message``)."""
-
-    @property
-    def ok(self) -> bool:
-        """True when every shot's video is on disk."""
-        return all(s.done for s in self.shots)
-
-    def count(self, state: ShotState) -> int:
-        return sum(1 for s in self.shots if s.state is state)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "journal": str(self.journal),
-            "out_dir": str(self.out_dir),
-            "ok": self.ok,
-            "shots": [s.to_json() for s in self.shots],
-            "warnings": list(self.warnings),
-        }
-
-
-EventCallback = Callable[[RenderEvent], None]
-
-
-def default_out_dir(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
-    """Where a script's videos go by default: ``<script folder>/renders/<script stem>/``
-    (``renders/<script stem>.emulator/`` for the emulator's stand-in videos)."""
-    path = Path(script).absolute()
-    return path.parent / "renders" / (path.stem + (".emulator" if emulator else ""))
-
-
-async def render_script(
-    script: str | os.PathLike[str],
-    *,
-    client: AsyncClient,
-    spec: str | os.PathLike[str] | None = None,
-    out_dir: str | os.PathLike[str] | None = None,
-    journal: str | os.PathLike[str] | None = None,
-    shots: Sequence[str] | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    retry_failed: bool = False,
-    forget: Collection[str] = (),
-    adopt: Mapping[str, str] | None = None,
-    on_event: EventCallback | None = None,
-    wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-) -> RenderSummary:
-    """Compile ``script`` and render its shots (or those named in ``shots``) into ``out_dir``.
-
-    Raises ``CompileError`` when the script has errors (nothing is submitted then) and
-    ``JournalError`` when the journal cannot be used (another run holds it, a shot to forget
-    or adopt is unknown, ...). ``forget`` starts the named shots over; ``adopt`` maps an
-    ``unknown`` shot to the task id a person found in the account.
-    """
-    from hailuo_dsl.shots.compiler import compile_script
-    from hailuo_dsl.shots.result import format_location
-
-    path = Path(script)
-    result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
-    result.raise_for_errors()
-    warnings = tuple(
-        f"{format_location(d, result.script, result.spec)}: {d.code} [{d.severity.value}] {d.message}" for d in result.diagnostics
-    )
-    with Journal(journal if journal is not None else default_journal_path(path)) as opened:
-        opened.acquire()
-        opened.recover()
-        for name in forget:
-            opened.forget(name)
-        for name, task_id in (adopt or {}).items():
-            opened.adopt(name, task_id)
-        summary = await render_shots(
-            result.shots,
-            client=client,
-            journal=opened,
-            out_dir=Path(out_dir) if out_dir is not None else default_out_dir(path),
-            concurrency=concurrency,
-            retry_failed=retry_failed,
-            on_event=on_event,
-            wait_timeout=wait_timeout,
-        )
-    return dataclasses.replace(summary, warnings=warnings)
 
 
 async def render_shots(
@@ -263,55 +119,6 @@ async def render_shots(
     return RenderSummary(journal.path, out_dir, tuple(results))
 
 
-class _GroupCommit:
-    """Journal writes of concurrent shots, committed together (group commit).
-
-    Every write asked for during one turn of the event loop runs in one transaction at the start
-    of the next turn: one disk sync for all of them instead of one each. A write's future is
-    resolved only once that transaction is on disk, so nothing is acted on before its step is
-    durable. A write whose caller was cancelled before the batch ran is skipped.
-    """
-
-    def __init__(self, journal: Journal) -> None:
-        self.journal = journal
-        self.queue: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
-
-    def enqueue(self, op: Callable[[], T]) -> asyncio.Future[T]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        if not self.queue:
-            loop.call_soon(self._flush)
-        self.queue.append((op, future))
-        return future
-
-    def later(self, op: Callable[[], object]) -> None:
-        """A write nobody waits for (a progress update); its errors are dropped."""
-        self.enqueue(op).add_done_callback(lambda f: f.cancelled() or f.exception())
-
-    def _flush(self) -> None:
-        batch, self.queue = [(op, f) for op, f in self.queue if not f.cancelled()], []
-        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
-        try:
-            with self.journal.batch():
-                for op, future in batch:
-                    try:
-                        outcomes.append((future, op(), None))
-                    except Exception as err:
-                        outcomes.append((future, None, err))
-        except Exception as err:  # the commit failed: nothing of the batch is on disk
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(err)
-            return
-        for future, value, error in outcomes:
-            if future.done():
-                continue
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(value)
-
-
 class _Run:
     """The state of one render run: the client, the journal, the upload cache and the limit."""
 
@@ -329,15 +136,14 @@ class _Run:
     ) -> None:
         self.client = client
         self.journal = journal
-        self.commits = _GroupCommit(journal)
+        self.commits = GroupCommit(journal)
         self.out_dir = out_dir
         self.limit = asyncio.Semaphore(concurrency)
         self.retry_failed = retry_failed
         self.on_event = on_event
         self.wait_timeout = wait_timeout
-        self.upload_max_age = upload_max_age
         self.clock = clock
-        self.uploads: dict[str, asyncio.Future[str]] = {}
+        self.uploads = Uploads(client, journal, self.commits, upload_max_age)
 
     async def _write(self, op: Callable[[], T]) -> T:
         """Run one journal write in the next group commit; returns once it is on disk."""
@@ -348,12 +154,12 @@ class _Run:
     async def shot(self, shot: RenderableShot) -> ShotResult:
         record = await self._settle(shot)
         if record.state in (S.UNKNOWN, S.FAILED):
-            self._emit(record, Action.DONE)
+            self._emit(record, Step.DONE)
             return self._result(record)
         if record.state is S.DOWNLOADED and record.output and Path(record.output).is_file():
-            self._emit(record, Action.DONE)
+            self._emit(record, Step.DONE)
             return self._result(record, "already downloaded")
-        self._emit(record, Action.QUEUED)
+        self._emit(record, Step.QUEUED)
         async with self.limit:
             if record.state is S.DOWNLOADED:
                 return self._result(await self._restore(shot, record))
@@ -381,13 +187,15 @@ class _Run:
     async def _submit(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
         name = shot.name
         try:
-            request = await self._resolve(shot, record)
+            if shot.local_images:
+                self._emit(record, Step.UPLOADING)
+            request = await self.uploads.resolve(shot)
         except (HailuoError, OSError) as err:
             error = f"upload failed: {_message(err)}"
             return await self._write(lambda: self.journal.note_error(name, error))
         try:
             record = await self._write(lambda: self.journal.begin_submit(name))
-            self._emit(record, Action.SUBMITTING)
+            self._emit(record, Step.SUBMITTING)
         except BaseException:
             # Stopped (cancelled, or an error) once ``submitting`` may be written but certainly
             # before the submit was sent: nothing can have been created.
@@ -413,7 +221,7 @@ class _Run:
             if self._still(name, S.SUBMITTING):
                 outcome()  # stopping: write the task id now rather than leave the shot unknown
             raise
-        self._emit(record, Action.WAITING if record.state is S.SUBMITTED else Action.DONE)
+        self._emit(record, Step.WAITING if record.state is S.SUBMITTED else Step.DONE)
         return record
 
     def _still(self, name: str, state: ShotState) -> bool:
@@ -446,13 +254,13 @@ class _Run:
         name, journal = shot.name, self.journal
         task_id = record.task_id
         assert task_id is not None
-        self._emit(record, Action.WAITING)
+        self._emit(record, Step.WAITING)
 
         def on_progress(task: Task) -> None:
             if not task.is_final:
                 self.commits.later(lambda: journal.progress(name, status=task.status_text, progress=task.progress))
                 if self.on_event is not None:
-                    self.on_event(RenderEvent(name, Action.WAITING, S.SUBMITTED, task.progress, task_id))
+                    self.on_event(RenderEvent(name, Step.WAITING, S.SUBMITTED, task.progress, task_id))
 
         try:
             task = await self.client.wait(task_id, timeout=self.wait_timeout, on_progress=on_progress)
@@ -492,7 +300,7 @@ class _Run:
                 return fetched
         record = await self._write(lambda: self.journal.downloaded(shot.name, target))
         os.replace(staging, target)
-        self._emit(record, Action.DONE)
+        self._emit(record, Step.DONE)
         return record
 
     async def _restore(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
@@ -508,7 +316,7 @@ class _Run:
                 return fetched
             record = await self._write(lambda: self.journal.downloaded(shot.name, target))
             os.replace(staging, target)
-        self._emit(record, Action.DONE)
+        self._emit(record, Step.DONE)
         return record
 
     async def _fetch(self, record: ShotRecord, staging: Path, *, missing: Path | None = None) -> ShotRecord | None:
@@ -516,17 +324,17 @@ class _Run:
         name, journal = record.name, self.journal
         lost = f"the file {missing} is missing and " if missing is not None else ""
         if record.expires_at is not None and record.expires_at <= self.clock():
-            message = f"{lost}the video expired at {_utc(record.expires_at)}; {_RETRY_HINT}"
+            message = f"{lost}the video expired at {_utc(record.expires_at)}; {RETRY_HINT}"
             return await self._write(lambda: journal.failed(name, message))
         if not record.video_url:
-            return await self._write(lambda: journal.failed(name, f"{lost}no video URL is known; {_RETRY_HINT}"))
-        self._emit(record, Action.DOWNLOADING)
+            return await self._write(lambda: journal.failed(name, f"{lost}no video URL is known; {RETRY_HINT}"))
+        self._emit(record, Step.DOWNLOADING)
         for stale in staging.parent.glob(f".{staging.name}.*.part"):
             stale.unlink(missing_ok=True)  # left by a run that was killed mid-download
         try:
             await self.client.download(record.video_url, staging)
         except VideoExpired as err:
-            message = f"{lost}{_message(err)}; {_RETRY_HINT}"
+            message = f"{lost}{_message(err)}; {RETRY_HINT}"
             return await self._write(lambda: journal.failed(name, message))
         except HailuoError as err:
             message = f"download failed: {_message(err)}"
@@ -537,41 +345,9 @@ class _Run:
         task = re.sub(r"[^A-Za-z0-9_.-]", "_", record.task_id or "task")
         return (folder or self.out_dir) / f".{name}.{task}{VIDEO_SUFFIX}"
 
-    # -- uploads --------------------------------------------------------------------------------
-
-    async def _resolve(self, shot: RenderableShot, record: ShotRecord) -> VideoRequest:
-        """The request to send: local images replaced by their uploaded URLs."""
-        paths = sorted(set(shot.local_images.values()))
-        if not paths:
-            return shot.request
-        self._emit(record, Action.UPLOADING)
-        urls = {path: await self._upload(path) for path in paths}
-        return shot.resolved(urls)
-
-    async def _upload(self, path: Path) -> str:
-        """The URL of an image: from the journal when this content was uploaded to this API
-        recently, else uploaded (once per run, however many shots use it)."""
-        from hailuo_dsl.shots.images import file_digest  # cached: the request hash has just read it
-
-        # Keyed by content and API: an upload to one server is no use to another.
-        digest = file_digest(path) + "@" + self.client.base_url
-        cached = self.journal.upload_url(digest, max_age=self.upload_max_age)
-        if cached is not None:
-            return cached
-        pending = self.uploads.get(digest)
-        if pending is None:
-            pending = asyncio.ensure_future(self._upload_once(path, digest))
-            self.uploads[digest] = pending
-        return await asyncio.shield(pending)
-
-    async def _upload_once(self, path: Path, digest: str) -> str:
-        url = await self.client.upload_image(path)
-        await self._write(lambda: self.journal.record_upload(digest, url))
-        return url
-
     # -- reporting ------------------------------------------------------------------------------
 
-    def _emit(self, record: ShotRecord, action: Action) -> None:
+    def _emit(self, record: ShotRecord, action: Step) -> None:
         if self.on_event is not None:
             self.on_event(RenderEvent(record.name, action, record.state, record.progress, record.task_id, record.error))
 
@@ -579,19 +355,7 @@ class _Run:
         output = Path(record.output) if record.output and record.state is S.DOWNLOADED else None
         if output is not None and not output.is_file():
             output, note = None, "the downloaded file is missing; rerun to fetch it again"
-        return ShotResult(record.name, record.state, record.task_id, output, record.error, note or _NOTES[record.state])
-
-
-_RETRY_HINT = "rerun with --retry-failed to submit a new (paid) task"
-_NOTES = {
-    S.PENDING: "not submitted; rerun to try again",
-    S.SUBMITTING: "the submit may have created a task; check the account, then --adopt SHOT=TASK_ID or --forget SHOT",
-    S.UNKNOWN: "the submit may have created a task; check the account, then --adopt SHOT=TASK_ID or --forget SHOT",
-    S.SUBMITTED: "still running; rerun to resume",
-    S.COMPLETED: "completed, not downloaded yet; rerun to download",
-    S.FAILED: "failed; --retry-failed submits it again",
-    S.DOWNLOADED: "downloaded",
-}
+        return ShotResult(record.name, record.state, record.task_id, output, record.error, note or NOTES[record.state])
 
 
 def _message(err: BaseException) -> str:
@@ -605,13 +369,6 @@ def _utc(epoch: int) -> str:
 __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_WAIT_TIMEOUT",
-    "Action",
-    "EventCallback",
-    "RenderEvent",
-    "RenderSummary",
     "RenderableShot",
-    "ShotResult",
-    "default_out_dir",
-    "render_script",
     "render_shots",
 ]

@@ -9,15 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hailuo_dsl.render.journal import (
-    MAY_HAVE_TASK,
-    SCHEMA_VERSION,
-    TRANSITIONS,
-    Journal,
-    JournalError,
-    ShotState,
-    default_journal_path,
-)
+from hailuo_dsl.render.journal import Journal, JournalError, default_journal_path
+from hailuo_dsl.render.records import SCHEMA_VERSION
+from hailuo_dsl.render.states import MAY_HAVE_TASK, TRANSITIONS, ShotState
 
 S = ShotState
 

@@ -14,7 +14,7 @@ from render_helpers import API_KEY, assert_video_of, fast_client, make_image, ma
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
 from hailuo_dsl.emulator.app import HttpRequest, HttpResponse
-from hailuo_dsl.render import Action, Journal, JournalError, RenderEvent, RenderSummary, ShotState, render_shots
+from hailuo_dsl.render import Journal, JournalError, RenderEvent, RenderSummary, ShotState, Step, render_shots
 from hailuo_dsl.shots import CompiledShot
 
 S = ShotState
@@ -309,9 +309,9 @@ async def test_at_most_concurrency_shots_are_in_flight(
 
     def on_event(event: RenderEvent) -> None:
         nonlocal peak
-        if event.action is Action.DONE:
+        if event.action is Step.DONE:
             active.discard(event.shot)
-        elif event.action is not Action.QUEUED:
+        elif event.action is not Step.QUEUED:
             active.add(event.shot)
             peak = max(peak, len(active))
 
@@ -327,7 +327,7 @@ async def test_stopping_during_a_submit_still_records_its_task(
     shot = make_shot("a", "A lamb [Push in].")
 
     def on_event(event: RenderEvent) -> None:
-        if event.action is Action.SUBMITTING:
+        if event.action is Step.SUBMITTING:
             run.cancel()  # Ctrl-C while the submit is on its way
 
     run = asyncio.ensure_future(render([shot], client, journal, tmp_path / "out", on_event=on_event))
@@ -352,7 +352,7 @@ async def test_a_second_stop_while_a_submit_is_answered_still_leaves_the_shot_un
         return serve(request)
 
     def on_event(event: RenderEvent) -> None:
-        if event.action is Action.SUBMITTING:
+        if event.action is Step.SUBMITTING:
             run.cancel()
 
     emulator.app.handle = stop_again_on_submit  # type: ignore[method-assign]
@@ -373,7 +373,7 @@ async def test_an_error_in_one_shot_stops_the_others_with_their_submits_recorded
     shots = [make_shot("a", "A lamb [Push in]."), make_shot("b", "A goat [Pan left].")]
 
     def on_event(event: RenderEvent) -> None:
-        if event.shot == "b" and event.action is Action.SUBMITTING:
+        if event.shot == "b" and event.action is Step.SUBMITTING:
             raise RuntimeError("the display broke")  # while a's submit is on its way
 
     with pytest.raises(RuntimeError, match="the display broke"):
@@ -410,7 +410,7 @@ async def test_a_stop_while_the_others_are_stopping_after_an_error_still_waits_f
         return serve(request)
 
     def on_event(event: RenderEvent) -> None:
-        if event.shot == "b" and event.action is Action.SUBMITTING:
+        if event.shot == "b" and event.action is Step.SUBMITTING:
             raise RuntimeError("the display broke")
 
     emulator.app.handle = stop_on_submit  # type: ignore[method-assign]

@@ -1,0 +1,106 @@
+"""What a render run reports: the events a live display draws, and each shot's result."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hailuo_dsl.render.states import ShotState
+
+S = ShotState
+
+
+class Step(str, enum.Enum):
+    """What the run is doing with a shot (the events the CLI draws)."""
+
+    QUEUED = "queued"
+    UPLOADING = "uploading"
+    SUBMITTING = "submitting"
+    WAITING = "waiting"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderEvent:
+    """A change in one shot's progress, for a live display."""
+
+    shot: str
+    action: Step
+    state: ShotState
+    progress: int = 0
+    task_id: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShotResult:
+    """Where a shot stands at the end of a run."""
+
+    name: str
+    state: ShotState
+    task_id: str | None
+    output: Path | None
+    error: str | None
+    note: str
+
+    @property
+    def done(self) -> bool:
+        """True when the video is on disk."""
+        return self.state is S.DOWNLOADED and self.output is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shot": self.name,
+            "state": self.state.value,
+            "task_id": self.task_id,
+            "output": str(self.output) if self.output is not None else None,
+            "error": self.error,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSummary:
+    """The outcome of a render run, one result per shot in script order."""
+
+    journal: Path
+    out_dir: Path
+    shots: tuple[ShotResult, ...]
+    warnings: tuple[str, ...] = ()
+    """The script's compile findings below error (``file:line:col: CODE [severity] message``)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every shot's video is on disk."""
+        return all(s.done for s in self.shots)
+
+    def count(self, state: ShotState) -> int:
+        return sum(1 for s in self.shots if s.state is state)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "journal": str(self.journal),
+            "out_dir": str(self.out_dir),
+            "ok": self.ok,
+            "shots": [s.to_json() for s in self.shots],
+            "warnings": list(self.warnings),
+        }
+
+
+EventCallback = Callable[[RenderEvent], None]
+
+
+RETRY_HINT = "rerun with --retry-failed to submit a new (paid) task"
+NOTES = {
+    S.PENDING: "not submitted; rerun to try again",
+    S.SUBMITTING: "the submit may have created a task; check the account, then --adopt SHOT=TASK_ID or --forget SHOT",
+    S.UNKNOWN: "the submit may have created a task; check the account, then --adopt SHOT=TASK_ID or --forget SHOT",
+    S.SUBMITTED: "still running; rerun to resume",
+    S.COMPLETED: "completed, not downloaded yet; rerun to download",
+    S.FAILED: "failed; --retry-failed submits it again",
+    S.DOWNLOADED: "downloaded",
+}
