@@ -15,13 +15,11 @@ import os
 import random
 import re
 import ssl
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -29,17 +27,16 @@ import httpx
 from hailuo_dsl.client.errors import (
     AuthenticationError,
     ConnectionFailed,
-    DeadlineExceeded,
     HailuoError,
     MalformedResponse,
     RateLimited,
     SubmitOutcomeUnknown,
-    TaskFailed,
     Timeout,
     VideoExpired,
     error_class,
 )
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
+from hailuo_dsl.client.polling import WaitLoop
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent, parse_retry_after
 from hailuo_dsl.contract import (
     API_KEY_ENV,
@@ -98,97 +95,6 @@ class RequestSpec:
             args["files"] = self.files
             args["data"] = self.data
         return args
-
-
-@functools.cache
-def _file_mode() -> int:
-    """The mode ``open()`` would give a new file under the process umask (read on the first
-    download, not at import: reading the umask means setting it for a moment)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-class PartialFile:
-    """A download in progress: a temporary file next to the target, renamed into place on success.
-
-    Used as a context manager; on any exception the temporary file is removed, so a cut-off
-    download never leaves a file under the final name.
-    """
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        self.size = 0
-        self._handle: IO[bytes] | None = None
-        self._temp: Path | None = None
-
-    def __enter__(self) -> PartialFile:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-        self._temp = Path(name)
-        os.chmod(name, _file_mode())  # mkstemp makes 0600; a video is an ordinary file
-        self._handle = os.fdopen(fd, "wb")
-        return self
-
-    def write(self, chunk: bytes) -> None:
-        assert self._handle is not None
-        self._handle.write(chunk)
-        self.size += len(chunk)
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        assert self._handle is not None and self._temp is not None
-        self._handle.close()
-        if kind is None:
-            os.replace(self._temp, self.target)
-        else:
-            self._temp.unlink(missing_ok=True)
-
-
-class WaitLoop:
-    """The polling cadence of one wait: first delay, then a fixed interval, under a deadline."""
-
-    def __init__(
-        self,
-        task_id: str,
-        *,
-        timeout: float,
-        first_delay: float,
-        interval: float,
-        on_progress: Callable[[Task], None] | None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.task_id = task_id
-        self.timeout = timeout
-        self.interval = interval
-        self.on_progress = on_progress
-        self.clock = clock
-        self.deadline_at = clock() + timeout
-        self.last: Task | None = None
-        self._delay = first_delay
-
-    def next_delay(self) -> float:
-        """The pause before the next poll; ``DeadlineExceeded`` once the deadline has passed (after
-        at least one poll, so ``timeout=0`` checks the task once)."""
-        remaining = self.deadline_at - self.clock()
-        if remaining <= 0 and self.last is not None:
-            status = f"still {self.last.status_text!r} ({self.last.progress}%)"
-            raise DeadlineExceeded(
-                f"Task {self.task_id} did not finish within {self.timeout:g} s: {status}. It may still complete; query it again later.",
-                task=self.last,
-            )
-        delay, self._delay = self._delay, self.interval
-        return max(0.0, min(delay, remaining))
-
-    def observe(self, task: Task) -> Task | None:
-        """Record a poll; the task when completed, ``TaskFailed`` when failed, else None (go on)."""
-        self.last = task
-        if self.on_progress is not None:
-            self.on_progress(task)
-        if task.status is TaskStatus.COMPLETED:
-            return task
-        if task.status is TaskStatus.FAILED:
-            raise TaskFailed(task)
-        return None
 
 
 class ClientCore:

@@ -10,7 +10,8 @@ from types import TracebackType
 
 import httpx
 
-from hailuo_dsl.client.core import ClientCore, PartialFile, RequestSpec, tls_context
+from hailuo_dsl.client.core import ClientCore, RequestSpec, tls_context
+from hailuo_dsl.client.download import PartialFile
 from hailuo_dsl.client.models import Task
 from hailuo_dsl.client.retry import RetryPolicy
 from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL

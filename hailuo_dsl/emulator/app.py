@@ -6,211 +6,39 @@ answer plus what to do with the connection (answer, drop it, or cut the body off
 
 from __future__ import annotations
 
-import enum
 import json
 import random
 import threading
-import time
-from collections import Counter
-from dataclasses import dataclass, field
-from email.utils import formatdate
 from typing import Any
 
 from pydantic import ValidationError
 
-from hailuo_dsl.contract import (
-    MAX_UPLOAD_BYTES,
-    MB,
-    MODEL_NAME,
-    STATUS_ALIASES,
-    SUBMIT_PATH,
-    UPLOAD_FIELD,
-    UPLOAD_PATH,
-    VIDEO_LIFETIME,
-    Status,
-)
+from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator.faults import Faults
+from hailuo_dsl.emulator.models import (
+    EXPIRY_SECONDS,
+    OLD_QUEUED,
+    ConnectionAction,
+    EmulatedTask,
+    EmulatorClock,
+    EmulatorStats,
+    HttpRequest,
+    HttpResponse,
+    error_body,
+    json_bytes,
+)
 from hailuo_dsl.emulator.mp4 import build_mp4
+from hailuo_dsl.emulator.multipart import parse_multipart
 from hailuo_dsl.imagetypes import image_mime
-
-EXPIRY_SECONDS = VIDEO_LIFETIME
-_OLD_QUEUED = next(text for text, status in STATUS_ALIASES.items() if status is Status.QUEUED)
-"""``submitted``: how the older revision of the API says ``queued``."""
-QUEUED_SHARE = 0.1  # the first tenth of a task's time is spent queued
-_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
-_ERROR_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "insufficient_balance",
-    404: "not_found_error",
-    405: "invalid_request_error",
-    422: "content_policy_violation",
-    429: "rate_limit_error",
-    500: "server_error",
-}
-
-
-class Action(enum.Enum):
-    """What the server does with the connection after handling a request."""
-
-    ANSWER = "answer"
-    DROP = "drop"  # close without answering
-    CUT = "cut"  # announce the whole body, send half, close
-
-
-@dataclass
-class HttpRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class HttpResponse:
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json"
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    delay: float = 0.0
-    action: Action = Action.ANSWER
-
-
-class EmulatorClock:
-    """Emulated Unix time: real time scaled by ``time_scale``, plus any manual ``advance``.
-
-    Changing ``time_scale`` at run time changes the speed from that moment on; time never jumps.
-    """
-
-    def __init__(self, time_scale: float) -> None:
-        self._base_real = time.monotonic()
-        self._base_emulated = time.time()
-        self._scale = 0.0
-        self.time_scale = time_scale
-
-    @property
-    def time_scale(self) -> float:
-        return self._scale
-
-    @time_scale.setter
-    def time_scale(self, scale: float) -> None:
-        if scale < 0:
-            raise ValueError("time_scale cannot be negative")
-        now_real = time.monotonic()
-        self._base_emulated += (now_real - self._base_real) * self._scale
-        self._base_real = now_real
-        self._scale = scale
-
-    def now(self) -> float:
-        return self._base_emulated + (time.monotonic() - self._base_real) * self._scale
-
-    def advance(self, seconds: float) -> None:
-        """Move emulated time forward (a task that takes 60 s completes after ``advance(60)``)."""
-        self._base_emulated += seconds
-
-
-@dataclass
-class EmulatedTask:
-    """One task the emulator accepted, and how it will end."""
-
-    id: str
-    request: dict[str, Any]
-    created_at: float
-    duration: float
-    outcome: str = "completed"  # "completed", "failed" or "policy"
-    unknown_status: str | None = None
-    old_shape: bool = False
-    expiry: float = EXPIRY_SECONDS
-
-    @property
-    def expires_at(self) -> float:
-        return self.ends_at + self.expiry
-
-    @property
-    def ends_at(self) -> float:
-        return self.created_at + self.duration
-
-    def status(self, now: float) -> tuple[str, int]:
-        """The status text and progress at emulated time ``now``."""
-        elapsed = now - self.created_at
-        queued = self.duration * QUEUED_SHARE
-        if self.unknown_status is not None:
-            return self.unknown_status, 0
-        if elapsed >= self.duration:
-            return (Status.COMPLETED.value, 100) if self.outcome == "completed" else (Status.FAILED.value, 0)
-        if elapsed < queued:
-            return (_OLD_QUEUED if self.old_shape else Status.QUEUED.value), 0
-        return Status.IN_PROGRESS.value, max(1, min(99, int(100 * (elapsed - queued) / (self.duration - queued))))
-
-    def view(self, now: float, base_url: str) -> dict[str, Any]:
-        """The task object a query answers."""
-        status, progress = self.status(now)
-        data: dict[str, Any] = {
-            "id": self.id,
-            "object": "generation.task",
-            "model": self.request.get("model", MODEL_NAME),
-            "status": status,
-            "progress": progress,
-            "created_at": int(self.created_at),
-            "metadata": {},
-        }
-        if status == Status.COMPLETED.value:
-            url = f"{base_url}/files/videos/{self.id}.mp4"
-            data["completed_at"] = int(self.ends_at)
-            data["expires_at"] = int(self.expires_at)
-            if self.old_shape:
-                data["url"] = url
-            else:
-                data["result"] = {"type": "video", "data": [{"url": url}]}
-        elif status == Status.FAILED.value:
-            if self.outcome == "policy":
-                data["error"] = {
-                    "code": "content_policy_violation",
-                    "message": "The output was flagged by the content policy.",
-                    "type": "content_policy",
-                }
-            else:
-                data["error"] = {"code": 500, "message": "The generation failed on the service's side.", "type": "server_error"}
-        return data
-
-
-@dataclass
-class EmulatorStats:
-    """Counters of what the emulator saw; ``requests`` counts every request per endpoint, answered
-    or not, and the per-endpoint figures read from it."""
-
-    submits_accepted: int = 0
-    submits_refused: int = 0
-    requests: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def queries(self) -> int:
-        return self.requests["query"]
-
-    @property
-    def uploads(self) -> int:
-        return self.requests["upload"]
-
-    @property
-    def downloads(self) -> int:
-        return self.requests["download"]
-
-
-def error_body(status: int, message: str, code: int | str | None = None) -> bytes:
-    """The documented error body: ``{"error": {"code", "message", "type"}}``."""
-    return _json(
-        {"error": {"code": status if code is None else code, "message": message, "type": _ERROR_TYPES.get(status, "error")}}
-    )
-
-
-def _json(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("utf-8")
 
 
 def _error(status: int, message: str, **kwargs: Any) -> HttpResponse:
     return HttpResponse(status, error_body(status, message), **kwargs)
+
+
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
 
 
 class EmulatorApp:
@@ -282,7 +110,7 @@ class EmulatorApp:
         faults = self.faults
         refused: HttpResponse | None = None
         if faults.take("drop_before", endpoint):
-            refused = HttpResponse(0, action=Action.DROP)
+            refused = HttpResponse(0, action=ConnectionAction.DROP)
         elif endpoint not in ("download", "image") and request.headers.get("authorization") != f"Bearer {self.api_key}":
             refused = _error(401, "Invalid API key" if "authorization" in request.headers else "Missing Authorization header")
         elif faults.take("rate_limited", endpoint):
@@ -319,12 +147,12 @@ class EmulatorApp:
             return self._refuse(HttpResponse(200, error_body(400, "The request could not be processed")))
         task = self._create(body)
         if faults.take("drop_after", "submit"):
-            return HttpResponse(0, action=Action.DROP)
+            return HttpResponse(0, action=ConnectionAction.DROP)
         if faults.take("malformed_json", "submit"):
             return HttpResponse(200, b'{"id": "' + task.id.encode() + b'", "status": ')
         if task.old_shape:
-            return HttpResponse(200, _json({"code": 200, "data": [{"status": _OLD_QUEUED, "task_id": task.id}]}))
-        return HttpResponse(200, _json(task.view(task.created_at, self.base_url)))
+            return HttpResponse(200, json_bytes({"code": 200, "data": [{"status": OLD_QUEUED, "task_id": task.id}]}))
+        return HttpResponse(200, json_bytes(task.view(task.created_at, self.base_url)))
 
     def _refuse(self, response: HttpResponse) -> HttpResponse:
         self.stats.submits_refused += 1
@@ -362,7 +190,7 @@ class EmulatorApp:
             return HttpResponse(200, error_body(500, "The task could not be read", code="internal_error"))
         if self.faults.take("malformed_json", "query"):
             return HttpResponse(200, b"<html>502 Bad Gateway</html>", content_type="text/html")
-        return HttpResponse(200, _json(task.view(self.clock.now(), self.base_url)))
+        return HttpResponse(200, json_bytes(task.view(self.clock.now(), self.base_url)))
 
     def _upload(self, request: HttpRequest, path: str) -> HttpResponse:
         if self.faults.take("malformed_json", "upload"):
@@ -380,7 +208,7 @@ class EmulatorApp:
         self.images[image_id + _EXTENSIONS[mime]] = (mime, data)
         url = f"{self.base_url}/files/images/{image_id}{_EXTENSIONS[mime]}"
         return HttpResponse(
-            200, _json({"success": True, "data": {"id": image_id, "url": url, "mime_type": mime, "size": len(data)}})
+            200, json_bytes({"success": True, "data": {"id": image_id, "url": url, "mime_type": mime, "size": len(data)}})
         )
 
     def _download(self, request: HttpRequest, path: str) -> HttpResponse:
@@ -392,7 +220,7 @@ class EmulatorApp:
         if self.faults.expired_urls or now >= task.expires_at:
             return HttpResponse(403, b"Request has expired", content_type="text/plain")
         video = build_mp4(task.id, duration_seconds=int(task.request.get("duration", 6)))
-        action = Action.CUT if self.faults.take("cut_downloads", "download") else Action.ANSWER
+        action = ConnectionAction.CUT if self.faults.take("cut_downloads", "download") else ConnectionAction.ANSWER
         return HttpResponse(200, video, content_type="video/mp4", action=action)
 
     def _image(self, request: HttpRequest, path: str) -> HttpResponse:
@@ -420,45 +248,4 @@ def _invalid(body: dict[str, Any]) -> str | None:
 
 
 def _upload_error(status: int, message: str) -> HttpResponse:
-    return HttpResponse(status, _json({"success": False, "message": message}))
-
-
-def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes] | None:
-    """The fields of a multipart/form-data body by name, or None when it is not one."""
-    kind, _, params = content_type.partition(";")
-    if kind.strip().lower() != "multipart/form-data":
-        return None
-    boundary = ""
-    for param in params.split(";"):
-        key, _, value = param.strip().partition("=")
-        if key.lower() == "boundary":
-            boundary = value.strip('"')
-    if not boundary:
-        return None
-    fields: dict[str, bytes] = {}
-    for part in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if part.startswith(b"--"):
-            break
-        head, sep, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not sep:
-            continue
-        name = _field_name(head.decode("latin-1"))
-        if name is not None:
-            fields[name] = content.removesuffix(b"\r\n")
-    return fields
-
-
-def _field_name(head: str) -> str | None:
-    for line in head.split("\r\n"):
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "content-disposition":
-            for param in value.split(";"):
-                pkey, _, pvalue = param.strip().partition("=")
-                if pkey == "name":
-                    return pvalue.strip('"')
-    return None
-
-
-def http_date(epoch: float) -> str:
-    """An HTTP date (for a ``Retry-After`` fault)."""
-    return formatdate(epoch, usegmt=True)
+    return HttpResponse(status, json_bytes({"success": False, "message": message}))

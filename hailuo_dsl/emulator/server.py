@@ -13,17 +13,17 @@ from types import TracebackType
 
 import h11
 
-from hailuo_dsl.emulator.app import (
-    Action,
+from hailuo_dsl.emulator.app import EmulatorApp
+from hailuo_dsl.emulator.faults import Faults
+from hailuo_dsl.emulator.models import (
+    ConnectionAction,
     EmulatedTask,
-    EmulatorApp,
     EmulatorClock,
     EmulatorStats,
     HttpRequest,
     HttpResponse,
     error_body,
 )
-from hailuo_dsl.emulator.faults import Faults
 
 _READ_SIZE = 256 * 1024
 _MAX_BODY = 32 * 1024 * 1024
@@ -196,10 +196,10 @@ class Emulator:
                 response = HttpResponse(500, error_body(500, f"emulator error: {type(exc).__name__}: {exc}"))
             if response.delay > 0:
                 await asyncio.sleep(response.delay)
-            if response.action is Action.DROP:
+            if response.action is ConnectionAction.DROP:
                 return
             await _write(conn, writer, response)
-            if response.action is Action.CUT or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+            if response.action is ConnectionAction.CUT or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
                 return
             conn.start_next_cycle()
 
@@ -239,7 +239,7 @@ async def _write(conn: h11.Connection, writer: asyncio.StreamWriter, response: H
         return
     data = conn.send(h11.Response(status_code=response.status, headers=headers))
     assert data is not None
-    if response.action is Action.CUT:
+    if response.action is ConnectionAction.CUT:
         writer.write(data + response.body[: len(response.body) // 2])
         await writer.drain()
         return

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hailuo_dsl.client import DeadlineExceeded, Task, TaskFailed, TaskStatus
-from hailuo_dsl.client.core import WaitLoop
+from hailuo_dsl.client.polling import WaitLoop
 
 
 class FakeClock:

@@ -21,7 +21,8 @@ from pydantic import ValidationError
 
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults, build_mp4, iter_boxes
-from hailuo_dsl.emulator.app import EmulatorApp, EmulatorClock, HttpRequest
+from hailuo_dsl.emulator.app import EmulatorApp
+from hailuo_dsl.emulator.models import EmulatorClock, HttpRequest
 
 KEY = "emulator-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

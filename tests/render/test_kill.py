@@ -30,7 +30,7 @@ import pytest
 from render_helpers import API_KEY, assert_video_of, make_image
 
 from hailuo_dsl.emulator import Emulator
-from hailuo_dsl.emulator.app import Action, HttpRequest, HttpResponse
+from hailuo_dsl.emulator.models import ConnectionAction, HttpRequest, HttpResponse
 from hailuo_dsl.render import Journal, ShotState
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
@@ -101,7 +101,7 @@ class KillSwitch:
             if fire:
                 self._kill()
         if fire and self.lose:
-            return HttpResponse(0, action=Action.DROP)
+            return HttpResponse(0, action=ConnectionAction.DROP)
         return self.serve(request)
 
 

@@ -13,7 +13,7 @@ from render_helpers import API_KEY, assert_video_of, fast_client, make_image, ma
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.emulator.app import HttpRequest, HttpResponse
+from hailuo_dsl.emulator.models import HttpRequest, HttpResponse
 from hailuo_dsl.render import Journal, JournalError, RenderEvent, RenderSummary, ShotState, Step, render_shots
 from hailuo_dsl.shots import CompiledShot
 

@@ -16,7 +16,7 @@ from render_helpers import API_KEY, assert_video_of, make_image
 
 from hailuo_dsl.cli import cli
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.emulator.app import HttpRequest, HttpResponse
+from hailuo_dsl.emulator.models import HttpRequest, HttpResponse
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPT = """\
