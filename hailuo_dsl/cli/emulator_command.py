@@ -6,7 +6,7 @@ import threading
 
 import click
 
-from hailuo_dsl.cli.task_commands import UsageError
+from hailuo_dsl.cli.common import UsageError
 from hailuo_dsl.emulator import Emulator, Faults
 
 

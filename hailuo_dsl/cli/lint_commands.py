@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from hailuo_dsl.cli._io import STDIN, InputError, Source, expand, read_source, reports_for, write_text
+from hailuo_dsl.cli.common import STDIN, Source, UsageError, expand, read_source, reports_for, write_text
 from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
 from hailuo_dsl.contract import DURATIONS
 from hailuo_dsl.diagnostics import Severity
@@ -36,11 +36,11 @@ class _Configs:
             try:
                 base, _ = load_config(folder, self.explicit)
             except ConfigError as err:
-                raise InputError(str(err)) from None
+                raise UsageError(str(err)) from None
             try:
                 self.cache[folder] = base.merged(**self.overrides)
             except ValidationError as err:
-                raise InputError(f"command line: --{validation_message(err)}") from None
+                raise UsageError(f"command line: --{validation_message(err)}") from None
         return self.cache[folder]
 
 
@@ -191,7 +191,7 @@ def rule_command(code: str) -> None:
     if found is None:
         close = difflib.get_close_matches(code.upper(), list(BY_CODE), n=1) or difflib.get_close_matches(code, list(BY_NAME), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; `hailuo rules` lists them"
-        raise InputError(f"unknown rule '{code}'{hint}")
+        raise UsageError(f"unknown rule '{code}'{hint}")
     click.echo(f"{found.code} {found.name} ({found.severity.value}{', fixable' if found.fixable else ''})\n")
     click.echo(f"{found.summary}.\n")
     click.echo(found.explanation)

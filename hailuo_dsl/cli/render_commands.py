@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from hailuo_dsl.cli.task_commands import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.contract import POLL_INTERVAL
 from hailuo_dsl.render import (

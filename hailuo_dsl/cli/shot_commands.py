@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli._io import InputError, read_source, reports_for
+from hailuo_dsl.cli.common import UsageError, read_source, reports_for
 from hailuo_dsl.contract import DURATIONS, RESOLUTIONS
 from hailuo_dsl.output import render
 from hailuo_dsl.prompt.positions import LineIndex
@@ -56,7 +56,7 @@ def compile_command(
 
     source = read_source(script)
     if spec is not None and not Path(spec).is_file():
-        raise InputError(f"{spec}: no such file" if not Path(spec).exists() else f"{spec}: not a file")
+        raise UsageError(f"{spec}: no such file" if not Path(spec).exists() else f"{spec}: not a file")
     parsed = parse_script(source.text, Path(script))
     overrides: dict[str, object] = {
         "duration": duration,
@@ -70,16 +70,16 @@ def compile_command(
     try:
         result = compile_script(parsed, spec=spec, overrides=overrides, shots=list(shots) or None, check_urls=check_urls)
     except UnknownShotError as err:
-        raise InputError(f"{script}: {err}") from None
+        raise UsageError(f"{script}: {err}") from None
     except ValueError as err:
-        raise InputError(f"command line: {err}") from None
+        raise UsageError(f"command line: {err}") from None
     unreadable = [d for d in result.diagnostics if d.code == SPEC_UNREADABLE.code]
     if unreadable:  # the spec is missing: an I/O error, in one line
         first = unreadable[0]
         if first.path is not None:
-            raise InputError(first.message)
+            raise UsageError(first.message)
         pos = LineIndex(source.text).position(first.start)
-        raise InputError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
+        raise UsageError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
     if result.diagnostics:
         click.echo(render(reports_for(source.name, source.text, result.diagnostics), "text"), nl=False, err=True)
     if not result.ok:
@@ -95,7 +95,7 @@ def compile_command(
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as err:
-        raise InputError(f"{output}: cannot write: {err.strerror}") from None
+        raise UsageError(f"{output}: cannot write: {err.strerror}") from None
 
 
 def register(group: click.Group) -> None:

@@ -9,7 +9,6 @@ I/O error (no key, unreadable file, invalid request).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,42 +16,10 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
+from hailuo_dsl.cli.common import ApiError, UsageError, base_url_option, os_message, require_api_key
 from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed
-from hailuo_dsl.contract import API_KEY_ENV, DEFAULT_DURATION, DEFAULT_RESOLUTION, DURATIONS, POLL_INTERVAL, RESOLUTIONS
+from hailuo_dsl.contract import DEFAULT_DURATION, DEFAULT_RESOLUTION, DURATIONS, POLL_INTERVAL, RESOLUTIONS
 from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
-
-
-class UsageError(click.ClickException):
-    """A problem with the command line or its environment: one line, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"hailuo: error: {self.message}", err=True)
-
-
-class ApiError(click.ClickException):
-    """The API refused a call or a task failed: one line, exit code 1."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        click.echo(f"hailuo: {self.message}", err=True)
-
-
-def require_api_key(hint: str = "") -> str:
-    """The API key from the environment, or a one-line usage error."""
-    key = os.environ.get(API_KEY_ENV, "").strip()
-    if not key:
-        raise UsageError(f"no API key: set {API_KEY_ENV}{hint}")
-    return key
-
-
-def os_message(err: Exception) -> str:
-    """One line for a file problem (or a script's own read error, which carries its message)."""
-    if isinstance(err, OSError) and err.strerror and err.filename:
-        return f"{err.filename}: {err.strerror}"
-    return str(err) or type(err).__name__
 
 
 def task_json(task: Task) -> dict[str, Any]:
@@ -93,9 +60,6 @@ def _show(task: Task, as_json: bool) -> None:
     click.echo(line)
 
 
-base_url_option = click.option(
-    "--base-url", default=None, metavar="URL", help="API base URL (default: $HAILUO_BASE_URL or the gateway)."
-)
 _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
 
 
