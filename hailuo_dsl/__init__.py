@@ -13,31 +13,47 @@ Scripts, requests and rendering::
 
     from hailuo_dsl import compile_script, AsyncClient, render_script
 
-The script, client and render names are imported on first use, so ``import hailuo_dsl`` (and the
-linter behind the CLI and the language server) does not pay for httpx and the compiler.
+Every name is imported from its module on first use, so ``import hailuo_dsl`` costs nothing: the
+``hailuo`` command (which imports this package first) starts as fast as the command it runs.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
-from hailuo_dsl.config import ConfigError, LintConfig, load_config
-from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
-from hailuo_dsl.prompt.fixes import fix
-from hailuo_dsl.prompt.formatter import format_prompt
-from hailuo_dsl.prompt.linter import lint
-from hailuo_dsl.prompt.parser import parse_prompt
-from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import RULES, Rule
-
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:
-    from hailuo_dsl.client import AsyncClient, Client, HailuoError, RetryPolicy, Task
+    from hailuo_dsl.client import (
+        AsyncClient,
+        AuthenticationError,
+        BadRequest,
+        Client,
+        ConnectionFailed,
+        ContentPolicy,
+        DeadlineExceeded,
+        HailuoError,
+        InsufficientBalance,
+        MalformedResponse,
+        NotFound,
+        RateLimited,
+        RetryPolicy,
+        ServerError,
+        SubmitOutcomeUnknown,
+        Task,
+        TaskFailed,
+        Timeout,
+        VideoExpired,
+    )
+    from hailuo_dsl.config import ConfigError, LintConfig, load_config
     from hailuo_dsl.contract.request import VideoRequest
+    from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
     from hailuo_dsl.emulator import Emulator
-    from hailuo_dsl.render import render_script
+    from hailuo_dsl.prompt.fixes import fix
+    from hailuo_dsl.prompt.formatter import format_prompt
+    from hailuo_dsl.prompt.linter import lint
+    from hailuo_dsl.prompt.parser import parse_prompt
+    from hailuo_dsl.prompt.positions import LineIndex
+    from hailuo_dsl.render import JournalError, render_script
+    from hailuo_dsl.rules import RULES, Rule
     from hailuo_dsl.shots import (
         SETTINGS,
         CompiledShot,
@@ -52,33 +68,89 @@ if TYPE_CHECKING:
         parse_script,
     )
 
-_LAZY = {
-    "hailuo_dsl.client": ("AsyncClient", "Client", "HailuoError", "RetryPolicy", "Task"),
-    "hailuo_dsl.emulator": ("Emulator",),
-    "hailuo_dsl.render": ("render_script",),
-    "hailuo_dsl.contract.request": ("VideoRequest",),
-    "hailuo_dsl.shots": (
-        "SETTINGS",
-        "CompiledShot",
-        "CompileError",
-        "CompileResult",
-        "Script",
-        "ShotSpec",
-        "compile_script",
-        "format_script",
-        "load_script",
-        "load_spec",
-        "parse_script",
-    ),
-}
-_HOME = {name: module for module, names in _LAZY.items() for name in names}
+_CLIENT = (
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequest",
+    "Client",
+    "ConnectionFailed",
+    "ContentPolicy",
+    "DeadlineExceeded",
+    "HailuoError",
+    "InsufficientBalance",
+    "MalformedResponse",
+    "NotFound",
+    "RateLimited",
+    "RetryPolicy",
+    "ServerError",
+    "SubmitOutcomeUnknown",
+    "Task",
+    "TaskFailed",
+    "Timeout",
+    "VideoExpired",
+)
+_SHOTS = (
+    "SETTINGS",
+    "CompiledShot",
+    "CompileError",
+    "CompileResult",
+    "Script",
+    "ShotSpec",
+    "compile_script",
+    "format_script",
+    "load_script",
+    "load_spec",
+    "parse_script",
+)
 
 
 def __getattr__(name: str) -> Any:
-    """Import the script, client and render names when first used."""
-    if name not in _HOME:
+    """A public name, imported from its module on first use."""
+    value: Any
+    if name == "__version__":
+        from hailuo_dsl.version import version
+
+        value = version()
+    elif name in ("fix", "format_prompt", "lint", "parse_prompt", "LineIndex"):
+        from hailuo_dsl.prompt import fixes, formatter, linter, parser, positions
+
+        value = getattr(
+            {"fix": fixes, "format_prompt": formatter, "lint": linter, "parse_prompt": parser}.get(name, positions), name
+        )
+    elif name in ("Diagnostic", "Edit", "Fix", "Severity"):
+        from hailuo_dsl import diagnostics
+
+        value = getattr(diagnostics, name)
+    elif name in ("ConfigError", "LintConfig", "load_config"):
+        from hailuo_dsl import config
+
+        value = getattr(config, name)
+    elif name in ("RULES", "Rule"):
+        from hailuo_dsl import rules
+
+        value = getattr(rules, name)
+    elif name == "VideoRequest":
+        from hailuo_dsl.contract import request
+
+        value = request.VideoRequest
+    elif name in _SHOTS:
+        from hailuo_dsl import shots
+
+        value = getattr(shots, name)
+    elif name in _CLIENT:
+        from hailuo_dsl import client
+
+        value = getattr(client, name)
+    elif name == "Emulator":
+        from hailuo_dsl.emulator import Emulator
+
+        value = Emulator
+    elif name in ("JournalError", "render_script"):
+        from hailuo_dsl import render
+
+        value = getattr(render, name)
+    else:
         raise AttributeError(f"module 'hailuo_dsl' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
     globals()[name] = value
     return value
 
@@ -87,24 +159,39 @@ __all__ = [
     "RULES",
     "SETTINGS",
     "AsyncClient",
+    "AuthenticationError",
+    "BadRequest",
     "Client",
     "CompileError",
     "CompileResult",
     "CompiledShot",
     "ConfigError",
+    "ConnectionFailed",
+    "ContentPolicy",
+    "DeadlineExceeded",
     "Diagnostic",
     "Edit",
     "Emulator",
     "Fix",
     "HailuoError",
+    "InsufficientBalance",
+    "JournalError",
     "LineIndex",
     "LintConfig",
+    "MalformedResponse",
+    "NotFound",
+    "RateLimited",
     "RetryPolicy",
     "Rule",
     "Script",
+    "ServerError",
     "Severity",
     "ShotSpec",
+    "SubmitOutcomeUnknown",
     "Task",
+    "TaskFailed",
+    "Timeout",
+    "VideoExpired",
     "VideoRequest",
     "compile_script",
     "fix",

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hailuo_dsl import __version__
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex, utf16_length
 from hailuo_dsl.rules import RULES
+from hailuo_dsl.version import version
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -160,7 +160,7 @@ def _sarif(reports: Sequence[FileReport]) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "hailuo-dsl", "version": __version__, "rules": rules}},
+                "tool": {"driver": {"name": "hailuo-dsl", "version": version(), "rules": rules}},
                 "columnKind": "utf16CodeUnits",
                 "results": results,
             }

@@ -1,60 +1,118 @@
 """The ``hailuo`` command line: one group, one module per family of commands.
 
 Every command is a thin layer over the library; errors the user can act on are one line on
-standard error and exit code 2, never a traceback. A command's module is imported only when the
-command runs, so ``hailuo lint`` (a pre-commit hook, an editor's save action) starts without
-loading the HTTP client, the emulator or the language server.
+standard error, never a traceback. A command's module is imported only when that command runs, and
+``hailuo --help`` lists the commands from the summaries below without importing any of them, so a
+pre-commit hook or an editor's save action starts as fast as a plain Python linter.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import click
 
-from hailuo_dsl import __version__
 
-COMMANDS: dict[str, str] = {
-    "lint": "lint_commands",
-    "fmt": "lint_commands",
-    "rules": "lint_commands",
-    "rule": "lint_commands",
-    "compile": "shot_commands",
-    "render": "render_commands",
-    "jobs": "render_commands",
-    "submit": "task_commands",
-    "status": "task_commands",
-    "wait": "task_commands",
-    "download": "task_commands",
-    "emulator": "emulator_command",
-    "lsp": "lsp_command",
+def _lint_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import lint_commands
+
+    return lint_commands.COMMANDS
+
+
+def _shot_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import shot_commands
+
+    return shot_commands.COMMANDS
+
+
+def _render_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import render_commands
+
+    return render_commands.COMMANDS
+
+
+def _task_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import task_commands
+
+    return task_commands.COMMANDS
+
+
+def _emulator_command() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import emulator_command
+
+    return emulator_command.COMMANDS
+
+
+def _lsp_command() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import lsp_command
+
+    return lsp_command.COMMANDS
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A command as ``hailuo --help`` lists it, and the module that defines it."""
+
+    summary: str
+    module: Callable[[], dict[str, click.Command]]
+
+
+COMMANDS: dict[str, Entry] = {
+    "lint": Entry("Lint prompt files (.prompt, .txt), .shot scripts, folders or - (stdin).", _lint_commands),
+    "fmt": Entry("Format prompt files and .shot scripts: canonical directive spelling and bracket spacing.", _lint_commands),
+    "rules": Entry("List every rule: code, name, severity, fixable, summary.", _lint_commands),
+    "rule": Entry("Explain one rule (by code or name), with examples.", _lint_commands),
+    "compile": Entry(
+        "Compile SCRIPT.shot into API requests: one JSON object per line (shot, request, local_images, request_hash).",
+        _shot_commands,
+    ),
+    "render": Entry("Render the shots of each SCRIPT to videos, resuming from its journal.", _render_commands),
+    "jobs": Entry("List the shots of a script's render journal: state, task, progress, file or error.", _render_commands),
+    "submit": Entry("Submit one task: SCRIPT --shot NAME, or --prompt TEXT.", _task_commands),
+    "status": Entry("Show a task's status, progress and video URL.", _task_commands),
+    "wait": Entry("Poll a task on the documented cadence until it completes or fails.", _task_commands),
+    "download": Entry("Download a completed task's video (streamed to a temporary file, renamed when complete).", _task_commands),
+    "emulator": Entry("Serve an emulator of the video API on 127.0.0.1 until Ctrl-C.", _emulator_command),
+    "lsp": Entry("Run the language server for .shot scripts and prompt files (for editors).", _lsp_command),
 }
-"""Each command's module under ``hailuo_dsl.cli``; the module's ``register(group)`` adds it."""
-
-
-def commands_of(module_name: str) -> dict[str, click.Command]:
-    """The commands a module of ``hailuo_dsl.cli`` registers."""
-    module = importlib.import_module(f"hailuo_dsl.cli.{module_name}")
-    group = click.Group()
-    module.register(group)
-    return dict(group.commands)
+"""Each command's summary (a test holds it equal to the command's own help) and its module."""
 
 
 class _LazyGroup(click.Group):
-    """A group whose commands are imported when they are looked up."""
+    """A group whose commands are imported when one of them is looked up to run."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module_name = COMMANDS.get(cmd_name)
-        return None if module_name is None else commands_of(module_name)[cmd_name]
+        entry = COMMANDS.get(cmd_name)
+        return None if entry is None else entry.module()[cmd_name]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the summaries, whole (click would cut them at 45 characters)."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name].summary) for name in self.list_commands(ctx)])
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="hailuo")
-def cli() -> None:
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from hailuo_dsl.version import version
+
+    click.echo(f"hailuo {version()}")
+    ctx.exit()
+
+
+@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit."
+)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Lint, format, compile and render MiniMax-Hailuo-02 prompts and .shot scripts."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def main() -> None:

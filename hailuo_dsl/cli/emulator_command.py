@@ -60,6 +60,5 @@ def emulator(port: int, latency: float, fail_rate: float, task_seconds: float, t
         click.echo(f"Stopped: {stats.submits_accepted} tasks accepted, {stats.queries} queries, {stats.downloads} downloads.")
 
 
-def register(group: click.Group) -> None:
-    """Add ``hailuo emulator`` to the command group."""
-    group.add_command(emulator)
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (emulator,) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

@@ -197,9 +197,5 @@ def rule_command(code: str) -> None:
     click.echo(found.explanation)
 
 
-def register(group: click.Group) -> None:
-    for command in (lint, fmt, rules_command, rule_command):
-        group.add_command(command)
-
-
-__all__ = ["register", "rules_markdown"]
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (lint, fmt, rules_command, rule_command) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

@@ -16,6 +16,5 @@ def lsp(stdio: bool) -> None:
     main()
 
 
-def register(group: click.Group) -> None:
-    """Add this module's commands to the ``hailuo`` group."""
-    group.add_command(lsp)
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (lsp,) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

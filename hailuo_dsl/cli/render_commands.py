@@ -346,7 +346,5 @@ def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None
     console.print(table)
 
 
-def register(group: click.Group) -> None:
-    """Add this module's commands to the ``hailuo`` group."""
-    group.add_command(render)
-    group.add_command(jobs)
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (render, jobs) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

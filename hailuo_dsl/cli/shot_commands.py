@@ -98,9 +98,5 @@ def compile_command(
         raise UsageError(f"{output}: cannot write: {err.strerror}") from None
 
 
-def register(group: click.Group) -> None:
-    """Add this module's commands to the ``hailuo`` group."""
-    group.add_command(compile_command)
-
-
-__all__ = ["compile_command", "register"]
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (compile_command,) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

@@ -228,7 +228,5 @@ def download(task_id: str, output: Path | None, base_url: str | None, as_json: b
         click.echo(str(path))
 
 
-def register(group: click.Group) -> None:
-    """Add this module's commands to the ``hailuo`` group."""
-    for command in (submit, status, wait, download):
-        group.add_command(command)
+COMMANDS: dict[str, click.Command] = {c.name: c for c in (submit, status, wait, download) if c.name is not None}
+"""This module's commands by name (``hailuo_dsl.cli`` lists them)."""

@@ -27,7 +27,6 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from hailuo_dsl import __version__
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.documents import DocumentKind, fix_document, format_document, lint_document
@@ -36,6 +35,7 @@ from hailuo_dsl.lsp.configs import ConfigCache
 from hailuo_dsl.lsp.convert import offset, to_lsp_diagnostic, to_range
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.spec import spec_text_or_empty  # loads the .shot support at start, not on the first keystroke
+from hailuo_dsl.version import version
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class HailuoServer(LanguageServer):
     """The server's state: options, configurations, pending lint runs and published files."""
 
     def __init__(self) -> None:
-        super().__init__("hailuo", __version__, protocol_cls=HailuoProtocol)
+        super().__init__("hailuo", version(), protocol_cls=HailuoProtocol)
         self.options = ServerOptions()
         self.configs = ConfigCache()
         self.pending: dict[str, asyncio.Task[None]] = {}
