@@ -220,7 +220,7 @@ def test_each_broken_example_shows_its_rule(script: Path) -> None:
 
 
 def test_every_compile_rule_has_a_broken_example_but_the_10_mb_one() -> None:
-    from hailuo_dsl.rules.script_compile import RULES
+    from hailuo_dsl.rules import COMPILE_RULES as RULES
 
     shown = {m for p in BROKEN for m in re.findall(r"shows (HL\d{3})", p.read_text(encoding="utf-8"))}
     assert {r.code for r in RULES} - shown == {"HL609"}

@@ -16,7 +16,7 @@ from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import DocumentKind, fix_document, lint_document
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import script_syntax
+from hailuo_dsl.rules import SYNTAX_RULES
 from hailuo_dsl.shots import parse_script
 
 # Each case: the rule's code and a script in which « » mark the one span the parser reports.
@@ -65,8 +65,8 @@ def test_syntax_rule_at_its_span(code: str, case: str) -> None:
 
 
 def test_every_syntax_rule_has_a_case_and_an_example() -> None:
-    assert {r.code for r in script_syntax.RULES} == {code for code, _ in CASES}
-    for rule in script_syntax.RULES:
+    assert {r.code for r in SYNTAX_RULES} == {code for code, _ in CASES}
+    for rule in SYNTAX_RULES:
         assert "Bad:" in rule.explanation and "Good:" in rule.explanation
 
 
