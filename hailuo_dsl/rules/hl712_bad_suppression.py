@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
+from hailuo_dsl.shots.syntax import SUPPRESSION_ACTIONS
 
-_ACTIONS = ("ignore", "ignore-shot", "ignore-file")
 _NO_SHOT = {
     "after-last-shot": "ignore-shot after the last shot covers no shot",
     "outside-shot": "ignore-shot outside a shot covers no shot",
@@ -38,7 +38,7 @@ def bad_suppression(ctx: ScriptContext) -> Iterator[Finding]:
     """
     for unread in ctx.script.unread_suppressions:
         if unread.trouble == "action":
-            close = [a for a in _ACTIONS if difflib.SequenceMatcher(None, unread.word.lower(), a).ratio() >= 0.7]
+            close = [a for a in SUPPRESSION_ACTIONS if difflib.SequenceMatcher(None, unread.word.lower(), a).ratio() >= 0.7]
             hint = f"; did you mean '{close[0]}'?" if close else " (use ignore, ignore-shot or ignore-file)"
             yield Finding(*unread.span, f"Unknown suppression '{unread.word}'{hint}")
         elif unread.trouble == "rule":

@@ -21,6 +21,7 @@ from hailuo_dsl.shots.scanner import Line, Tok, lark_lines, read_value, scan_lin
 from hailuo_dsl.shots.settings import SETTINGS
 from hailuo_dsl.shots.syntax import (
     NAME_PATTERN,
+    SUPPRESSION_ACTIONS,
     Comment,
     PromptLine,
     Script,
@@ -39,8 +40,6 @@ from hailuo_dsl.textfile import TextFileError, read_text_file
 
 _VALUE_KINDS = ("WORD", "STRING", "OPEN_STRING")
 _SUPPRESSION = re.compile(r"#[ \t]*hailuo[ \t]*:[ \t]*(?P<action>[^ \t]*)(?P<rest>.*)")
-ACTIONS = {"ignore": "line", "ignore-shot": "shot", "ignore-file": "file"}
-"""The suppression comments' actions and the scope each silences."""
 
 
 class ScriptReadError(OSError):
@@ -265,7 +264,7 @@ class _Builder:
         if m is None:
             return
         action = m.group("action")
-        scope = ACTIONS.get(action)
+        scope = SUPPRESSION_ACTIONS.get(action)
         if scope is None:
             self.unread("action", action, Span(tok.start + m.start("action"), tok.start + m.end("action")))
             return

@@ -19,6 +19,8 @@ from hailuo_dsl.prompt.syntax import Span
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 """A valid shot name."""
+SUPPRESSION_ACTIONS = {"ignore": "line", "ignore-shot": "shot", "ignore-file": "file"}
+"""The actions of a suppression comment (``# hailuo: ACTION CODES``) and the scope each silences."""
 
 
 @dataclass(slots=True)
