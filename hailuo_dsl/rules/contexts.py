@@ -10,6 +10,7 @@ it never reads a file or the configuration.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -71,13 +72,23 @@ class ShotContext:
 
 @dataclass(frozen=True, slots=True)
 class FrameContext:
-    """One frame a shot names: what was learnt of it, how people call it (``[shots.a] first
-    frame "frames/a.png"``: the spec table it comes from, its role, its value) and where its value
-    stands (the ``@setting``'s value, the spec key, or the shot's header for the command line)."""
+    """One frame a shot names: what was learnt of it, its role as people say it (``first
+    frame``), its value as given, the spec table it comes from (``[shots.a]``; "" elsewhere) and
+    where its value stands (the ``@setting``'s value, the spec key, or the shot's header for the
+    command line)."""
 
     facts: ImageFacts
-    called: str
+    role: str
+    value: str
+    table: str
     where: Located
+
+    @property
+    def called(self) -> str:
+        """How a finding names the frame: ``[shots.a] first frame "frames/a.png"``."""
+        value = self.value if len(self.value) <= 60 else self.value[:40] + "…"
+        called = f"{self.role} {json.dumps(value, ensure_ascii=False)}"
+        return f"{self.table} {called}" if self.table else called
 
     def finding(self, problem: str) -> Finding:
         """A finding of this frame: ``[shots.a] first frame "a.png" does not exist (...)``."""

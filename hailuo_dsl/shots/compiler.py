@@ -17,8 +17,7 @@ compile enforces (``Rule.enforced``: the API's, and HL704) always fail the shot;
 from __future__ import annotations
 
 import difflib
-import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from hailuo_dsl.contract import Metadata, mode_of
 from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule, run_checks
+from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
 from hailuo_dsl.rules.contexts import FrameContext, ShotContext
 from hailuo_dsl.shots.findings import effective_config, kept_in_compile, sorted_findings
 from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
@@ -70,7 +69,7 @@ def _compile(
     build: bool,
 ) -> _Compiled:
     """Steps 2-5 for the ``chosen`` shots of a read script."""
-    spec, read = read_script_spec(script, spec_arg)
+    spec, read = read_script_spec(script, spec_arg)  # 2. read the spec, and judge what was read
     out = _Compiled(spec)
     if read is not None:
         out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
@@ -81,14 +80,13 @@ def _compile(
     frames = FrameChecker(check_urls, client)
     try:
         for shot in chosen:
-            resolved = layers.resolve(shot)
-            context = _context(resolved, frames)
+            context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
             failed = False
-            for rule, found in _judged(context, shot_checks):
+            for rule, found in _judged(context, shot_checks):  # 4. run the rules
                 out.found.append((shot.name, rule.diagnostic(found)))
                 failed = failed or rule.severity is Severity.ERROR
             if build and not failed:
-                out.shots.append(_request(context, index))
+                out.shots.append(_request(context, index))  # 5. build the body
     finally:
         frames.close()
     return out
@@ -105,19 +103,15 @@ def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
     return ShotContext(resolved, mode, found)
 
 
-def _judged(context: ShotContext, shot_checks: tuple[Bound, ...]) -> Iterator[tuple[Rule, Finding]]:
+def _judged(context: ShotContext, shot_checks: tuple[Bound, ...]) -> list[tuple[Rule, Finding]]:
     """What the rules find in a shot: the shot rules', then each frame's (first, then last)."""
-    yield from run_checks(shot_checks, context)
+    found = [(rule, f) for rule, check in shot_checks for f in check(context)]
     resolved = context.resolved
     for role, frame in context.frames.items():
         value, origin = resolved.values[role]
-        reference = str(value)
-        quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
-        called = f"{IMAGE_ROLES[role]} {quoted}"
-        yield from run_checks(
-            FRAME_CHECKS,
-            FrameContext(frame.facts, f"{origin.table} {called}" if origin.table else called, resolved.value_at(role)),
-        )
+        frame_context = FrameContext(frame.facts, IMAGE_ROLES[role], str(value), origin.table, resolved.value_at(role))
+        found.extend((rule, f) for rule, check in FRAME_CHECKS for f in check(frame_context))
+    return found
 
 
 def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
@@ -197,7 +191,7 @@ def compile_script(
     :class:`UnknownShotError`); ``check_urls`` probes http(s) frames with HEAD requests (through
     ``client`` when given). The script's syntax errors count: a shot holding one is not compiled.
     """
-    parsed = script if isinstance(script, Script) else load_script(script)
+    parsed = script if isinstance(script, Script) else load_script(script)  # 1. read the script
     given = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
     chosen = _chosen(parsed, shots)
     out = _compile(parsed, spec, given, chosen, check_urls, client, SHOT_CHECKS, build=True)

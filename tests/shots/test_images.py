@@ -20,8 +20,8 @@ from hailuo_dsl.shots.images import ImageFacts, image_facts, is_url, probe_url, 
 
 def judged(facts: ImageFacts) -> list[tuple[str, str]]:
     """What the frame rules make of ``facts``: each problem's code and reason."""
-    context = FrameContext(facts, "frame", (None, (0, 0)))
-    return [(rule.code, found.message.removeprefix("frame ")) for rule, found in run_checks(FRAME_CHECKS, context)]
+    context = FrameContext(facts, "first frame", "f.png", "", (None, (0, 0)))
+    return [(rule.code, found.message.removeprefix('first frame "f.png" ')) for rule, found in run_checks(FRAME_CHECKS, context)]
 
 
 def ok(facts: ImageFacts) -> bool:
