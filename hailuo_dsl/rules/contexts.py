@@ -75,7 +75,8 @@ class FrameContext:
     """One frame a shot names: what was learnt of it, its role as people say it (``first
     frame``), its value as given, the spec table it comes from (``[shots.a]``; "" elsewhere) and
     where its value stands (the ``@setting``'s value, the spec key, or the shot's header for the
-    command line)."""
+    command line). A frame check decides on ``facts`` alone (the rest only names and places its
+    finding), so the compiler judges a frame it found clean once for all the shots naming it."""
 
     facts: ImageFacts
     role: str

@@ -52,7 +52,7 @@ def _format_problem(facts: ImageFacts) -> str | None:
             return f"is a truncated or damaged {facts.sniffed} file: its header cannot be read"
         if facts.sniffed is not None:
             return f"is a {facts.sniffed} image; Hailuo takes {TAKEN}"
-        return "is not an image (not JPEG, PNG or WebP, whatever its name says)"
+        return f"is not an image (not {TAKEN}, whatever its name says)"
     if facts.format is not None and facts.format not in taken:
         return f"is a {facts.format} image; Hailuo takes {TAKEN}"
     if facts.truncated:

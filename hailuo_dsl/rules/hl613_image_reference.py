@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hailuo_dsl.contract import IMAGE_URL_SCHEMES
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
@@ -45,7 +46,7 @@ def _reference_problem(facts: ImageFacts) -> str | None:
         return None
     if facts.scheme == "data":
         return f"is a data: URI, which the API does not take; {_USE}"
-    if facts.scheme not in ("http", "https"):
+    if facts.scheme not in IMAGE_URL_SCHEMES:
         return f"uses the unsupported scheme '{facts.scheme}:'; {_USE}"
     if facts.unreachable is not None:
         return f"cannot be reached: {facts.unreachable}"

@@ -78,11 +78,12 @@ def _compile(
     index = LineIndex(script.text)
     layers = Layers(script, spec, overrides, index)
     frames = FrameChecker(check_urls, client)
+    clean: set[int] = set()
     try:
         for shot in chosen:
             context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
             failed = False
-            for rule, found in _judged(context, shot_checks):  # 4. run the rules
+            for rule, found in _judged(context, shot_checks, clean):  # 4. run the rules
                 out.found.append((shot.name, rule.diagnostic(found)))
                 failed = failed or rule.severity is Severity.ERROR
             if build and not failed:
@@ -103,14 +104,21 @@ def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
     return ShotContext(resolved, mode, found)
 
 
-def _judged(context: ShotContext, shot_checks: tuple[Bound, ...]) -> list[tuple[Rule, Finding]]:
-    """What the rules find in a shot: the shot rules', then each frame's (first, then last)."""
+def _judged(context: ShotContext, shot_checks: tuple[Bound, ...], clean: set[int]) -> list[tuple[Rule, Finding]]:
+    """What the rules find in a shot: the shot rules', then each frame's (first, then last). A
+    frame check reads only what was learnt of the frame, so a frame found clean once (its id in
+    ``clean``) is clean for every shot that names it."""
     found = [(rule, f) for rule, check in shot_checks for f in check(context)]
     resolved = context.resolved
     for role, frame in context.frames.items():
+        if id(frame) in clean:
+            continue
         value, origin = resolved.values[role]
         frame_context = FrameContext(frame.facts, IMAGE_ROLES[role], str(value), origin.table, resolved.value_at(role))
-        found.extend((rule, f) for rule, check in FRAME_CHECKS for f in check(frame_context))
+        problems = [(rule, f) for rule, check in FRAME_CHECKS for f in check(frame_context)]
+        if not problems:
+            clean.add(id(frame))  # the checker keeps the frame for the whole compile, so its id stays its own
+        found.extend(problems)
     return found
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hailuo_dsl.contract import IMAGE_URL_SCHEMES
 from hailuo_dsl.shots import images
 from hailuo_dsl.textfile import NUL_IN_NAME, user_path
 
@@ -59,7 +60,7 @@ class FrameChecker:
         local = images.local_path(reference)
         if local is None and images.is_url(reference):
             facts = images.url_facts(reference)
-            if self.check_urls and facts.scheme in ("http", "https"):
+            if self.check_urls and facts.scheme in IMAGE_URL_SCHEMES:
                 facts = self._probe(reference)
             return Frame(reference, None, facts)
         path = local if local is not None else user_path(reference)
