@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import SpecLine
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.syntax import SpecLine
 
 
 def line_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -10,16 +10,15 @@ it never reads a file or the configuration.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules.base import Finding
 
 if TYPE_CHECKING:
     from hailuo_dsl.contract import Mode
+    from hailuo_dsl.prompt.positions import LineIndex
     from hailuo_dsl.shots.frames import Frame
     from hailuo_dsl.shots.images import ImageFacts
     from hailuo_dsl.shots.precedence import Located, ResolvedShot
@@ -42,11 +41,13 @@ class ScriptContext:
     def line_of(self, offset: int) -> int:
         """The one-based line number of ``offset``, for messages."""
         if self._index is None:
+            from hailuo_dsl.prompt.positions import LineIndex  # imported when needed: every command reads the registry
+
             self._index = LineIndex(self.script.text)
         return self._index.line_of(offset) + 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SpecContext:
     """A shot-spec as read for one script: what the reading found, and the names of the script's
     shots, which its ``[shots.NAME]`` tables must match (None: the spec is judged alone)."""
@@ -55,7 +56,7 @@ class SpecContext:
     shot_names: tuple[str, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ShotContext:
     """One shot of a script with its settings resolved (each value with where it came from, and
     the ``@settings`` whose value was refused), the mode its frames make, and each frame it
@@ -70,7 +71,7 @@ class ShotContext:
         return self.resolved.shot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FrameContext:
     """One frame a shot names: what was learnt of it, its role as people say it (``first
     frame``), its value as given, the spec table it comes from (``[shots.a]``; "" elsewhere) and
@@ -87,6 +88,8 @@ class FrameContext:
     @property
     def called(self) -> str:
         """How a finding names the frame: ``[shots.a] first frame "frames/a.png"``."""
+        import json  # imported when needed: every command reads the registry
+
         value = self.value if len(self.value) <= 60 else self.value[:40] + "…"
         called = f"{self.role} {json.dumps(value, ensure_ascii=False)}"
         return f"{self.table} {called}" if self.table else called

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import IMAGE_FORMATS
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
-from hailuo_dsl.shots.images import ImageFacts
-from hailuo_dsl.shots.precedence import said
 
-TAKEN = said(tuple(IMAGE_FORMATS.values()))
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.images import ImageFacts
+
+_NAMES = tuple(IMAGE_FORMATS.values())
+TAKEN = ", ".join(_NAMES[:-1]) + " or " + _NAMES[-1]
 """The formats the model takes, as people name them: ``JPEG, PNG or WebP``."""
 
 

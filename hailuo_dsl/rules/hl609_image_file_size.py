@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import MAX_MODEL_IMAGE_BYTES, MAX_UPLOAD_BYTES, MB
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
-from hailuo_dsl.shots.images import ImageFacts
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.images import ImageFacts
 
 _MODEL = f"the model takes images under {MAX_MODEL_IMAGE_BYTES // MB} MB"
 _UPLOAD = f"the upload endpoint takes at most {MAX_UPLOAD_BYTES // MB} MB"

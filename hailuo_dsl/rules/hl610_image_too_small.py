@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import MIN_SHORT_SIDE
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
-from hailuo_dsl.shots.images import ImageFacts
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.images import ImageFacts
 
 
 @rule("HL610", "image-too-small", Severity.ERROR, "A frame whose short side is 300 px or less", scope=Scope.FRAME, enforced=True)

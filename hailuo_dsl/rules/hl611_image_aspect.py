@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import ASPECT_MAX, ASPECT_MIN, aspect_ok
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
-from hailuo_dsl.shots.images import ImageFacts
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.images import ImageFacts
 
 _BETWEEN = f"between {ASPECT_MIN[0]}:{ASPECT_MIN[1]} and {ASPECT_MAX[0]}:{ASPECT_MAX[1]}"
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import IMAGE_URL_SCHEMES
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import FrameContext
-from hailuo_dsl.shots.images import ImageFacts
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.images import ImageFacts
 
 _USE = "use a file path or an http(s) URL"
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import NAME_PATTERN
 
 _KEYWORD = len("shot")
 
@@ -29,6 +28,8 @@ def invalid_shot_name(ctx: ScriptContext) -> Iterator[Finding]:
         shot the-opening
           A mouse runs toward the camera.
     """
+    from hailuo_dsl.shots.syntax import NAME_PATTERN  # imported when it runs: every command reads the registry
+
     for shot in ctx.script.invalid_shots:
         if not shot.name:
             start = shot.span.start

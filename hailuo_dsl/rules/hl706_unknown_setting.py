@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.settings import SETTINGS, closest_setting
 
 
 @rule("HL706", "unknown-setting", Severity.ERROR, "A setting key that does not exist", scope=Scope.SCRIPT, fixable=True)
@@ -29,6 +28,8 @@ def unknown_setting(ctx: ScriptContext) -> Iterator[Finding]:
           @duration 10
           A mouse runs toward the camera.
     """
+    from hailuo_dsl.shots.settings import SETTINGS, closest_setting  # imported when it runs: every command reads the registry
+
     for line in ctx.script.setting_lines:
         key = line.key
         if not key or key in SETTINGS:

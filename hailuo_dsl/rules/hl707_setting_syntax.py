@@ -8,7 +8,6 @@ from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules._script import misplaced
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import ValueShape
 
 
 @rule("HL707", "setting-syntax", Severity.ERROR, "A setting or spec line that is not 'key value'", scope=Scope.SCRIPT)
@@ -30,14 +29,14 @@ def setting_syntax(ctx: ScriptContext) -> Iterator[Finding]:
     for line in ctx.script.setting_lines:
         if not line.key:
             yield Finding(*line.key_span, "A setting needs a key: '@key value'")
-        elif line.shape is ValueShape.MISSING:
+        elif line.shape == "missing":
             yield Finding(*line.value_span, f"@{line.key} has no value")
-        elif line.shape is ValueShape.EXTRA:
+        elif line.shape == "extra":
             yield Finding(*line.value_span, f"@{line.key} takes one value; quote a value that has spaces")
     for spec in ctx.script.spec_lines:
         if misplaced(ctx, spec) is not None:
             continue
-        if spec.shape is ValueShape.MISSING:
+        if spec.shape == "missing":
             yield Finding(*spec.value_span, 'spec needs a file name: spec "file.toml"')
-        elif spec.shape is ValueShape.EXTRA:
+        elif spec.shape == "extra":
             yield Finding(*spec.value_span, "spec takes one file name")

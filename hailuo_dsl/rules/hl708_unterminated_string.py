@@ -8,7 +8,6 @@ from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules._script import misplaced
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import ValueShape
 
 _MESSAGE = "The quoted value has no closing '\"'"
 
@@ -29,8 +28,8 @@ def unterminated_string(ctx: ScriptContext) -> Iterator[Finding]:
           @first_frame "frames/mouse.png"
     """
     for line in ctx.script.setting_lines:
-        if line.key and line.shape is ValueShape.OPEN:
+        if line.key and line.shape == "open":
             yield Finding(*line.value_span, _MESSAGE)
     for spec in ctx.script.spec_lines:
-        if spec.shape is ValueShape.OPEN and misplaced(ctx, spec) is None:
+        if spec.shape == "open" and misplaced(ctx, spec) is None:
             yield Finding(*spec.value_span, _MESSAGE)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.diagnostics import Edit, Fix, Severity
 from hailuo_dsl.rules._script import line_bounds
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import PromptLine, Setting
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.syntax import PromptLine, Setting
 
 
 @rule(

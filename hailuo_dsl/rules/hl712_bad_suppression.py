@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Finding, Scope, rule
 from hailuo_dsl.rules.contexts import ScriptContext
-from hailuo_dsl.shots.syntax import SUPPRESSION_ACTIONS
 
 _NO_SHOT = {
     "after-last-shot": "ignore-shot after the last shot covers no shot",
@@ -36,6 +35,8 @@ def bad_suppression(ctx: ScriptContext) -> Iterator[Finding]:
           # hailuo: ignore HL303 -- four moves are intended here
           A mouse runs [Push in], stops [Static shot], looks up [Tilt up], then flees [Pan left].
     """
+    from hailuo_dsl.shots.syntax import SUPPRESSION_ACTIONS  # imported when it runs: every command reads the registry
+
     for unread in ctx.script.unread_suppressions:
         if unread.trouble == "action":
             close = [a for a in SUPPRESSION_ACTIONS if difflib.SequenceMatcher(None, unread.word.lower(), a).ratio() >= 0.7]

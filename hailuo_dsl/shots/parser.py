@@ -164,7 +164,7 @@ class _Builder:
         after_shot = bool(self.script.shots or self.script.invalid_shots)
         line_span, keyword_span = Span(line.start, line.end), Span(keyword.start, keyword.end)
         self.script.spec_lines.append(SpecLine(line_span, keyword_span, shape, value_span, after_shot))
-        if shape is ValueShape.ONE and not after_shot and self.script.spec is None:
+        if shape == "one" and not after_shot and self.script.spec is None:
             raw = self.text[value_span.start : value_span.end]
             self.script.spec = SpecRef(read_value(raw), Span(keyword.start, value_span.end), value_span)
 
@@ -181,7 +181,7 @@ class _Builder:
             return
         state.end = line.end
         key = self.text[key_tok.start + 1 : key_tok.end]
-        if shape is not ValueShape.ONE or key not in SETTINGS:
+        if shape != "one" or key not in SETTINGS:
             self.script.setting_lines.append(SettingLine(key, key_span, shape, value_span))
             return
         raw = self.text[value_span.start : value_span.end]
@@ -228,11 +228,11 @@ class _Builder:
     def shape(values: list[Tok], owner: Tok) -> tuple[ValueShape, Span]:
         """What follows a key, and the span of its value (or of what is wrong with it)."""
         if not values:
-            return ValueShape.MISSING, Span(owner.start, owner.end)
+            return "missing", Span(owner.start, owner.end)
         if len(values) > 1:
-            return ValueShape.EXTRA, Span(values[1].start, values[-1].end)
+            return "extra", Span(values[1].start, values[-1].end)
         value = values[0]
-        return (ValueShape.OPEN if value.kind == "OPEN_STRING" else ValueShape.ONE), Span(value.start, value.end)
+        return ("open" if value.kind == "OPEN_STRING" else "one"), Span(value.start, value.end)
 
     def close_shot(self) -> None:
         state = self.current

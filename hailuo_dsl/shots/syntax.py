@@ -8,7 +8,6 @@ comment that names nothing) is recorded as it was seen, for the rules HL7xx to j
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,20 +103,12 @@ class SpecRef:
     value_span: Span
 
 
-class ValueShape(enum.Enum):
-    """What follows a key (``@key`` or ``spec``) on its line."""
-
-    ONE = "one"
-    """One whole value."""
-    MISSING = "missing"
-    """Nothing."""
-    EXTRA = "extra"
-    """More than one value."""
-    OPEN = "open"
-    """A quoted value without its closing quote."""
+ValueShape = Literal["one", "missing", "extra", "open"]
+"""What follows a key (``@key`` or ``spec``) on its line: one whole value, nothing, more than one
+value, or a quoted value without its closing quote."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StrayLine:
     """A line no shot holds as it stands: text or a setting at column 0 (``shot`` is the shot it
     stands in, if any), or an indented line before the first shot. ``span`` is its text (a
@@ -129,7 +120,7 @@ class StrayLine:
     shot: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SettingLine:
     """A ``@key`` line inside a shot that gave it no setting: no key, an unknown key, or not one
     whole value. ``key_span`` covers ``@key``; ``value_span`` the values (from the second one
@@ -141,7 +132,7 @@ class SettingLine:
     value_span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SpecLine:
     """A ``spec`` line, wherever it stands: ``span`` is the line, ``keyword`` its ``spec``,
     ``after_shot`` whether a shot header came before it."""
@@ -158,7 +149,7 @@ SuppressionTrouble = Literal["action", "rule", "after-last-shot", "outside-shot"
 ``ignore-shot`` with no shot after it, or an ``ignore-shot`` trailing a line outside any shot."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnreadSuppression:
     """A suppression comment, or a word of one, that silences nothing; ``word`` is the word as
     written (the action or the rule), ``span`` the word's, or the comment's when no word is to
