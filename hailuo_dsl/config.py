@@ -32,7 +32,13 @@ if TYPE_CHECKING:
 KEYS = ("select", "ignore", "severity", "move-budget", "duration")
 """The keys of a configuration table, as written in TOML."""
 
-_FIELD_OF_KEY = {"select": "select", "ignore": "ignore", "severity": "severity", "move-budget": "move_budget", "duration": "duration"}
+_FIELD_OF_KEY = {
+    "select": "select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "move-budget": "move_budget",
+    "duration": "duration",
+}
 _FIELDS = tuple(_FIELD_OF_KEY.values())
 _SEVERITIES = {s.value: s for s in Severity}
 _DURATIONS = (6, 10)
@@ -146,7 +152,17 @@ class LintConfig:
     model's surface that callers use (``model_dump``, ``model_fields``, ``model_fields_set``), and
     stands as a table in other models (a shot-spec's ``[lint]``)."""
 
-    __slots__ = ("_plan", "_prompt_plan", "_severities", "duration", "ignore", "model_fields_set", "move_budget", "select", "severity")
+    __slots__ = (
+        "_plan",
+        "_prompt_plan",
+        "_severities",
+        "duration",
+        "ignore",
+        "model_fields_set",
+        "move_budget",
+        "select",
+        "severity",
+    )
 
     select: list[str] | None
     ignore: list[str]
