@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,10 +37,11 @@ def _counts(reports: Sequence[FileReport]) -> dict[Severity, int]:
 
 def render(reports: Sequence[FileReport], fmt: str, *, color: bool = False) -> str:
     """The whole report in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "json":
-        return json.dumps([_json(r, d) for r in reports for d in r.diagnostics], indent=2, ensure_ascii=False)
-    if fmt == "sarif":
-        return json.dumps(_sarif(reports), indent=2, ensure_ascii=False)
+    if fmt in ("json", "sarif"):
+        import json
+
+        data: Any = [_json(r, d) for r in reports for d in r.diagnostics] if fmt == "json" else _sarif(reports)
+        return json.dumps(data, indent=2, ensure_ascii=False)
     if fmt == "github":
         return "".join(_github(r, d) + "\n" for r in reports for d in r.diagnostics)
     return _text(reports)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 from hailuo_dsl.cli.common import STDIN, Source, UsageError, expand, read_source, reports_for, write_text
-from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
+from hailuo_dsl.config import ConfigError, LintConfig, load_config, with_overrides
 from hailuo_dsl.contract import DURATIONS
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import fix_document, format_document, kind_of, lint_document
@@ -35,12 +32,9 @@ class _Configs:
         if folder not in self.cache:
             try:
                 base, _ = load_config(folder, self.explicit)
+                self.cache[folder] = with_overrides(base, self.overrides)
             except ConfigError as err:
                 raise UsageError(str(err)) from None
-            try:
-                self.cache[folder] = base.merged(**self.overrides)
-            except ValidationError as err:
-                raise UsageError(f"command line: --{validation_message(err)}") from None
         return self.cache[folder]
 
 
@@ -51,6 +45,8 @@ def _sources(paths: tuple[str, ...], prompt: str | None) -> list[Source]:
 
 
 def _unified(source: Source, new: str) -> str:
+    import difflib
+
     return "".join(
         difflib.unified_diff(
             source.text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{source.name}", f"b/{source.name}"
@@ -163,6 +159,8 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None
 def rules_command(fmt_: str) -> None:
     """List every rule: code, name, severity, fixable, summary."""
     if fmt_ == "json":
+        import json
+
         data = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "fixable": r.fixable, "summary": r.summary}
             for r in RULES
@@ -189,6 +187,8 @@ def rule_command(code: str) -> None:
     """Explain one rule (by code or name), with examples."""
     found = BY_CODE.get(code.upper()) or BY_NAME.get(code)
     if found is None:
+        import difflib
+
         close = difflib.get_close_matches(code.upper(), list(BY_CODE), n=1) or difflib.get_close_matches(code, list(BY_NAME), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; `hailuo rules` lists them"
         raise UsageError(f"unknown rule '{code}'{hint}")

@@ -49,6 +49,7 @@ from hailuo_dsl.contract import (
 )
 from hailuo_dsl.contract.request import VideoRequest, request_hash
 from hailuo_dsl.imagetypes import image_mime
+from hailuo_dsl.version import user_agent
 
 _REDACTED = "<api-key>"
 _EXPIRED_STATUSES = frozenset({403, 404, 410})
@@ -87,8 +88,10 @@ class RequestSpec:
     data: dict[str, str] | None = None
 
     def build_args(self) -> dict[str, Any]:
-        """Keyword arguments for ``httpx.Client.build_request`` (fresh each attempt)."""
-        args: dict[str, Any] = {"method": self.method, "url": self.url, "headers": self.headers}
+        """Keyword arguments for ``httpx.Client.build_request`` (fresh each attempt). Every
+        request names the program in its ``User-Agent``: ``hailuo-dsl/<version>``."""
+        headers = {"User-Agent": user_agent(), **self.headers}
+        args: dict[str, Any] = {"method": self.method, "url": self.url, "headers": headers}
         if self.json_body is not None:
             args["json"] = self.json_body
         if self.files is not None:
