@@ -9,7 +9,7 @@ import socket
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,9 @@ BODY = {"model": "MiniMax-Hailuo-02", "prompt": "Waves hitting the beach at suns
 
 
 @pytest.fixture
-def still() -> Iterator[Emulator]:
+def still(emulator_factory: Callable[..., Emulator]) -> Emulator:
     """An emulator whose time moves only when a test advances it."""
-    with Emulator(time_scale=0.0, task_seconds=60.0) as server:
-        yield server
+    return emulator_factory(api_key=KEY, time_scale=0.0, task_seconds=60.0)
 
 
 @pytest.fixture
@@ -222,6 +221,7 @@ def test_submit_validation_matches_the_request_model(body: dict[str, Any]) -> No
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+@pytest.mark.usefixtures("terminal_sigint")
 def test_emulator_command_serves_until_ctrl_c() -> None:
     process = subprocess.Popen(
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness import EMULATOR_KEY
 from PIL import Image
 
 from hailuo_dsl.client import AsyncClient, RetryPolicy
@@ -12,7 +13,7 @@ from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.emulator import Emulator, build_mp4, iter_boxes
 from hailuo_dsl.shots import CompiledShot
 
-API_KEY = "sk-render-test-key"
+API_KEY = EMULATOR_KEY  # the key of the shared ``emulator`` fixture
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, retry_after_cap=0.05, deadline=10.0)
 
 

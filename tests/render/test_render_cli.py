@@ -161,6 +161,7 @@ def test_an_unknown_submit_is_reported_then_adopted(script: Path, emulator: Emul
     assert json.loads(out)["shots"][0]["task_id"] == task_id and emulator.stats.submits_accepted == 1
 
 
+@pytest.mark.usefixtures("terminal_sigint")
 def test_ctrl_c_during_a_submit_keeps_its_task_and_a_rerun_finishes(script: Path, emulator: Emulator) -> None:
     """SIGINT while the submit is on its way: the answer is still recorded, the exit is 130, and
     the rerun submits nothing more."""

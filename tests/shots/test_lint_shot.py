@@ -186,6 +186,7 @@ def test_lint_is_total_and_in_bounds(text: str) -> None:
             assert all(0 <= e.start <= e.end <= len(text) for e in d.fix.edits)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
 def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrategy[Any], data: st.DataObject) -> None:
