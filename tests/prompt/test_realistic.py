@@ -118,7 +118,7 @@ FIXES = [
     ("An eagle soars over the canyon [Pan up].", "An eagle soars over the canyon [Tilt up]."),
     (
         "A hiker reaches the summit at sunrise [Slow push in], clouds rolling below.",
-        "A hiker reaches the summit at sunrise slow [Push in], clouds rolling below.",
+        "A hiker reaches the summit at sunrise [Push in] slowly, clouds rolling below.",
     ),
     (
         "A candle flickers in a dark room [Static shot, then Zoom out].",
