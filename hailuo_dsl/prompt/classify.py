@@ -260,7 +260,11 @@ def _around_core(name: str, words: list[str]) -> Classification | None:
     if exact is not None:
         return Classification(ItemKind.FILM_TERM, exact, (exact,), extra=extra, note=PARAPHRASE)
     near = _near_miss(core)
-    return replace(near, extra=extra) if near is not None else None
+    if near is None:
+        return None
+    if near.directive is not None and near.note != GUESS:  # "Static camera shot": Static shot, said otherwise
+        return Classification(ItemKind.FILM_TERM, near.directive, (near.directive,), extra=extra, note=PARAPHRASE)
+    return replace(near, extra=extra)
 
 
 def _wide_comma(name: str) -> Classification | None:

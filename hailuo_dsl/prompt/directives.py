@@ -10,6 +10,7 @@ each other when written in one bracket.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -95,9 +96,12 @@ def twin(name: str) -> str:
     return directive.chinese if name == directive.name else directive.name
 
 
+_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def is_chinese(text: str) -> bool:
     """Whether ``text`` holds a CJK ideograph (a Chinese name, or Chinese prose)."""
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return _IDEOGRAPH.search(text) is not None
 
 
 def join_items(names: list[str] | tuple[str, ...]) -> str:

@@ -58,9 +58,9 @@ def fits(bracket: Bracket, item: Item, replacement: str) -> bool:
     """Whether writing ``replacement`` (one directive, or several: ``Push in, Zoom out``) for
     ``item`` keeps the bracket valid: at most three moves, none on an axis already taken, no
     move beside ``Static shot``."""
-    names = [n.strip() for n in replacement.split(",")]
-    if len(names) == 1:
+    if "," not in replacement:
         return True
+    names = [n.strip() for n in replacement.split(",")]
     others = [classify(i.name).directive for i in bracket.items if i is not item]
     if len(others) + len(names) > MAX_PER_BRACKET:
         return False
