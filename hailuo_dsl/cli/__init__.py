@@ -64,6 +64,7 @@ COMMANDS: dict[str, Entry] = {
     "fmt": Entry("Format prompt files and .shot scripts: canonical directive spelling and bracket spacing.", _lint_commands),
     "rules": Entry("List every rule: code, name, severity, fixable, summary.", _lint_commands),
     "rule": Entry("Explain one rule (by code or name), with examples.", _lint_commands),
+    "directives": Entry("List the fifteen camera directives: English, Chinese, what the camera does.", _lint_commands),
     "compile": Entry(
         "Compile SCRIPT.shot into API requests: one JSON object per line (shot, request, local_images, request_hash).",
         _shot_commands,

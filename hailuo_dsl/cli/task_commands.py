@@ -60,6 +60,14 @@ def _show(task: Task, as_json: bool) -> None:
     click.echo(line)
 
 
+def _resolution(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--resolution`` in either case of P, refused in the words ``hailuo compile`` uses."""
+    if value is None or value.upper() in RESOLUTIONS:
+        return None if value is None else value.upper()
+    said = ", ".join(RESOLUTIONS[:-1]) + " or " + RESOLUTIONS[-1]
+    raise UsageError(f'command line: --resolution must be {said}, got "{value}"')
+
+
 _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
 
 
@@ -69,7 +77,7 @@ _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task 
 @click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
 @click.option("--prompt", metavar="TEXT", help="Submit this prompt instead of a script's shot.")
 @click.option("--duration", type=click.Choice([str(d) for d in DURATIONS]), help="Clip length in seconds (with --prompt).")
-@click.option("--resolution", type=click.Choice(RESOLUTIONS, case_sensitive=False), help="With --prompt.")
+@click.option("--resolution", metavar="|".join(RESOLUTIONS), callback=_resolution, help="With --prompt (either case of P).")
 @click.option("--no-prompt-optimizer", is_flag=True, help="With --prompt: keep the prompt exactly as written.")
 @base_url_option
 @_as_json
@@ -104,7 +112,7 @@ def submit(
                 request = VideoRequest(
                     prompt=prompt,
                     duration=int(duration) if duration else DEFAULT_DURATION,  # type: ignore[arg-type]
-                    resolution=resolution.upper() if resolution else DEFAULT_RESOLUTION,  # type: ignore[arg-type]
+                    resolution=resolution or DEFAULT_RESOLUTION,  # type: ignore[arg-type]
                     metadata=RequestMetadata(prompt_optimizer=False) if no_prompt_optimizer else None,
                 )
             except ValidationError as err:

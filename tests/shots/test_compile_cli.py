@@ -196,7 +196,7 @@ def test_examples_compile_and_lint_clean(script: Path) -> None:
     assert (compiled.exit_code, compiled.stderr) == (0, "")
     assert len(lines(compiled)) >= 3
     linted = hailuo("lint", str(script))
-    assert (linted.exit_code, linted.output) == (0, "")
+    assert (linted.exit_code, linted.output) == (0, "All checks passed!\n")
 
 
 def test_the_examples_cover_every_mode_and_a_ten_second_shot() -> None:
