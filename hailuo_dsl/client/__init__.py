@@ -13,12 +13,14 @@ from hailuo_dsl.client.errors import (
     MalformedResponse,
     NotFound,
     RateLimited,
+    ResponseTooLarge,
     ServerError,
     SubmitOutcomeUnknown,
     TaskFailed,
     Timeout,
     VideoExpired,
 )
+from hailuo_dsl.client.limits import TransferLimits
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Operation, RetryPolicy, parse_retry_after
 from hailuo_dsl.client.sync import Client
@@ -41,6 +43,7 @@ __all__ = [
     "NotFound",
     "Operation",
     "RateLimited",
+    "ResponseTooLarge",
     "RetryPolicy",
     "ServerError",
     "SubmitOutcomeUnknown",
@@ -49,6 +52,7 @@ __all__ = [
     "TaskFailed",
     "TaskStatus",
     "Timeout",
+    "TransferLimits",
     "VideoExpired",
     "image_mime",
     "parse_retry_after",
