@@ -1,15 +1,19 @@
 """``hailuo render`` (a script's shots to videos, resumably) and ``hailuo jobs`` (what the journal holds).
 
 Exit codes of ``render``: 0 every shot's video is on disk, 1 some shot is not (failed, unknown,
-still running) or the script has errors, 2 usage or I/O error, 130 interrupted (the journal is
-intact: run the same command again to resume).
+still running) or the script has errors, 2 usage or I/O error, 128 + N stopped by signal N
+(Ctrl-C 130, SIGTERM 143, SIGHUP 129: every submit in flight has its answer recorded, the
+journal is intact: run the same command again to resume).
 """
 
 from __future__ import annotations
 
 import asyncio
+import glob
 import json
+import os
 import secrets
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -23,11 +27,14 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
-from hailuo_dsl.client import AsyncClient
-from hailuo_dsl.contract import POLL_INTERVAL
+from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
+from hailuo_dsl.cli.task_commands import download_limit_options, transfer_limits
+from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
+from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
+    EMULATOR_ENDPOINT,
     Journal,
     JournalError,
     RenderEvent,
@@ -35,8 +42,9 @@ from hailuo_dsl.render import (
     ShotRecord,
     ShotState,
     Step,
-    default_journal_path,
     default_out_dir,
+    endpoint_of,
+    find_journal,
     render_script,
 )
 from hailuo_dsl.shots.result import CompileError
@@ -97,17 +105,26 @@ class _Display:
 
 
 @contextmanager
-def _api(emulator: bool, base_url: str | None, poll_interval: float) -> Iterator[AsyncClient]:
-    """The client of the run: the real API (key from the environment) or an in-process emulator."""
+def _api(emulator: bool, base_url: str | None, poll_interval: float, limits: TransferLimits) -> Iterator[AsyncClient]:
+    """The client of the run: the real API (key from the environment, checked before anything is
+    touched) or an in-process emulator."""
     if not emulator:
-        key = require_api_key(" (or pass --emulator to render against the built-in emulator)")
-        yield AsyncClient(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
+        require_api_key(" (or pass --emulator to render against the built-in emulator)")
+        try:  # the client reads the key itself, so that its errors name the variable
+            client = AsyncClient(
+                api_key=None, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2, limits=limits
+            )
+        except HailuoError as err:  # a base URL that is not one, a key no header can carry
+            raise UsageError(err.message) from None
+        yield client
         return
     from hailuo_dsl.emulator import Emulator
 
     with Emulator(time_scale=EMULATOR_TIME_SCALE, seed=secrets.randbits(32)) as server:
         scale = EMULATOR_TIME_SCALE
-        yield AsyncClient(api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale)
+        yield AsyncClient(
+            api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale, limits=limits
+        )
 
 
 def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
@@ -138,7 +155,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script, .hailuo/<script>.emulator.journal.sqlite with --emulator].",
+    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
 )
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
@@ -168,6 +185,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds between status queries (the API documents 10; faster only spends quota). Ignored with --emulator.",
 )
+@download_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -183,6 +201,9 @@ def render(
     adopt: tuple[str, ...],
     wait_timeout: float,
     poll_interval: float,
+    max_download_mb: float,
+    download_stall: float,
+    download_deadline: float,
     as_json: bool,
 ) -> None:
     """Render the shots of each SCRIPT to videos, resuming from its journal.
@@ -196,8 +217,11 @@ def render(
     options that name one script's files or shots (--spec, --out, --journal, --shot, --forget,
     --adopt) then do not apply.
 
+    Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
+    recorded first.
+
     Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors), 2 usage
-    or I/O error, 130 interrupted.
+    or I/O error, 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
     """
     from hailuo_dsl.shots.result import UnknownShotError
 
@@ -222,7 +246,8 @@ def render(
             {
                 "spec": spec,
                 "out_dir": out_dir or default_out_dir(script, emulator=emulator),
-                "journal": journal_path or default_journal_path(script, emulator=emulator),
+                "journal": journal_path,
+                "endpoint": EMULATOR_ENDPOINT if emulator else None,
                 "shots": list(shots) or None,
                 "concurrency": concurrency,
                 "retry_failed": retry_failed,
@@ -235,16 +260,18 @@ def render(
     ]
     stderr = Console(stderr=True)
     live = stderr.is_terminal and not as_json
+    limits = transfer_limits(max_download_mb, download_stall, download_deadline)
     try:
-        with _api(emulator, base_url, poll_interval) as client:
-            summaries = asyncio.run(_run(client, stderr if live else None, jobs))
-    except KeyboardInterrupt:
-        click.echo("\nInterrupted. The journals are intact: run the same command again to resume.", err=True)
-        sys.exit(130)
+        with _api(emulator, base_url, poll_interval, limits) as client:
+            summaries, stopped_by = asyncio.run(_run(client, stderr if live else None, jobs))
+    except KeyboardInterrupt:  # before or after the run's event loop
+        exit_stopped(signal.SIGINT, "The journals are intact: run the same command again to resume.")
     except (UnknownShotError, OSError) as err:
         raise UsageError(os_message(err)) from None
     except JournalError as err:
         raise UsageError(str(err)) from None
+    if stopped_by is not None:
+        exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
     if as_json:
         found = [s.to_json() for s in done]
@@ -263,20 +290,28 @@ def render(
 
 async def _run(
     client: AsyncClient, console: Console | None, jobs: list[tuple[Path, dict[str, Any]]]
-) -> list[RenderSummary | CompileError]:
+) -> tuple[list[RenderSummary | CompileError], int | None]:
     """Render each script in turn over one client; a script that does not compile is reported
-    (on standard error) and the next one still renders."""
+    (on standard error) and the next one still renders. A stop signal cancels the run, which
+    records every submit in flight before the journal closes; the signal is returned."""
     results: list[RenderSummary | CompileError] = []
-    async with client:
-        for script, options in jobs:
-            display = _Display(console) if console is not None else None
-            try:
-                with display.progress if display is not None else nullcontext():
-                    results.append(await render_script(script, client=client, on_event=display, **options))
-            except CompileError as err:
-                click.echo(str(err), err=True)
-                results.append(err)
-    return results
+    main = asyncio.current_task()
+    assert main is not None
+    with cancel_on_stop(main) as received:
+        try:
+            async with client:
+                for script, options in jobs:
+                    display = _Display(console) if console is not None else None
+                    try:
+                        with display.progress if display is not None else nullcontext():
+                            results.append(await render_script(script, client=client, on_event=display, **options))
+                    except CompileError as err:
+                        click.echo(str(err), err=True)
+                        results.append(err)
+        except asyncio.CancelledError:
+            if not received:
+                raise
+    return results, received[0] if received else None
 
 
 def _print_summary(console: Console, summary: RenderSummary) -> None:
@@ -307,22 +342,21 @@ def _shown(path: Path | str) -> str:
 @click.argument("script", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal file to read.")
 @click.option("--emulator", is_flag=True, help="Read the journal of SCRIPT's renders against the emulator.")
+@base_url_option
 @click.option("--json", "as_json", is_flag=True, help="Print the journal as JSON.")
-def jobs(script: Path | None, journal_path: Path | None, emulator: bool, as_json: bool) -> None:
+def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_url: str | None, as_json: bool) -> None:
     """List the shots of a script's render journal: state, task, progress, file or error."""
     if journal_path is not None:
         path = journal_path
     elif script is not None:
-        path = default_journal_path(script, emulator=emulator)
+        endpoint = EMULATOR_ENDPOINT if emulator else endpoint_of(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+        path = find_journal(script, endpoint)
     else:
         raise UsageError("give SCRIPT or --journal PATH")
     if not path.is_file():
-        hint = ""
-        if script is not None and not emulator and default_journal_path(script, emulator=True).is_file():
-            hint = "; the emulator's renders are listed with --emulator"
-        raise UsageError(f"{path}: no journal here (nothing rendered yet){hint}")
+        raise UsageError(f"{path}: no journal here (nothing rendered yet){_other_journals(path, script)}")
     try:
-        with Journal(path) as journal:
+        with Journal(path, create=False) as journal:
             records = journal.records()
     except JournalError as err:
         raise UsageError(str(err)) from None
@@ -330,6 +364,21 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, as_json
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
     _print_jobs(Console(), path, records)
+
+
+def _other_journals(missing: Path, script: Path | None) -> str:
+    """A hint naming the journals the script has for other APIs (the emulator's, another base URL's)."""
+    if script is None or not missing.parent.is_dir():
+        return ""
+    real = script.resolve().name
+    others = sorted(p.name for p in missing.parent.glob(glob.escape(real) + ".*journal.sqlite") if p != missing)
+    if others == [f"{real}.emulator.journal.sqlite"]:
+        return "; the emulator's renders are listed with --emulator"
+    return (
+        f"; it has journals for other APIs: {', '.join(others)} (read one with --emulator, --base-url or --journal)"
+        if others
+        else ""
+    )
 
 
 def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:

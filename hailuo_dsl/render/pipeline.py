@@ -105,11 +105,12 @@ async def render_shots(
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
     try:
         results = await asyncio.gather(*tasks)
-    except Exception:
-        # One shot's error ends the run: stop the others and let each record how its submit ended
-        # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal,
-        # even if the run is stopped meanwhile: the error is raised all the same.
-        # (A cancelled gather has already waited for the shots it cancelled.)
+    except BaseException:
+        # One shot's error, or the run being stopped (Ctrl-C, SIGTERM: the run's task is
+        # cancelled), ends the run. A cancelled gather returns as soon as its *first* shot is
+        # done, so wait here for every shot to record how its submit ended (one on its way gets
+        # SUBMIT_GRACE to answer) while the caller still holds the journal open, even if the run
+        # is stopped again meanwhile.
         for task in tasks:
             task.cancel()
         while not all(task.done() for task in tasks):
