@@ -15,7 +15,6 @@ import os
 import secrets
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -23,10 +22,9 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn
-from rich.table import Table
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.cli.task_commands import download_limit_options, transfer_limits
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
@@ -37,11 +35,7 @@ from hailuo_dsl.render import (
     EMULATOR_ENDPOINT,
     Journal,
     JournalError,
-    RenderEvent,
     RenderSummary,
-    ShotRecord,
-    ShotState,
-    Step,
     default_out_dir,
     endpoint_of,
     find_journal,
@@ -51,57 +45,6 @@ from hailuo_dsl.shots.result import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
 """``--emulator``: emulated seconds per real second (a 60 s task takes 0.2 s)."""
-
-_STATE_STYLE = {
-    ShotState.DOWNLOADED: "green",
-    ShotState.COMPLETED: "cyan",
-    ShotState.SUBMITTED: "cyan",
-    ShotState.PENDING: "yellow",
-    ShotState.SUBMITTING: "magenta",
-    ShotState.UNKNOWN: "bold magenta",
-    ShotState.FAILED: "red",
-}
-
-
-class _Display:
-    """The live view of a run: one overall bar, and a row per shot while it is in flight."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}", style="bold"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TextColumn("{task.fields[note]}"),
-            console=console,
-            transient=True,
-        )
-        self.overall = self.progress.add_task("all shots", total=0, note="")
-        self.rows: dict[str, TaskID] = {}
-        self.seen: set[str] = set()
-        self.finished: set[str] = set()
-
-    def __call__(self, event: RenderEvent) -> None:
-        if event.shot not in self.seen:
-            self.seen.add(event.shot)
-            self.progress.update(self.overall, total=len(self.seen))
-        if event.action is Step.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
-            self._finish(event.shot)
-            return
-        if event.action is Step.QUEUED:
-            return
-        note = f"{event.action.value} {event.task_id or ''}".rstrip()
-        row = self.rows.get(event.shot)
-        if row is None:
-            row = self.rows[event.shot] = self.progress.add_task(event.shot, total=100, note=note)
-        self.progress.update(row, completed=event.progress, note=note)
-
-    def _finish(self, shot: str) -> None:
-        row = self.rows.pop(shot, None)
-        if row is not None:
-            self.progress.remove_task(row)
-        if shot not in self.finished:
-            self.finished.add(shot)
-            self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
 
 
 @contextmanager
@@ -284,7 +227,7 @@ def render(
         for summary in done:
             for warning in summary.warnings:
                 click.echo(warning, err=True)
-            _print_summary(console, summary)
+            print_summary(console, summary)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
 
 
@@ -301,7 +244,7 @@ async def _run(
         try:
             async with client:
                 for script, options in jobs:
-                    display = _Display(console) if console is not None else None
+                    display = Display(console) if console is not None else None
                     try:
                         with display.progress if display is not None else nullcontext():
                             results.append(await render_script(script, client=client, on_event=display, **options))
@@ -312,30 +255,6 @@ async def _run(
             if not received:
                 raise
     return results, received[0] if received else None
-
-
-def _print_summary(console: Console, summary: RenderSummary) -> None:
-    count = len(summary.shots)
-    table = Table(title=f"Render of {count} shot{'' if count == 1 else 's'}", title_justify="left")
-    table.add_column("shot", overflow="fold")
-    table.add_column("state", no_wrap=True)
-    table.add_column("task", overflow="fold")
-    table.add_column("video / note", overflow="fold")
-    for shot in summary.shots:
-        style = _STATE_STYLE[shot.state]
-        detail = _shown(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
-        table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
-    console.print(table)
-    done = sum(1 for s in summary.shots if s.done)
-    console.print(f"{done} of {len(summary.shots)} videos in {_shown(summary.out_dir)}; journal {_shown(summary.journal)}")
-
-
-def _shown(path: Path | str) -> str:
-    """A path as short as it can be said: relative to the working folder when below it."""
-    try:
-        return str(Path(path).absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 @click.command("jobs")
@@ -363,7 +282,7 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
-    _print_jobs(Console(), path, records)
+    print_jobs(Console(), path, records)
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:
@@ -379,20 +298,6 @@ def _other_journals(missing: Path, script: Path | None) -> str:
         if others
         else ""
     )
-
-
-def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
-    table = Table(title=str(path), title_justify="left")
-    for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("state", "tries"))
-    for r in records:
-        status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
-        detail = _shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
-        updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
-        table.add_row(
-            r.name, f"[{_STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail
-        )
-    console.print(table)
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (render, jobs) if c.name is not None}

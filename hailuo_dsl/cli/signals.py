@@ -59,11 +59,18 @@ def raise_on_stop() -> Iterator[None]:
 
 
 @contextmanager
-def held_stops() -> Iterator[list[int]]:
+def held_stops(waiting_for: str) -> Iterator[list[int]]:
     """Stop signals that arrive in the block are held (listed) until it ends: a submit's answer is
-    worth its few seconds, since the task it names is paid for."""
+    worth its few seconds, since the task it names is paid for. A second signal stops at once."""
     held: list[int] = []
-    with _handled(lambda signum, frame: held.append(signum)):
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+        if len(held) > 1:
+            raise Stopped(signum)
+        click.echo(f"\n{signal.Signals(signum).name}: waiting for {waiting_for}; send it again to stop at once.", err=True)
+
+    with _handled(hold):
         yield held
 
 

@@ -174,7 +174,7 @@ def submit(
         else:
             assert script is not None and shot_name is not None
             request = _script_request(client, script, shot_name, spec)
-        with held_stops() as held:
+        with held_stops("the answer of the submit (a paid task)") as held:
             try:
                 task = client.submit(request)
             except HailuoError as err:
