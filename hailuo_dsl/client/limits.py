@@ -69,6 +69,10 @@ def size_text(count: int) -> str:
     return f"{count} bytes"
 
 
+class _Undecodable(ValueError):
+    """A body this client cannot decode (the reason is the message)."""
+
+
 class _Inflater:
     """A zlib stream (gzip or deflate) decoded in bounded pieces."""
 
@@ -83,7 +87,7 @@ class _Inflater:
                 piece = self._z.decompress(data, PIECE)
             except zlib.error as err:
                 if self.gzip or self._started:
-                    raise BodyError(Overrun.ENCODING, f"a compressed body that does not decode ({err})") from None
+                    raise _Undecodable(f"a compressed body that does not decode ({err})") from None
                 # "deflate" is sometimes sent without its zlib header (as httpx also accepts).
                 self._z, self._started = zlib.decompressobj(-zlib.MAX_WBITS), True
                 continue
@@ -101,7 +105,7 @@ def _decoder(encoding: str | None) -> _Inflater | None:
         return None
     if value in ("gzip", "x-gzip", "deflate"):
         return _Inflater(value)
-    raise BodyError(Overrun.ENCODING, f"a body encoded as {value!r}, which was not asked for (the client asks for identity)")
+    raise _Undecodable(f"a body encoded as {value!r}, which was not asked for (the client asks for identity)")
 
 
 class BoundedBody:
@@ -128,25 +132,20 @@ class BoundedBody:
         self.size = 0
         try:
             self._decoder = _decoder(content_encoding)
-        except BodyError as err:
-            raise BodyError(err.overrun, err.detail, video=video) from None
+        except _Undecodable as err:
+            raise BodyError(Overrun.ENCODING, str(err), video=video) from None
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        try:
-            yield from self._feed(data)
-        except BodyError as err:
-            if err.video is self.video:
-                raise
-            raise BodyError(err.overrun, err.detail, video=self.video) from None
-
-    def _feed(self, data: bytes) -> Iterator[bytes]:
         self.raw += len(data)
         pieces = (data,) if self._decoder is None else self._decoder.feed(data)
-        for piece in pieces:
-            self.size += len(piece)
-            if self.size > self.limit:
-                raise BodyError(Overrun.SIZE, f"more than {size_text(self.limit)}", video=self.video)
-            yield piece
+        try:
+            for piece in pieces:
+                self.size += len(piece)
+                if self.size > self.limit:
+                    raise BodyError(Overrun.SIZE, f"more than {size_text(self.limit)}", video=self.video)
+                yield piece
+        except _Undecodable as err:
+            raise BodyError(Overrun.ENCODING, str(err), video=self.video) from None
         if self.clock() > self.deadline_at:
             raise BodyError(Overrun.TIME, "the answer was still arriving at the deadline", video=self.video)
 
