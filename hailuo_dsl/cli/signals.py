@@ -77,7 +77,7 @@ def held_stops(waiting_for: str) -> Iterator[list[int]]:
 @contextmanager
 def cancel_on_stop(task: asyncio.Task[Any]) -> Iterator[list[int]]:
     """In a running event loop: a stop signal cancels ``task``; the signals received are listed.
-    (A second signal changes nothing: a submit in flight still gets its grace to answer.)"""
+    (A render waits for the answers of its submits in flight; a second signal hurries it.)"""
     loop = asyncio.get_running_loop()
     received: list[int] = []
 

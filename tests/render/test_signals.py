@@ -10,12 +10,14 @@ delay. Each child starts with the stop signals at their default disposition.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,42 +77,66 @@ def _status(pid: int) -> dict[str, str]:
     return dict(line.split(":", 1) for line in _proc(pid, "status").splitlines() if ":" in line)
 
 
-async def handled(pid: int, sig: int) -> None:
-    """Wait until process ``pid`` has taken ``sig`` *and* its event loop has acted on it: the
-    signal is no longer pending, and the main thread has since gone back to waiting in
-    ``epoll_wait`` (it leaves it only when it has no work left). Observed through /proc, never
-    guessed with a delay."""
-    bit = 1 << (sig - 1)
+def _switches(pid: int) -> int:
+    return int(_status(pid).get("voluntary_ctxt_switches", "0").strip() or "0")
+
+
+def _idle(pid: int) -> bool:
+    return "epoll" in _proc(pid, "wchan")
+
+
+async def _until(condition: Callable[[], bool]) -> None:
     for _ in range(5000):
-        status = _status(pid)
-        if not status or not any(int(status.get(name, "0").strip() or "0", 16) & bit for name in ("SigPnd", "ShdPnd")):
-            break
-        await asyncio.sleep(0.001)
-    before = int(_status(pid).get("voluntary_ctxt_switches", "0").strip() or "0")
-    for _ in range(5000):
-        status = _status(pid)
-        if not status:
-            return
-        slept = int(status.get("voluntary_ctxt_switches", "0").strip() or "0") > before
-        if slept and "epoll" in _proc(pid, "wchan"):
+        if condition():
             return
         await asyncio.sleep(0.001)
+
+
+async def stop(child: subprocess.Popen[str], sig: int, *, event_loop: bool = True) -> None:
+    """Send ``sig`` to ``child`` and wait until it has taken it and (``event_loop``) its event loop
+    has acted on it, observed through /proc, never guessed with a delay: the main thread, idle in
+    ``epoll_wait`` before the signal, has woken and gone back to waiting there (it does only when
+    no work is left), and the signal is no longer pending."""
+    pid, bit = child.pid, 1 << (sig - 1)
+    if event_loop:
+        await _until(lambda: _idle(pid))
+    before = _switches(pid)
+    child.send_signal(sig)
+    await _until(lambda: not any(int(_status(pid).get(f, "0").strip() or "0", 16) & bit for f in ("SigPnd", "ShdPnd")))
+    if event_loop:
+        await _until(lambda: not _status(pid) or (_switches(pid) > before and _idle(pid)))
 
 
 @pytest.mark.parametrize("sig", STOPS, ids=lambda s: s.name)
 def test_a_stopped_render_records_every_submit_in_flight(script: Path, server: HostileServer, sig: signal.Signals) -> None:
     """Three submits are held at the server until the third arrives; then the signal is sent, and
-    only once the render has acted on it are the three answered."""
+    once the render has acted on it the three are answered one at a time, each once the journal
+    holds the one before (a render that closed its journal after the first could not record the
+    others)."""
     child: list[subprocess.Popen[str]] = []
-    all_in = asyncio.Event()
+    turns: list[asyncio.Event] = []
+    releasing: list[asyncio.Task[None]] = []
+    journal = find_journal(script, endpoint_of(server.url))
+
+    def recorded() -> int:
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+                return int(db.execute("SELECT count(*) FROM shots WHERE state = 'submitted'").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    async def stop_then_answer_in_turn() -> None:
+        await stop(child[0], sig)
+        for count, turn in enumerate(turns, 1):
+            turn.set()
+            await _until(lambda count=count: child[0].poll() is not None or recorded() >= count)  # type: ignore[misc]
 
     async def hold_then_stop(request: HttpRequest) -> Answer | None:
-        if server.seen["submit"] < SHOTS:
-            await all_in.wait()
-        else:
-            child[0].send_signal(sig)
-            await handled(child[0].pid, sig)
-            all_in.set()
+        turn = asyncio.Event()
+        turns.append(turn)
+        if len(turns) == SHOTS:
+            releasing.append(asyncio.ensure_future(stop_then_answer_in_turn()))
+        await turn.wait()
         return None  # the emulator answers: a task is created
 
     server.handlers["submit"] = hold_then_stop
@@ -120,11 +146,13 @@ def test_a_stopped_render_records_every_submit_in_flight(script: Path, server: H
     assert child[0].returncode == 128 + sig, out + err
     assert f"Stopped by {sig.name}" in err and "run the same command again" in err
     assert "Traceback" not in err and "closed database" not in err
-    with Journal(find_journal(script, endpoint_of(server.url)), create=False) as journal:
-        records = journal.records()
-    assert [r.state for r in records] == [ShotState.SUBMITTED] * SHOTS
+    with Journal(journal, create=False) as opened:
+        records = opened.records()
+    assert [r.state for r in records] == [ShotState.SUBMITTED] * SHOTS, [(r.error, r.status) for r in records]
     assert sorted(r.task_id for r in records) == sorted(server.app.tasks)  # type: ignore[type-var]
 
+    if sig is not signal.SIGTERM:
+        return
     del server.handlers["submit"]
     done = start(args, server, script.parent)
     out, err = done.communicate(timeout=120)
@@ -170,8 +198,7 @@ def test_a_stopped_submit_still_prints_its_task(tmp_path: Path, server: HostileS
     child: list[subprocess.Popen[str]] = []
 
     async def stop_then_answer(request: HttpRequest) -> Answer | None:
-        child[0].send_signal(signal.SIGTERM)
-        await handled(child[0].pid, signal.SIGTERM)
+        await stop(child[0], signal.SIGTERM, event_loop=False)  # a blocking client: held in Python
         return None
 
     server.handlers["submit"] = stop_then_answer
