@@ -24,9 +24,9 @@ import click
 from rich.console import Console
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
-from hailuo_dsl.cli.task_commands import download_limit_options, transfer_limits
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (

@@ -1,5 +1,5 @@
 """The client of the video API: ``Client`` (blocking) and ``AsyncClient`` (asyncio), typed errors,
-the task model and the one retry policy."""
+the task model, the one retry policy and the limits on what is read (``TransferLimits``)."""
 
 from hailuo_dsl.client.aio import AsyncClient
 from hailuo_dsl.client.errors import (
