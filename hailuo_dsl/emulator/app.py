@@ -132,6 +132,8 @@ class EmulatorApp:
         faults = self.faults
         try:
             body = json.loads(request.body)
+        except RecursionError:
+            return self._refuse(_error(400, "The request body nests too deeply to be read"))
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):

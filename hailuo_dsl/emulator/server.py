@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from http import HTTPStatus
 from types import TracebackType
 
 import h11
@@ -185,8 +186,11 @@ class Emulator:
         while True:
             try:
                 request = await _read_request(conn, reader, writer)
-            except h11.RemoteProtocolError:
-                await _write(conn, writer, HttpResponse(400, b"Bad Request", content_type="text/plain"))
+            except h11.RemoteProtocolError as err:
+                # A garbage request line, a target that is not ASCII, a body too large: answered
+                # 400 as a real server would, then the connection is closed.
+                status = err.error_status_hint if 400 <= err.error_status_hint < 500 else 400
+                await _write(conn, writer, HttpResponse(status, _reason(status), content_type="text/plain"))
                 return
             if request is None:
                 return
@@ -219,13 +223,20 @@ async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader, writ
         elif isinstance(event, h11.Data):
             body += event.data
             if len(body) > _MAX_BODY:
-                raise h11.RemoteProtocolError("request body too large")
+                raise h11.RemoteProtocolError("request body too large", error_status_hint=413)
         elif isinstance(event, h11.EndOfMessage):
             assert head is not None
             headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in head.headers}
             return HttpRequest(head.method.decode("ascii"), head.target.decode("latin-1"), headers, bytes(body))
         elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
 
 
 async def _write(conn: h11.Connection, writer: asyncio.StreamWriter, response: HttpResponse) -> None:
@@ -235,9 +246,11 @@ async def _write(conn: h11.Connection, writer: asyncio.StreamWriter, response: H
         ("Server", _SERVER_HEADER),
         *response.headers,
     ]
-    if conn.our_state is not h11.SEND_RESPONSE:
+    if conn.our_state not in (h11.SEND_RESPONSE, h11.IDLE):  # IDLE: the request could not be read
         return
-    data = conn.send(h11.Response(status_code=response.status, headers=headers))
+    if conn.our_state is h11.IDLE:
+        headers.append(("Connection", "close"))
+    data = conn.send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response.status)))
     assert data is not None
     if response.action is ConnectionAction.CUT:
         writer.write(data + response.body[: len(response.body) // 2])
