@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from hailuo_dsl.prompt.classify import ItemKind, classify
+from hailuo_dsl.prompt.directives import BY_NAME
 from hailuo_dsl.prompt.parser import parse_prompt
 
 ASPECT_RANGE = (2 / 5, 5 / 2)
@@ -60,7 +61,9 @@ SHAKE_AMPLITUDE = 0.025
 
 
 def directive_groups(prompt: str | None) -> list[tuple[str, ...]]:
-    """The prompt's moves in order: one tuple of canonical names per closed bracket that has any."""
+    """The prompt's moves in order: one tuple of canonical English names per closed bracket that has
+    any. A name the classifier gives is looked up in the directive table, so a directive written in
+    another of its canonical spellings (the official Chinese names) counts as its English twin."""
     groups: list[tuple[str, ...]] = []
     for bracket in parse_prompt(prompt or "").brackets:
         if not bracket.closed:
@@ -69,7 +72,10 @@ def directive_groups(prompt: str | None) -> list[tuple[str, ...]]:
         for item in bracket.items:
             verdict = classify(item.name)
             if verdict.kind in _ACCEPTED and verdict.directive is not None:
-                names.extend(name for name in verdict.directive.split(", ") if name in MOVES)
+                for name in verdict.directive.split(","):
+                    directive = BY_NAME.get(name.strip())
+                    if directive is not None and directive.name in MOVES:
+                        names.append(directive.name)
         if names:
             groups.append(tuple(dict.fromkeys(names)))
     return groups

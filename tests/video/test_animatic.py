@@ -21,8 +21,11 @@ PICTURE = {"first": png(scene())}
 def test_directives_are_read_as_the_linter_reads_them() -> None:
     prompt = "A boat [Pan left], then [pan right, PEDESTAL UP] and [Push out] [Slow push in] [Static shot] [Zoom in"
     assert directive_groups(prompt) == [("Pan left",), ("Pan right", "Pedestal up"), ("Static shot",)]
-    for directive in DIRECTIVES:  # every directive the classifier knows has a move
-        assert directive_groups(f"[{directive.name}]") == [(directive.name,)]
+    for directive in DIRECTIVES:  # every canonical spelling of every directive has a move
+        for spelling in getattr(
+            directive, "names", (directive.name,)
+        ):  # with the official Chinese names, once the table has them
+            assert directive_groups(f"[{spelling}]") == [(directive.name,)]
     assert directive_groups(None) == directive_groups("no brackets at all") == []
 
 
