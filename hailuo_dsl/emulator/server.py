@@ -14,6 +14,7 @@ from types import TracebackType
 
 import h11
 
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.models import (
@@ -37,7 +38,8 @@ class Emulator:
     ``time_scale`` is emulated seconds per real second and ``task_seconds`` how long a task takes
     in emulated time: ``task_seconds=60, time_scale=1000`` completes a task in 60 ms. Videos expire
     ``expiry_seconds`` of emulated time after completion (24 h, as documented; at a large time scale
-    that is soon in real time, so long runs may want more).
+    that is soon in real time, so long runs may want more). Videos are animatics of their requests
+    (``hailuo_dsl.emulator.animatic``) at ``video_scale`` of the real size.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int = 0,
         expiry_seconds: float = 24 * 3600,
+        video_scale: float = DEFAULT_VIDEO_SCALE,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -61,6 +64,7 @@ class Emulator:
             faults=faults,
             seed=seed,
             expiry_seconds=expiry_seconds,
+            video_scale=video_scale,
         )
         self.host = host
         self.port = port
@@ -196,6 +200,8 @@ class Emulator:
                 return
             try:
                 response = self.app.handle(request)
+                if response.produce is not None:  # made off the loop, so other connections are served meanwhile
+                    response.body = await asyncio.to_thread(response.produce)
             except Exception as exc:  # an emulator bug: answer it rather than hang the client
                 response = HttpResponse(500, error_body(500, f"emulator error: {type(exc).__name__}: {exc}"))
             if response.delay > 0:
