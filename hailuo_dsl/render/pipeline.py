@@ -42,10 +42,11 @@ from hailuo_dsl.client import (
 )
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.render.commit import GroupCommit
-from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, JournalError
+from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal
 from hailuo_dsl.render.records import ShotRecord
 from hailuo_dsl.render.results import NOTES, RETRY_HINT, EventCallback, RenderEvent, RenderSummary, ShotResult, Step
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 from hailuo_dsl.render.uploads import Uploads
 
 S = ShotState
