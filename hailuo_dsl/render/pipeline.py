@@ -134,7 +134,14 @@ async def render_shots(
 
 
 class _Run:
-    """The state of one render run: the client, the journal, the upload cache and the limit."""
+    """The state of one render run: the client, the journal, the upload cache and the limit.
+
+    It holds what every shot's task shares: the ``AsyncClient``, the ``Journal`` and its
+    ``GroupCommit`` (every step is on disk before the next one starts, so a rerun resumes and
+    never submits twice), the upload cache, the semaphore that bounds concurrency, the output
+    folder and the caller's event callback. ``shot`` walks one shot from its recorded state to a
+    downloaded video (settle with the journal, upload and submit, wait, download).
+    """
 
     def __init__(
         self,
