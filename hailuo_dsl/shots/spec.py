@@ -269,11 +269,9 @@ def read_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
 
 
 __all__ = [
-    "SETTING_KEYS",
     "ShotSettings",
     "ShotSpec",
     "SpecError",
-    "coerce",
     "load_spec",
     "parse_spec",
     "read_script_spec",
