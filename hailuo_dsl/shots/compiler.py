@@ -38,7 +38,7 @@ from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
 from hailuo_dsl.shots.parser import load_script
 from hailuo_dsl.shots.precedence import SETTING_KEYS, Layers, Level, ResolvedShot, coerce
 from hailuo_dsl.shots.result import CompiledShot, CompileResult, UnknownShotError
-from hailuo_dsl.shots.settings import METADATA_SWITCHES
+from hailuo_dsl.shots.settings import METADATA_VALUES
 from hailuo_dsl.shots.spec import ShotSpec, read_script_spec, spec_findings
 from hailuo_dsl.shots.syntax import Script, Shot
 
@@ -141,9 +141,12 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
     """The request of a shot that compiled, with where each of its settings came from."""
     resolved, frames = context.resolved, context.frames
     shot, values = resolved.shot, resolved.values
-    # The switches go into the body only when someone set them; the service applies its defaults.
+    # The switches and the callback URL go into the body only when someone set them; the service
+    # applies its defaults.
     metadata: dict[str, Any] = {
-        field.value: values[key][0] for key, field in METADATA_SWITCHES.items() if values[key][1].level > Level.API_DEFAULT
+        field.value: values[key][0]
+        for key, field in METADATA_VALUES.items()
+        if key in values and values[key][1].level > Level.API_DEFAULT
     }
     if "last_frame" in frames:
         metadata[Metadata.LAST_FRAME_IMAGE.value] = frames["last_frame"].url
@@ -212,7 +215,10 @@ def compile_script(
     ``spec`` replaces the script's ``spec`` line; ``overrides`` are command-line settings (a bad
     one raises ValueError); ``shots`` limits the output to those names (an unknown one raises
     :class:`UnknownShotError`); ``check_urls`` probes http(s) frames with HEAD requests (through
-    ``client`` when given). The script's syntax errors count: a shot holding one is not compiled.
+    ``client`` when given). Each shot's prompt is linted as ``hailuo lint`` lints it: ``config``
+    (default: each rule's own severity) with the spec's ``[lint]`` table on top, and the script's
+    suppression comments. A shot with an error, a syntax error or a prompt rule's included, is not
+    compiled; the findings (warnings too) come with the bodies in the result.
     """
     parsed = script if isinstance(script, Script) else load_script(script)  # 1. read the script
     given = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
