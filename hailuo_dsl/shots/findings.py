@@ -23,7 +23,9 @@ theirs are left out."""
 def prompt_findings(script: Script, shot: Shot, config: LintConfig, *, duration: int, require_text: bool) -> list[Diagnostic]:
     """The prompt rules' findings on a shot's prompt, at the rules' configured severities, moved
     to file offsets (the configuration's suppressions are applied later, with the others')."""
-    found = [d for d in lint(shot.prompt, config, duration=duration, require_text=require_text) if d.code not in JUDGED_ON_THE_SHOT]
+    found = [
+        d for d in lint(shot.prompt, config, duration=duration, require_text=require_text) if d.code not in JUDGED_ON_THE_SHOT
+    ]
     return _in_the_file(script, shot, found) if found else found
 
 
