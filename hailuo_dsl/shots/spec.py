@@ -56,6 +56,7 @@ class ShotSettings(BaseModel):
     prompt_optimizer: bool | None = None
     fast_pretreatment: bool | None = None
     watermark: bool | None = None
+    callback_url: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod
