@@ -116,14 +116,14 @@ LAYERS: tuple[Layer, ...] = (
         (
             Group("cli", ("cli/", "__main__.py"), "the `hailuo` command"),
             Group("lsp", ("lsp/",), "the language server"),
-            Group("mcp", ("mcp/",), "an MCP server (planned)"),
+            Group("mcp", ("mcp/",), "the MCP server of `hailuo mcp`: tools and resources for AI assistants, background renders"),
             Group("python-api", ("__init__.py",), "the Python API: `hailuo_dsl`'s own exports"),
         ),
     ),
 )
 
-PLANNED = {"mcp/", "shots/continuity.py"}
-"""Entries named before their files land (a front end to come; a module the rules will read)."""
+PLANNED = {"shots/continuity.py"}
+"""Entries named before their files land (a module the rules will read)."""
 
 INTERNAL = {"client/core.py": "client"}
 """Modules only their own group imports (others use what the package exports)."""
