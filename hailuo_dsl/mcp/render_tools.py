@@ -54,6 +54,10 @@ def register(server: MCPServer, renders: Renders) -> None:
         )
         if not compiled.ok:
             return answer
+        try:
+            renders.check_idle(path, emulator)
+        except RuntimeError as err:
+            raise ToolError(str(err)) from None
         try:  # the lock is free (another process's `hailuo render` holds it otherwise)
             with open_journal(path, endpoint) as journal:
                 journal.acquire()

@@ -149,14 +149,17 @@ class Renders:
     def get(self, script: Path, emulator: bool) -> Run | None:
         return self._runs.get((script, endpoint_for(emulator)))
 
+    def check_idle(self, script: Path, emulator: bool) -> None:
+        """``RuntimeError`` when this server is rendering ``script`` for that API already."""
+        current = self.get(script, emulator)
+        if current is not None and current.running:
+            raise RuntimeError(f"{script}: this server is rendering it already (render_status follows it)")
+
     def start(self, run: Run, config: LintConfig, shots: Sequence[str] | None) -> Run:
         """Start ``run`` in a thread; ``RuntimeError`` when this server already renders its script."""
-        key = (run.script, endpoint_for(run.emulator))
         with self._guard:
-            current = self._runs.get(key)
-            if current is not None and current.running:
-                raise RuntimeError(f"{run.script}: this server is rendering it already (render_status follows it)")
-            self._runs[key] = run
+            self.check_idle(run.script, run.emulator)
+            self._runs[(run.script, endpoint_for(run.emulator))] = run
         run.thread = threading.Thread(target=run.render, args=(config, shots), name=f"render {run.script.name}", daemon=True)
         run.thread.start()
         return run

@@ -7,8 +7,11 @@ and the two tables an assistant reads before it writes, rules and directives, ar
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import FrameType
 
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
@@ -66,5 +69,17 @@ def build_server(renders: Renders | None = None) -> MCPServer:
 
 
 def main() -> None:
-    """Serve over standard input and output until the client closes them."""
-    build_server().run("stdio")
+    """Serve over standard input and output until the client closes them. SIGTERM and SIGHUP (a
+    client that does not wait, a closed terminal) first stop the running renders as a closed
+    client does, each recording its submits in flight, then end the process by that signal."""
+    renders = Renders()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        renders.stop_all()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for name in ("SIGTERM", "SIGHUP"):  # SIGHUP is POSIX only
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    build_server(renders).run("stdio")
