@@ -13,6 +13,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from hailuo_dsl.mcp.models import FilmInfo
 from hailuo_dsl.mcp.renders import endpoint_for
+from hailuo_dsl.mcp.tools import os_message
 from hailuo_dsl.render import Journal, JournalError, ShotState, find_journal
 
 TIMELINE_SUFFIX = ".otio"
@@ -31,8 +32,8 @@ def assemble_film(script: Path, *, emulator: bool) -> FilmInfo:
 
     try:
         names = [shot.name for shot in load_script(script).shots]
-    except (OSError, ValueError) as err:
-        raise ToolError(f"{script}: {err}") from None
+    except OSError as err:
+        raise ToolError(os_message(err)) from None
     journal = find_journal(script, endpoint_for(emulator))
     if not journal.is_file():
         raise ToolError(f"{script}: nothing rendered yet{' on the emulator' if emulator else ''}: start_render first")
@@ -58,8 +59,10 @@ def assemble_film(script: Path, *, emulator: bool) -> FilmInfo:
     try:
         assembly = assemble([clip.path for clip in clips], output)
         timeline = write_timeline(build_timeline(clips, name=output.stem), output.with_suffix(TIMELINE_SUFFIX))
-    except (InvalidVideo, OSError) as err:
+    except InvalidVideo as err:
         raise ToolError(str(err)) from None
+    except OSError as err:
+        raise ToolError(os_message(err)) from None
     return FilmInfo(
         film=str(assembly.output),
         timeline=str(timeline),

@@ -39,7 +39,7 @@ def register(server: MCPServer, renders: Renders) -> None:
         path = script_path(script)
         if not emulator:
             raise ToolError(REAL_RENDERS_REFUSED)
-        findings, compiled = compile_findings(path, None)
+        compiled = compile_findings(path, None)
         endpoint = endpoint_for(emulator)
         out_dir = default_out_dir(path, emulator=emulator)
         answer = RenderStarted(
@@ -49,7 +49,7 @@ def register(server: MCPServer, renders: Renders) -> None:
             journal=str(find_journal(path, endpoint)),
             out_dir=str(out_dir),
             shots=[shot["shot"] for shot in compiled.shots],
-            findings=findings,
+            findings=compiled.findings,
             message=NOTHING_SENT,
         )
         if not compiled.ok:

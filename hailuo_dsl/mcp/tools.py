@@ -140,7 +140,7 @@ def script_path(script: str) -> Path:
     return path.resolve()
 
 
-def compile_findings(path: Path, shot: str | None) -> tuple[list[Finding], Compiled]:
+def compile_findings(path: Path, shot: str | None) -> Compiled:
     """Compile ``path`` as `hailuo compile` does, its prompts linted by the same configuration."""
     from hailuo_dsl.shots.compiler import compile_script as compile_core
     from hailuo_dsl.shots.result import UnknownShotError
@@ -150,7 +150,7 @@ def compile_findings(path: Path, shot: str | None) -> tuple[list[Finding], Compi
     except UnknownShotError as err:
         raise ToolError(f"{path}: {err}") from None
     except OSError as err:
-        raise ToolError(f"{err.filename or path}: {err.strerror or err}") from None
+        raise ToolError(os_message(err)) from None
     texts = {str(path): result.script.text}
     if result.spec is not None and result.spec.path is not None:
         texts[str(result.spec.path)] = result.spec.text
@@ -158,10 +158,14 @@ def compile_findings(path: Path, shot: str | None) -> tuple[list[Finding], Compi
     for d in result.diagnostics:
         file = d.path or str(path)
         findings.append(Finding.of(d, texts.get(file) or _read(file), file=file))
-    compiled = Compiled(
+    return Compiled(
         ok=result.ok, script=str(path), shots=[s.to_json() for s in result.shots] if result.ok else [], findings=findings
     )
-    return findings, compiled
+
+
+def os_message(err: OSError) -> str:
+    """One line for a file problem (a script's own read error carries its message, naming the file)."""
+    return f"{err.filename}: {err.strerror}" if err.strerror and err.filename else str(err) or type(err).__name__
 
 
 def _read(file: str) -> str:
@@ -174,4 +178,4 @@ def _read(file: str) -> str:
 def compile_script(script: str, shot: str | None = None) -> Compiled:
     """Compile a .shot script (a path) into API request bodies, as `hailuo compile` does; with any
     error there are no bodies, only the located findings (each shot's prompt is linted too)."""
-    return compile_findings(script_path(script), shot)[1]
+    return compile_findings(script_path(script), shot)
