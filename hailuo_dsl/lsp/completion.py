@@ -2,24 +2,59 @@
 
 Completion reads only the current line up to the cursor, so it answers instantly whatever state
 the rest of the document is in (an unfinished bracket is the usual case while typing).
+
+The items are built to insert whole in every editor, not only in those that apply a ``textEdit``:
+
+- no ``textEdit``: the editor replaces the *word* before the cursor (letters, digits and ``_``;
+  Neovim's ``\\k``, VS Code's ``wordPattern``, Emacs' symbol at point) with ``insertText``. Neovim's
+  built-in completion inserts only a plain-text ``textEdit``'s text up to its first space, and
+  applies a whole ``textEdit`` only for snippets; ``insertText`` it inserts whole;
+- ``insertText`` is therefore what completes the item *from the start of that word*: after
+  ``[Pa`` it is ``Pan left``, after ``[Pan l`` it is ``left``; after ``@res`` it is ``resolution ``
+  (with the space, so the value can follow);
+- the server filters and sorts: only the names the typed text begins (any case; the exact case
+  first) are offered, because Neovim shows the server's list as given;
+- ``filterText`` is the typed word followed by the rest of the name, so a client's own prefix
+  match (Neovim's ``startswith``, Emacs' ``string-prefix-p``) keeps each item the server offers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from lsprotocol import types
 
 from hailuo_dsl.documents import DocumentKind
-from hailuo_dsl.lsp.convert import position
-from hailuo_dsl.prompt.directives import DIRECTIVES
+from hailuo_dsl.prompt.directives import DIRECTIVES, Directive
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
 TRIGGER_CHARACTERS = ["[", ",", "@", " "]
 
 _SETTING_KEY = re.compile(r"^[ \t]+@([A-Za-z_]*)$")
-_SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+(\"?[^\"\s]*)$")
+_SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+\"?([^\"\s]*)$")
+_WORD_TAIL = re.compile(r"\w*$")
+"""The word an editor replaces when an item has no ``textEdit``: the word characters before the cursor."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One thing that may be completed: the text it completes to and how it is shown."""
+
+    text: str
+    label: str
+    kind: types.CompletionItemKind
+    detail: str | None = None
+    documentation: str | None = None
+
+
+def directive_names(directive: Directive) -> tuple[str, ...]:
+    """Every name a directive is written with, the canonical one first. The one place completion
+    and hover learn the names: other spellings the directive table gains appear here."""
+    others = getattr(directive, "aliases", ())
+    return (directive.name, *(n for n in others if isinstance(n, str)))
 
 
 def complete(text: str, index: LineIndex, offset: int, kind: DocumentKind) -> list[types.CompletionItem]:
@@ -27,65 +62,74 @@ def complete(text: str, index: LineIndex, offset: int, kind: DocumentKind) -> li
     line = index.line_of(offset)
     start = index.line_starts[line]
     before = text[start:offset]
+    after = text[offset : start + len(index.line_text(line))]
     if kind is DocumentKind.SHOT:
         if before.lstrip(" \t").startswith("#") or (before[:1] not in (" ", "\t") and "[" not in before):
             return []
         if (m := _SETTING_KEY.match(before)) is not None:
-            return _setting_names(index, offset - len(m.group(1)), offset)
+            space = "" if after[:1] in (" ", "\t") else " "
+            return offer(_setting_candidates(space), m.group(1))
         if (m := _SETTING_VALUE.match(before)) is not None:
-            return _setting_values(m.group(1), index, offset - len(m.group(2)), offset)
+            return offer(_value_candidates(m.group(1)), m.group(2))
         if before.lstrip(" \t").startswith("@"):
             return []  # the rest of a setting's line is its value (or a comment), not a prompt
-    return _directives(before, index, offset)
+    return _directives(before)
 
 
-def _directives(before: str, index: LineIndex, offset: int) -> list[types.CompletionItem]:
+def offer(candidates: Iterable[Candidate], typed: str, lead: str = "") -> list[types.CompletionItem]:
+    """The items for what the user has ``typed`` of one name: those it begins (any case; exact case
+    sorts first), each inserting the rest from the start of the word being typed, after ``lead``."""
+    word_start = len(typed) - len(_WORD_TAIL.search(typed).group())  # type: ignore[union-attr]
+    word = typed[word_start:]
+    items = []
+    for i, c in enumerate(candidates):
+        if not c.text.lower().startswith(typed.lower()):
+            continue
+        rest = c.text[word_start:]
+        items.append(
+            types.CompletionItem(
+                label=c.label,
+                kind=c.kind,
+                detail=c.detail,
+                documentation=c.documentation,
+                insert_text=lead + rest,
+                insert_text_format=types.InsertTextFormat.PlainText,
+                filter_text=word + c.text[len(typed) :],
+                sort_text=f"{0 if c.text.startswith(typed) else 1}{i:03d}",
+            )
+        )
+    return items
+
+
+def _directives(before: str) -> list[types.CompletionItem]:
     open_at = before.rfind("[")
     if open_at < 0 or "]" in before[open_at:]:
         return []
     inside = before[open_at + 1 :]
-    item = inside[inside.rfind(",") + 1 :]
+    comma = inside.rfind(",")
+    item = inside[comma + 1 :]
     typed = item.lstrip(" \t")
-    needs_space = inside.rfind(",") >= 0 and item == typed
-    edit_range = types.Range(start=position(index, offset - len(typed)), end=position(index, offset))
+    lead = " " if comma >= 0 and item == "" else ""  # `[Pan left,` → `[Pan left, Truck left`
+    return offer(_directive_candidates(), typed, lead)
+
+
+def _directive_candidates() -> list[Candidate]:
     return [
-        types.CompletionItem(
-            label=d.name,
-            kind=types.CompletionItemKind.EnumMember,
-            detail=d.category,
-            documentation=d.description,
-            filter_text=d.name,
-            sort_text=f"{i:02d}",
-            text_edit=types.TextEdit(range=edit_range, new_text=(" " if needs_space else "") + d.name),
-        )
-        for i, d in enumerate(DIRECTIVES)
+        Candidate(name, name, types.CompletionItemKind.EnumMember, d.category, d.description)
+        for d in DIRECTIVES
+        for name in directive_names(d)
     ]
 
 
-def _setting_names(index: LineIndex, start: int, offset: int) -> list[types.CompletionItem]:
-    edit_range = types.Range(start=position(index, start), end=position(index, offset))
+def _setting_candidates(space: str) -> list[Candidate]:
     return [
-        types.CompletionItem(
-            label=name,
-            kind=types.CompletionItemKind.Property,
-            detail=f"{info.kind} → {info.api_field}",
-            documentation=info.description,
-            text_edit=types.TextEdit(range=edit_range, new_text=name + " "),
-        )
+        Candidate(name + space, name, types.CompletionItemKind.Property, f"{info.kind} → {info.api_field}", info.description)
         for name, info in SETTINGS.items()
     ]
 
 
-def _setting_values(key: str, index: LineIndex, start: int, offset: int) -> list[types.CompletionItem]:
+def _value_candidates(key: str) -> list[Candidate]:
     """The allowed values of a setting (true/false for a switch); none for a free one."""
     info = SETTINGS.get(key)
-    edit_range = types.Range(start=position(index, start), end=position(index, offset))
-    return [
-        types.CompletionItem(
-            label=value,
-            kind=types.CompletionItemKind.Value,
-            detail=f"@{key}",
-            text_edit=types.TextEdit(range=edit_range, new_text=value),
-        )
-        for value in (info.allowed if info is not None and info.allowed is not None else ())
-    ]
+    allowed = info.allowed if info is not None and info.allowed is not None else ()
+    return [Candidate(value, value, types.CompletionItemKind.Value, f"@{key}") for value in allowed]

@@ -162,9 +162,8 @@ async def test_completion_after_bracket_and_comma(client: LanguageClient, tmp_pa
         assert isinstance(result, types.CompletionList)
         assert [i.label for i in result.items] == [d.name for d in DIRECTIVES]
         assert {i.label: i.detail for i in result.items} == {d.name: d.category for d in DIRECTIVES}
-        edit = result.items[0].text_edit
-        assert isinstance(edit, types.TextEdit)
-        assert edit.new_text == (" Truck left" if needs_space else "Truck left")
+        assert result.items[0].text_edit is None
+        assert result.items[0].insert_text == (" Truck left" if needs_space else "Truck left")
     # Outside a bracket: nothing to offer.
     none = await client.text_document_completion_async(
         types.CompletionParams(

@@ -80,14 +80,11 @@ def test_hover_names_a_mistyped_setting_key_whole() -> None:
     assert answer is not None and answer[0].startswith("`@first-frame` is not a setting.")
 
 
-def test_completion_range_covers_the_typed_part() -> None:
+def test_completion_inserts_from_the_typed_word() -> None:
     text = "A cat [Pan left, Pe"
     index = LineIndex(text)
     items = complete(text, index, len(text), DocumentKind.PROMPT)
-    edit = items[0].text_edit
-    assert isinstance(edit, types.TextEdit)
-    assert edit.range.start.character == len("A cat [Pan left, ")
-    assert edit.new_text == items[0].label
+    assert [(i.label, i.insert_text) for i in items] == [("Pedestal up", "Pedestal up"), ("Pedestal down", "Pedestal down")]
 
 
 def test_wanted_kinds() -> None:
