@@ -14,7 +14,7 @@ from hailuo_dsl.lsp.actions import minimal_edit, wanted
 from hailuo_dsl.lsp.completion import complete
 from hailuo_dsl.lsp.convert import edits_from_data, offset, position, to_lsp_diagnostic
 from hailuo_dsl.lsp.hover import _item_at, hover_text
-from hailuo_dsl.lsp.server import ServerOptions
+from hailuo_dsl.lsp.options import ServerOptions
 from hailuo_dsl.prompt.positions import LineIndex
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab [],\n猫🐈é\r")), max_size=40)
