@@ -137,6 +137,10 @@ class Driver:
         self.client = LanguageClient("hailuo-benchmark", "1")
         self.waiting: dict[tuple[str, int], asyncio.Future[float]] = {}
 
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(params: types.LogMessageParams) -> None:
+            pass  # "hailuo lsp <version> ready"
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def on_publish(params: types.PublishDiagnosticsParams) -> None:
             key = (params.uri, params.version or 0)
@@ -176,7 +180,9 @@ class Flipper:
         self.driver, self.uri, self.upper, self.version = driver, path.as_uri(), text[at], 1
         line = text.count("\n", 0, at)
         column = at - (text.rfind("\n", 0, at) + 1)  # ASCII before it: code points = UTF-16 units
-        self.span = types.Range(start=types.Position(line=line, character=column), end=types.Position(line=line, character=column + 1))
+        self.span = types.Range(
+            start=types.Position(line=line, character=column), end=types.Position(line=line, character=column + 1)
+        )
 
     async def edit(self) -> float:
         """Milliseconds from one edit to its diagnostics."""
@@ -210,7 +216,7 @@ async def edits(folder: Path, options: dict[str, object] | None, documents: list
             flippers.append(Flipper(driver, path, text, at))
         found: list[list[float]] = [[] for _ in flippers]
         for round_ in range(WARMUP + EDITS):
-            for flipper, latencies in zip(flippers, found):
+            for flipper, latencies in zip(flippers, found, strict=True):
                 latency = await flipper.edit()
                 if round_ >= WARMUP:
                     latencies.append(latency)
@@ -236,7 +242,9 @@ async def run() -> bool:
 
         ours, bare = await startup(folder)
         ratio = ours / bare
-        print(f"start-up (spawn to initialize reply, median of {STARTS}): hailuo lsp {ours * 1000:.0f} ms, bare pygls server {bare * 1000:.0f} ms")
+        print(
+            f"start-up (spawn to initialize reply, median of {STARTS}): hailuo lsp {ours * 1000:.0f} ms, bare pygls server {bare * 1000:.0f} ms"
+        )
         print(f"  ratio {ratio:.2f} (target <= 1.3): {verdict(ratio <= 1.3)}")
         ok = ratio <= 1.3
 
@@ -247,7 +255,9 @@ async def run() -> bool:
         )
         (m1, p1), (m200, p200) = figures(one), figures(many)
         ratio = m200 / m1
-        print(f"scripts: 1 shot ({small.count(chr(10))} lines), 200 shots ({big.count(chr(10))} lines); edit -> publishDiagnostics, debounce 0:")
+        print(
+            f"scripts: 1 shot ({small.count(chr(10))} lines), 200 shots ({big.count(chr(10))} lines); edit -> publishDiagnostics, debounce 0:"
+        )
         print(f"  1 shot: median {m1:.2f} ms, p95 {p1:.2f} ms; 200 shots: median {m200:.2f} ms, p95 {p200:.2f} ms")
         print(f"  ratio of medians {ratio:.2f} (target <= 3): {verdict(ratio <= 3)}")
         ok = ok and ratio <= 3
@@ -258,9 +268,13 @@ async def run() -> bool:
         print(f"200 shots, default settings: median {median:.2f} ms, p95 {p95:.2f} ms (targets <= 100, <= 200): {verdict(met)}")
         ok = ok and met
 
-        (single,) = await edits(folder, {"debounce": 0}, [("bench.prompt", prompt, "hailuo-prompt", prompt.index("[Pan left]") + 1)])
+        (single,) = await edits(
+            folder, {"debounce": 0}, [("bench.prompt", prompt, "hailuo-prompt", prompt.index("[Pan left]") + 1)]
+        )
         median, p95 = figures(single)
-        print(f"2,000-character prompt, debounce 0: median {median:.2f} ms, p95 {p95:.2f} ms (target median < 5): {verdict(median < 5)}")
+        print(
+            f"2,000-character prompt, debounce 0: median {median:.2f} ms, p95 {p95:.2f} ms (target median < 5): {verdict(median < 5)}"
+        )
         return ok and median < 5
 
 

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from hailuo_dsl.documents import DocumentKind
+from hailuo_dsl.lsp.capabilities import COMPLETION_TRIGGERS
 from hailuo_dsl.prompt.directives import DIRECTIVES, Directive
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
-TRIGGER_CHARACTERS = ["[", ",", "@", " "]
+TRIGGER_CHARACTERS = COMPLETION_TRIGGERS
 
 _SETTING_KEY = re.compile(r"^[ \t]+@([A-Za-z_]*)$")
 _SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+\"?([^\"\s]*)$")

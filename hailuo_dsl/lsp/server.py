@@ -3,6 +3,8 @@ an outline for ``.shot`` scripts and prompt files, over the same library calls a
 
 This module registers the features on a :class:`~hailuo_dsl.lsp.state.HailuoServer` (which holds
 the state, the lint scheduling and the transport) and runs it over standard input and output.
+The features' modules are imported when first used (and loaded on the lint thread right after the
+``initialize`` reply), so the server answers ``initialize`` about as fast as a bare pygls server.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
-from pygls.workspace import TextDocument
 
-from hailuo_dsl.documents import DocumentKind, fix_document, format_document
-from hailuo_dsl.lsp import actions, completion, hover, symbols
+from hailuo_dsl.lsp.capabilities import CODE_ACTION_KINDS, COMPLETION_TRIGGERS
 from hailuo_dsl.lsp.convert import offset, to_range
 from hailuo_dsl.lsp.options import ServerOptions
-from hailuo_dsl.lsp.state import HailuoServer
+from hailuo_dsl.lsp.state import DEPENDENCY_SUFFIXES, HailuoServer
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from hailuo_dsl.documents import DocumentKind
 
 logger = logging.getLogger(__name__)
-
-_DEPENDENCY_SUFFIXES = (".toml",)
-"""Open documents of these kinds may be configurations or shot-specs other documents read."""
 
 
 def _path(uri: str) -> Path | None:
@@ -44,6 +47,7 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
+        server.warm_up()
         server.start_watching()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -53,7 +57,7 @@ def create_server() -> HailuoServer:
 
     def changed(uri: str) -> None:
         """A document changed: lint it, or the documents that read it when it is a dependency."""
-        if uri.endswith(_DEPENDENCY_SUFFIXES) and (path := _path(uri)) is not None:
+        if uri.endswith(DEPENDENCY_SUFFIXES) and (path := _path(uri)) is not None:
             server.files_changed([path])
         server.schedule(uri)
 
@@ -69,7 +73,7 @@ def create_server() -> HailuoServer:
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         server.clear(uri)
-        if uri.endswith(_DEPENDENCY_SUFFIXES) and (path := _path(uri)) is not None:
+        if uri.endswith(DEPENDENCY_SUFFIXES) and (path := _path(uri)) is not None:
             server.files_changed([path])  # its text on disk counts again
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -82,14 +86,18 @@ def create_server() -> HailuoServer:
         server.files_changed(paths)
 
     def fixer_for(doc: TextDocument, kind: DocumentKind) -> Callable[[str], str]:
+        from hailuo_dsl.documents import fix_document
+
         path = server.path_of(doc)
         config = server.config_for(path)
         return lambda text: fix_document(text, kind, config, path).text
 
     @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=True)
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True)
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        from hailuo_dsl.lsp import actions
+
         found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
@@ -99,6 +107,8 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     def resolve_code_action(action: types.CodeAction) -> types.CodeAction:
+        from hailuo_dsl.lsp import actions
+
         target = actions.fix_all_target(action)
         found = None if target is None else server.snapshot(target[0])
         if target is None or found is None or found[0].version != target[1]:
@@ -108,8 +118,10 @@ def create_server() -> HailuoServer:
         action.edit = resolved.edit if resolved is not None else actions.document_edit(doc.uri, doc.version, [])
         return action
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGER_CHARACTERS))
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=COMPLETION_TRIGGERS))
     def complete(params: types.CompletionParams) -> types.CompletionList | None:
+        from hailuo_dsl.lsp import completion
+
         found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
@@ -119,6 +131,8 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(params: types.HoverParams) -> types.Hover | None:
+        from hailuo_dsl.lsp import hover
+
         found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
@@ -134,6 +148,9 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        from hailuo_dsl.documents import format_document
+        from hailuo_dsl.lsp import actions
+
         found = server.snapshot(params.text_document.uri)
         if found is None:
             return None
@@ -143,6 +160,9 @@ def create_server() -> HailuoServer:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+        from hailuo_dsl.documents import DocumentKind
+        from hailuo_dsl.lsp import symbols
+
         found = server.snapshot(params.text_document.uri)
         if found is None or found[1] is not DocumentKind.SHOT:
             return None
@@ -156,8 +176,7 @@ def main() -> None:
     """Run the server over standard input and output."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="hailuo lsp: %(levelname)s: %(message)s")
     server = create_server()
-    # The modules, grammars and tables loaded so far live as long as the server: keep them out of
-    # the garbage collector's full passes, which would otherwise stall a lint now and then.
-    gc.collect()
+    # What is loaded so far lives as long as the server: keep it out of the collector's full
+    # passes (warm_up does the same for the linter once it is loaded).
     gc.freeze()
     server.start_io()

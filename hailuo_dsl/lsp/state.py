@@ -19,7 +19,7 @@ from collections.abc import Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -30,15 +30,17 @@ from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
-from hailuo_dsl.config import LintConfig
-from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp import wire
-from hailuo_dsl.lsp.configs import ConfigCache
-from hailuo_dsl.lsp.linting import Linted, lint_for_publishing
 from hailuo_dsl.lsp.options import ServerOptions
-from hailuo_dsl.lsp.watch import Dependencies
+from hailuo_dsl.lsp.watch import Dependencies, file_key
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.version import version
+
+if TYPE_CHECKING:  # loaded after the initialize reply (warm_up), so the server starts quickly
+    from hailuo_dsl.config import LintConfig
+    from hailuo_dsl.documents import DocumentKind
+    from hailuo_dsl.lsp.configs import ConfigCache
+    from hailuo_dsl.lsp.incremental import ScriptLinter
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,10 @@ PROMPT_LANGUAGE = "hailuo-prompt"
 CHEAP_LINT_SECONDS = 0.05
 """A lint this fast runs at once after a change; a slower one waits as long as it last took."""
 MAX_DEBOUNCE_SECONDS = 0.3
-WATCHED_GLOBS = ("**/*.toml",)
-"""The files the server asks an editor to watch: configurations and shot-specs."""
+WATCHED_GLOBS = ("**/*.toml", "**/*.{png,jpg,jpeg,webp}")
+"""The files the server asks an editor to watch: configurations, shot-specs and frames."""
+DEPENDENCY_SUFFIXES = (".toml",)
+"""Open documents of these kinds may be configurations or shot-specs other documents read."""
 
 
 class HailuoProtocol(LanguageServerProtocol):
@@ -74,9 +78,11 @@ class HailuoServer(LanguageServer):
     files each document's findings depend on."""
 
     def __init__(self) -> None:
-        super().__init__("hailuo", version(), protocol_cls=HailuoProtocol)
+        # No version here: reading it from the package metadata (importlib.metadata) would delay
+        # the initialize reply by tens of milliseconds; warm_up logs it instead.
+        super().__init__("hailuo", None, protocol_cls=HailuoProtocol)  # type: ignore[arg-type]
         self.options = ServerOptions()
-        self.configs = ConfigCache()
+        self._configs: ConfigCache | None = None
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, Published] = {}
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hailuo-lint")
@@ -85,6 +91,36 @@ class HailuoServer(LanguageServer):
         self.depends = Dependencies()
         self.lint_seconds: dict[str, float] = {}
         self.poller: asyncio.Task[None] | None = None
+        self.script_linters: dict[str, ScriptLinter] = {}
+
+    @property
+    def configs(self) -> ConfigCache:
+        """The configurations of open documents (loaded on first use: it needs the config model)."""
+        if self._configs is None:
+            from hailuo_dsl.lsp.configs import ConfigCache
+
+            self._configs = ConfigCache()
+        return self._configs
+
+    def warm_up(self) -> None:
+        """Load the linter, the compiler and the features' modules on the lint thread, after the
+        initialize reply: the first lint and the first requests then find them loaded. What is
+        loaded lives as long as the server, so it is kept out of the collector's full passes."""
+
+        loop = asyncio.get_running_loop()
+
+        def load() -> None:
+            import gc
+
+            from hailuo_dsl.lsp import actions, completion, hover, linting, symbols  # noqa: F401
+
+            linting.warm_up()
+            gc.collect()
+            gc.freeze()
+            message = types.LogMessageParams(type=types.MessageType.Info, message=f"hailuo lsp {version()} ready")
+            loop.call_soon_threadsafe(self.window_log_message, message)
+
+        self.linter.submit(load)
 
     # Documents -------------------------------------------------------------------------------
 
@@ -95,6 +131,8 @@ class HailuoServer(LanguageServer):
 
     def kind_of(self, doc: TextDocument) -> DocumentKind | None:
         """The kind of an open document, or None when the server does not handle it."""
+        from hailuo_dsl.documents import DocumentKind
+
         name = doc.path or doc.uri
         if doc.language_id == SHOT_LANGUAGE or name.endswith(".shot"):
             return DocumentKind.SHOT
@@ -168,9 +206,13 @@ class HailuoServer(LanguageServer):
             path = self.path_of(doc)
             config = self.config_for(path)
             files = self.configs.files(path.parent if path is not None else None)
+            from hailuo_dsl.lsp.incremental import ScriptLinter
+            from hailuo_dsl.lsp.linting import Linted, lint_for_publishing
+
+            linter = self.script_linters.setdefault(uri, ScriptLinter())
             loop = asyncio.get_running_loop()
             linted: Linted = await loop.run_in_executor(
-                self.linter, lint_for_publishing, doc.source, kind, config, path, version, files
+                self.linter, lint_for_publishing, doc.source, kind, config, path, version, files, linter, self.held_texts()
             )
             current = self.document(uri)
             if current is None or current.version != version:
@@ -187,6 +229,15 @@ class HailuoServer(LanguageServer):
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
+
+    def held_texts(self) -> dict[str, str]:
+        """The texts of the configuration-like files (TOML) open in the editor, by file: a spec
+        open there is linted against as it stands, saved or not."""
+        held = {}
+        for uri, doc in list(self.workspace.text_documents.items()):
+            if uri.endswith(DEPENDENCY_SUFFIXES) and (path := self.path_of(doc)) is not None:
+                held[file_key(path)] = doc.source
+        return held
 
     def publish(self, uri: str, version: int | None, by_file: dict[str | None, list[types.Diagnostic]]) -> None:
         """Publish a document's diagnostics, and those located in other files under their URIs
@@ -209,6 +260,7 @@ class HailuoServer(LanguageServer):
         self.indexes.pop(uri, None)
         self.depends.forget(uri)
         self.lint_seconds.pop(uri, None)
+        self.script_linters.pop(uri, None)
         state = self.published.pop(uri, Published())
         for other in (uri, *sorted(state.others)):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=other, diagnostics=[]))

@@ -66,3 +66,8 @@ class Dependencies:
 
 def _normal(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path))
+
+
+def file_key(path: Path | str) -> str:
+    """A file's path as a key that two spellings of the same path share (``a/../b`` and ``b``)."""
+    return os.path.normcase(os.path.normpath(os.path.abspath(path)))

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsp_helpers import REGISTERED, SERVER, open_and_wait, uri_of, wait_for
+from lsp_helpers import REGISTERED, SERVER, open_and_wait, replace_all, uri_of, wait_for
 from lsprotocol import types
+from PIL import Image
 from pytest_lsp import LanguageClient, client_capabilities
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -117,3 +118,40 @@ async def test_did_change_configuration_sets_the_options(unwatched: LanguageClie
     # Helix sends its `config` bare; .txt is no longer linted and its diagnostics are cleared.
     unwatched.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"promptExtensions": [".prompt"]}))
     assert not (await wait_for(unwatched, uri_of(notes))).diagnostics
+
+
+async def test_a_spec_open_in_the_editor_wins_over_the_disk(unwatched: LanguageClient, tmp_path: Path) -> None:
+    spec = tmp_path / "look.toml"
+    spec.write_text(SPEC_FIXED, encoding="utf-8")
+    script = tmp_path / "look.shot"
+    assert not (await open_and_wait(unwatched, script, SCRIPT)).diagnostics
+    # The spec opened and edited, not saved: the script is linted against the editor's text.
+    unwatched.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri_of(spec), language_id="toml", version=1, text=SPEC_FIXED)
+        )
+    )
+    replace_all(unwatched, spec, SPEC_WITH_STRAY_TABLE, 2)
+    stray = await wait_for_codes(unwatched, uri_of(spec), ["HL616"])
+    assert stray.diagnostics[0].range.start.line == 3  # counted in the editor's text: [shots.closing]
+    # Closed without saving: the file on disk counts again.
+    unwatched.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri_of(spec)))
+    )
+    await wait_for_codes(unwatched, uri_of(spec), [])
+
+
+async def test_a_frame_created_on_disk_relints_the_script(unwatched: LanguageClient, tmp_path: Path) -> None:
+    script = tmp_path / "frames.shot"
+    published = await open_and_wait(unwatched, script, "shot a\n  @first_frame frame.png\n  A cat runs [Pan left].\n")
+    assert [d.code for d in published.diagnostics] == ["HL607"]
+    Image.new("RGB", (640, 360), (1, 2, 3)).save(tmp_path / "frame.png")  # no notification
+    assert not (await wait_for(unwatched, uri_of(script))).diagnostics
+
+
+async def wait_for_codes(client: LanguageClient, uri: str, codes: list[str]) -> types.PublishDiagnosticsParams:
+    """The next diagnostics for ``uri`` with exactly these codes (others may come first)."""
+    while True:
+        published = await wait_for(client, uri)
+        if [d.code for d in published.diagnostics] == codes:
+            return published

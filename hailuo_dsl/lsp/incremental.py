@@ -1,0 +1,266 @@
+"""Incremental linting of an open ``.shot`` script: the findings ``hailuo lint`` reports, computed
+piece by piece and kept between edits.
+
+The script is cut into pieces that parse alone as in the whole file (``hailuo_dsl.shots.pieces``:
+the text before the first shot, then one piece per shot). Each piece's parse, its prompt findings
+and its compile findings are kept by the piece's text, the spec and configuration they were
+computed against (by identity: both are cached and replaced when they change) and the stamps of
+the frame files it names; an edit re-parses and re-checks only the pieces whose text changed.
+The rules across shots (duplicate names, ``[shots.NAME]`` tables of the spec, the spec's own
+findings) run over all pieces every time; they are cheap. A script that cannot be cut is linted
+whole. A spec the editor has open is read from the editor, not from the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.diagnostics import Diagnostic
+from hailuo_dsl.lsp.watch import Stamp, stamp
+from hailuo_dsl.prompt.syntax import Span
+from hailuo_dsl.shots import images
+from hailuo_dsl.shots.compiler import shot_checks, spec_table_findings
+from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
+from hailuo_dsl.shots.lint import prompt_findings
+from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.pieces import EMPTY_SCRIPT, cut, duplicate_names, shifted
+from hailuo_dsl.shots.spec import ShotSpec, load_script_spec, parse_spec
+from hailuo_dsl.shots.syntax import Script, Shot, Suppression
+from hailuo_dsl.textfile import user_path
+
+OpenText = Callable[[Path], "str | None"]
+"""The text the editor holds for a file, or None when it is not open there."""
+_FRAME_KEYS = ("first_frame", "last_frame")
+_NO_FILES: dict[Path, Stamp] = {}
+
+
+@dataclass(slots=True)
+class _Placed:
+    """A piece's findings and suppressions in file offsets, for one place in the file."""
+
+    key: tuple[int, int, int, object, object]
+    syntax: list[Diagnostic]
+    prompt: list[Diagnostic]
+    compile: list[Diagnostic]
+    suppressions: list[Suppression]
+
+
+@dataclass(slots=True)
+class _Piece:
+    """One piece's parse (offsets from the piece's start) and the findings worked out from it."""
+
+    script: Script
+    lines: int
+    frame_refs: list[str]
+    frame_files: list[Path] | None = None
+    prompt_for: tuple[object, object] | None = None
+    prompt: list[Diagnostic] = field(default_factory=list)
+    compile_for: tuple[object, tuple[Stamp, ...]] | None = None
+    compile: list[Diagnostic] = field(default_factory=list)
+    _placed: _Placed | None = None
+
+    def prompt_at(self, spec: ShotSpec | None, config: LintConfig) -> None:
+        """Lint the shots' prompts unless done against this spec and configuration already."""
+        if self.prompt_for is None or self.prompt_for[0] is not spec or self.prompt_for[1] is not config:
+            self.prompt = [d for shot in self.script.shots for d in prompt_findings(self.script, shot, spec, config)]
+            self.prompt_for = (spec, config)
+
+    def compile_at(self, spec: ShotSpec | None, frames: tuple[Stamp, ...]) -> None:
+        """Check the shots' settings and frames unless done against this spec and these frames."""
+        if self.compile_for is None or self.compile_for[0] is not spec or self.compile_for[1] != frames:
+            self.compile = [d for shot in self.script.shots for d in shot_checks(self.script, shot, spec)]
+            self.compile_for = (spec, frames)
+
+    def placed(self, start: int, line: int, size: int, *, whole_script: bool) -> _Placed:
+        """The findings and suppressions moved to where the piece stands in a file of ``size``."""
+        key = (start, line, size, self.prompt, self.compile)
+        found = self._placed
+        if found is None or found.key[:3] != key[:3] or found.key[3] is not self.prompt or found.key[4] is not self.compile:
+            syntax = [d for d in self.script.diagnostics if whole_script or d.code != EMPTY_SCRIPT]
+            found = self._placed = _Placed(
+                key,
+                [shifted(d, start, line) for d in syntax],
+                [shifted(d, start) for d in self.prompt],
+                [shifted(d, start) for d in self.compile],
+                _placed_suppressions(self.script.suppressions, start, size),
+            )
+        return found
+
+
+@dataclass(slots=True)
+class ScriptLint:
+    """What one lint of a script found, and the files it read besides the script: its spec (path
+    and the text its findings' offsets count in) and the frames it named, with their stamps."""
+
+    findings: list[Diagnostic]
+    spec_path: Path | None
+    spec_text: str | None
+    read: dict[Path, Stamp]
+
+
+class ScriptLinter:
+    """The pieces of one open script, kept between lints. Not thread-safe: one lint at a time."""
+
+    def __init__(self) -> None:
+        self._pieces: dict[str, _Piece] = {}
+        self._spec_texts: dict[tuple[Path, str], tuple[ShotSpec | None, list[Diagnostic]]] = {}
+        self._effective: tuple[object, object, LintConfig] | None = None
+        self._spec_frames: tuple[object, dict[str, list[Path]]] | None = None
+
+    def lint(self, text: str, path: Path | None, config: LintConfig, open_text: OpenText) -> ScriptLint:
+        """Every finding of the script, as ``hailuo lint`` gives them."""
+        pieces = cut(text)
+        bounds = [(0, len(text))] if pieces is None else list(zip(pieces, [*pieces[1:], len(text)], strict=True))
+        kept: dict[str, _Piece] = {}
+        entries: list[tuple[int, _Piece]] = []
+        for start, end in bounds:
+            piece_text = text[start:end]
+            entry = kept.get(piece_text) or self._pieces.get(piece_text)
+            if entry is None:
+                entry = _parse_piece(piece_text, path)
+            kept[piece_text] = entry
+            entries.append((start, entry))
+        self._pieces = kept
+
+        head = entries[0][1].script  # the text before the first shot, or the whole script
+        read: dict[Path, Stamp] = {}
+        spec_path, spec, spec_found, spec_text = self._spec(head, path, open_text, read)
+        effective = self._effective_config(config, spec)
+        shots = [shot for _start, entry in entries for shot in entry.script.shots]
+        suppressions: list[Suppression] = []
+        syntax: list[Diagnostic] = []
+        prompt: list[Diagnostic] = []
+        compiled: list[Diagnostic] = []
+        line = 0
+        for start, entry in entries:
+            entry.prompt_at(spec, effective)
+            if not spec_found:
+                frames = self._frames(entry, spec, path)
+                read.update(frames)
+                entry.compile_at(spec, tuple(frames.values()))
+            placed = entry.placed(start, line, len(text), whole_script=pieces is None)
+            suppressions.extend(placed.suppressions)
+            syntax.extend(placed.syntax)
+            prompt.extend(placed.prompt)
+            if not spec_found:
+                compiled.extend(placed.compile)
+            line += entry.lines
+        whole = Script(text, path, head.spec, shots, [], suppressions, [])
+        if pieces is not None and _has_duplicates(shots):
+            syntax.extend(duplicate_names(text, [start + _header(entry) for start, entry in entries[1:]]))
+        found = syntax + prompt
+        if spec_found:
+            found.extend(spec_found)  # a spec with errors would compile wrong requests: nothing more
+        else:
+            if spec is not None:
+                found.extend(spec_table_findings(whole, spec))
+            found.extend(compiled)
+        findings = sorted_findings(c for d in found if (c := configured(d, effective, whole)) is not None)
+        return ScriptLint(findings, spec_path, spec_text, read)
+
+    # -- what the pieces share -------------------------------------------------------------------
+
+    def _spec(
+        self, head: Script, path: Path | None, open_text: OpenText, read: dict[Path, Stamp]
+    ) -> tuple[Path | None, ShotSpec | None, list[Diagnostic], str | None]:
+        """The script's spec: from the editor when it has the file open, else as the compiler
+        reads it (its stamp taken first, into ``read``); its findings, and the text their
+        offsets count in (None: the file on disk)."""
+        if head.spec is None:
+            return None, None, [], None
+        spec_path = user_path(head.spec.value)
+        if not spec_path.is_absolute():
+            spec_path = (path.parent if path is not None else Path()) / spec_path
+        held = open_text(spec_path)
+        if held is None:
+            read[spec_path] = stamp(spec_path)
+            spec, found = load_script_spec(head)
+            return spec_path, spec, found, None
+        key = (spec_path, held)
+        if key not in self._spec_texts:
+            self._spec_texts = {key: parse_spec(held, spec_path)}  # the editor's latest text only
+        spec, found = self._spec_texts[key]
+        return spec_path, spec, list(found), held
+
+    def _effective_config(self, config: LintConfig, spec: ShotSpec | None) -> LintConfig:
+        """The spec's ``[lint]`` over the configuration, the same object while both stay the same
+        (the pieces' findings are kept by its identity)."""
+        if self._effective is None or self._effective[0] is not config or self._effective[1] is not spec:
+            self._effective = (config, spec, effective_config(config, spec))
+        return self._effective[2]
+
+    def _frames(self, entry: _Piece, spec: ShotSpec | None, path: Path | None) -> dict[Path, Stamp]:
+        """The local frame files the piece's shots may name (from their settings and the spec's
+        tables), with their stamps: a frame saved again re-checks the shots that name it."""
+        if entry.frame_files is None:
+            folder = path.parent if path is not None else Path()
+            entry.frame_files = [p for ref in entry.frame_refs if (p := _frame_path(ref, folder)) is not None]
+        files = entry.frame_files
+        if spec is not None:
+            by_table = self._spec_frame_files(spec)
+            if by_table:
+                files = [*files, *by_table.get("", ())]
+                for shot in entry.script.shots:
+                    files.extend(by_table.get("." + shot.name, ()))
+        return {p: stamp(p) for p in files} if files else _NO_FILES
+
+    def _spec_frame_files(self, spec: ShotSpec) -> dict[str, list[Path]]:
+        """The frame files the spec names, by table (``""``: defaults, ``".NAME"``: a shot's)."""
+        if self._spec_frames is None or self._spec_frames[0] is not spec:
+            folder = spec.path.parent if spec.path is not None else Path()
+            tables = {"": spec.defaults.given(), **{"." + name: t.given() for name, t in spec.shots.items()}}
+            named = {
+                table: [p for key in _FRAME_KEYS if (p := _frame_path(given.get(key), folder)) is not None]
+                for table, given in tables.items()
+            }
+            files = {table: found for table, found in named.items() if found}
+            self._spec_frames = (spec, files)
+        return self._spec_frames[1]
+
+
+def _parse_piece(text: str, path: Path | None) -> _Piece:
+    script = parse_script(text, path)
+    refs = [s.value for shot in script.shots for s in shot.settings if s.key in _FRAME_KEYS]
+    return _Piece(script, text.count("\n"), refs)
+
+
+def _header(entry: _Piece) -> int:
+    """The offset of the header line in a shot's piece (after the comments above it)."""
+    text = entry.script.text
+    at = 0
+    while not (text.startswith("shot", at) and (len(text) == at + 4 or text[at + 4] in " \t\r\n")):
+        at = text.index("\n", at) + 1
+    return at
+
+
+def _placed_suppressions(suppressions: list[Suppression], start: int, size: int) -> list[Suppression]:
+    """A piece's suppressions in file offsets; a file-wide one covers the whole file."""
+    found = []
+    for s in suppressions:
+        span = Span(s.span.start + start, s.span.end + start)
+        if s.scope == "file":
+            found.append(Suppression(s.codes, "file", 0, size, span))
+        else:
+            found.append(Suppression(s.codes, s.scope, s.start + start, s.end + start, span))
+    return found
+
+
+def _has_duplicates(shots: list[Shot]) -> bool:
+    names = [shot.name for shot in shots]
+    return len(set(names)) < len(names)
+
+
+def _frame_path(reference: object, folder: Path) -> Path | None:
+    """The local file a frame reference names (as the compiler resolves it), or None for a URL."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    local = images.local_path(reference)
+    if local is None and images.is_url(reference):
+        return None
+    found = local if local is not None else user_path(reference)
+    if "\0" in str(found):
+        return None
+    return found if found.is_absolute() else folder / found

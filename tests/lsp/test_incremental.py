@@ -1,0 +1,128 @@
+"""Incremental linting gives exactly what ``hailuo lint`` gives, whatever the script and whatever
+the server linted before it (the pieces it kept)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from hailuo_dsl.config import LintConfig
+from hailuo_dsl.lsp.incremental import ScriptLinter
+from hailuo_dsl.shots.lint import lint_script
+from hailuo_dsl.shots.pieces import cut
+
+LINES = [
+    "shot a",
+    "shot b",
+    "shot a",
+    "shot",
+    "shot bad name!",
+    "shot c  # hailuo: ignore-shot HL101",
+    "shot zzz",
+    "spec look.toml",
+    'spec "look.toml"',
+    "spec missing.toml",
+    "  @duration 10",
+    "  @duration 7",
+    "  @resolution 1080P",
+    "  @resolution 512P",
+    "  @first_frame frame.png",
+    "  @last_frame frame.png",
+    "  @first_frame nope.png",
+    "  @durration 6",
+    "  @watermark true  # hailuo: ignore HL706",
+    "  @prompt_optimizer false",
+    "  @fast_pretreatment true",
+    "  A cat [pan left] runs [Push out].",
+    "  A dog [Pan left, Zoom in] and [Zoom out, Zoom in].",
+    "  then [Static shot] [Pan left]",
+    "  \\@home [Tilt up]",
+    "  shot d",
+    "  [Pan lfet] {name}",
+    "  A slow walk, the camera pans left.",
+    "# note",
+    "# hailuo: ignore HL101",
+    "# hailuo: ignore-shot HL102",
+    "# hailuo: ignore-file HL504",
+    "# hailuo: ignore-shot",
+    "  # hailuo: ignore HL101",
+    "  # hailuo: ignore-shot HL101",
+    "  # hailuo: ignorr HL101",
+    "  # just a note",
+    "stray text",
+    "@duration 6",
+    "shotgun",
+    "",
+    "  ",
+]
+SPECS = [
+    "[defaults]\nduration = 6\n",
+    '[defaults]\nresolution = "768P"\nfirst_frame = "frame.png"\n\n[shots.a]\nduration = 10\n\n[shots.zzz]\nduration = 6\n',
+    '[lint]\nignore = ["HL101"]\n\n[shots.b]\nresolution = "1080P"\nduration = 10\n',
+    "[defaults]\nduration = 5\n",
+    "[defaults\n",
+]
+
+scripts = st.lists(st.sampled_from(LINES), max_size=24).map(lambda lines: "\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    found = tmp_path_factory.mktemp("incremental")
+    Image.new("RGB", (640, 360), (20, 40, 60)).save(found / "frame.png")
+    return found
+
+
+def nothing_open(_path: Path) -> str | None:
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(scripts, min_size=1, max_size=4), st.sampled_from(SPECS), st.sampled_from(["\n", "\r\n"]))
+def test_same_findings_as_hailuo_lint(folder: Path, texts: list[str], spec: str, newline: str) -> None:
+    (folder / "look.toml").write_text(spec, encoding="utf-8")
+    path = folder / "s.shot"
+    linter = ScriptLinter()
+    config = LintConfig()
+    for text in texts:
+        text = text.replace("\n", newline)
+        assert linter.lint(text, path, config, nothing_open).findings == lint_script(text, config, path), text
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scripts, st.integers(min_value=0, max_value=10_000), st.sampled_from(LINES))
+def test_an_edit_gives_the_findings_of_the_edited_text(folder: Path, text: str, where: int, inserted: str) -> None:
+    (folder / "look.toml").write_text(SPECS[1], encoding="utf-8")
+    path = folder / "e.shot"
+    linter = ScriptLinter()
+    config = LintConfig()
+    linter.lint(text, path, config, nothing_open)
+    at = where % (len(text) + 1)
+    edited = text[:at] + inserted + "\n" + text[at:]
+    assert linter.lint(edited, path, config, nothing_open).findings == lint_script(edited, config, path)
+
+
+def test_a_spec_held_by_the_editor_wins(folder: Path) -> None:
+    (folder / "look.toml").write_text(SPECS[0], encoding="utf-8")
+    path = folder / "held.shot"
+    text = "spec look.toml\n\nshot a\n  A cat runs [Pan left].\n"
+    held = "[shots.gone]\nduration = 6\n"
+    linter = ScriptLinter()
+    result = linter.lint(text, path, LintConfig(), lambda p: held if p == folder / "look.toml" else None)
+    assert [d.code for d in result.findings] == ["HL616"]
+    assert result.spec_text == held and result.spec_path == folder / "look.toml"
+    (folder / "look.toml").write_text(held, encoding="utf-8")
+    assert result.findings == lint_script(text, LintConfig(), path)
+
+
+def test_cut_keeps_comments_above_a_header_with_it() -> None:
+    text = "spec x.toml\n\nshot a\n  A cat.\n\n# hailuo: ignore-shot HL101\nshot b\n  B.\n"
+    # Each shot's piece starts at the blank lines and column-0 comments above its header.
+    assert cut(text) == [0, text.index("\n\nshot a") + 1, text.index("\n\n# hailuo") + 1]
+    # An ignore-shot after a header waits for the next one: not cut.
+    assert cut("shot a\n# hailuo: ignore-shot\n  A.\nshot b\n") is None
+    assert cut("no shots here") is None
