@@ -52,8 +52,9 @@ class Candidate:
 
 
 def directive_names(directive: Directive) -> tuple[str, ...]:
-    """Every name a directive is written with, the canonical one first. The one place completion
-    and hover learn the names: other spellings the directive table gains appear here."""
+    """Every name a directive is written with, the canonical one first: the one place completion
+    (an item per name) and hover (the other names) learn them. Names the directive table gives
+    besides the canonical one (an ``aliases`` tuple, e.g. the Chinese names) are offered too."""
     others = getattr(directive, "aliases", ())
     return (directive.name, *(n for n in others if isinstance(n, str)))
 

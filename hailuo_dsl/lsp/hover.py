@@ -10,6 +10,7 @@ from pathlib import Path
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp import shot_support
+from hailuo_dsl.lsp.completion import directive_names
 from hailuo_dsl.prompt.classify import ItemKind, classify
 from hailuo_dsl.prompt.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRACKET, STATIC, Directive
 from hailuo_dsl.prompt.positions import LineIndex
@@ -98,7 +99,9 @@ _WHY = {
 
 
 def _describe(d: Directive) -> str:
-    head = f"**{d.name}** — {d.category}\n\n{d.description}"
+    names = directive_names(d)
+    also = f" (also {', '.join(f'`{n}`' for n in names[1:])})" if len(names) > 1 else ""
+    head = f"**{d.name}**{also} — {d.category}\n\n{d.description}"
     if d.name == STATIC:
         combine = "Stands alone: any move in the same bracket contradicts it."
     else:

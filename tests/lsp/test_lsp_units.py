@@ -100,3 +100,25 @@ def test_options() -> None:
     assert options.debounce_ms == 0 and options.prompt_extensions == (".txt", ".prompt")
     bad = ServerOptions.from_json({"debounce": "soon", "promptExtensions": [3]})
     assert bad == ServerOptions()
+
+
+def test_debounce_is_chosen_from_the_cost_of_a_lint() -> None:
+    from hailuo_dsl.lsp.state import CHEAP_LINT_SECONDS, MAX_DEBOUNCE_SECONDS, HailuoServer
+
+    server = HailuoServer()
+    assert server.debounce_seconds("file:///new.shot") == 0  # never linted: at once
+    server.lint_seconds["file:///cheap.shot"] = CHEAP_LINT_SECONDS / 2
+    assert server.debounce_seconds("file:///cheap.shot") == 0
+    server.lint_seconds["file:///slow.shot"] = 0.12
+    assert server.debounce_seconds("file:///slow.shot") == 0.12
+    server.lint_seconds["file:///huge.shot"] = 5.0
+    assert server.debounce_seconds("file:///huge.shot") == MAX_DEBOUNCE_SECONDS
+    server.options = ServerOptions.from_json({"debounce": 40})
+    assert server.debounce_seconds("file:///huge.shot") == 0.04
+
+
+def test_options_from_did_change_configuration() -> None:
+    base = ServerOptions.from_json({"debounce": 10, "promptExtensions": [".prompt"]})
+    changed = ServerOptions.from_json({"hailuo": {"promptExtensions": ["txt"], "pollInterval": 0.5}}, base=base)
+    assert (changed.debounce_ms, changed.prompt_extensions, changed.poll_seconds) == (10.0, (".txt",), 0.5)
+    assert ServerOptions.from_json({"debounce": "auto"}, base=base).debounce_ms is None
