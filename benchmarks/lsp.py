@@ -116,7 +116,7 @@ async def time_to_initialize(command: list[str]) -> float:
     return elapsed
 
 
-async def startup(folder: Path) -> tuple[float, float]:
+async def startup(folder: Path) -> tuple[float, float, float, float]:
     bare = folder / "bare_server.py"
     bare.write_text(BARE_SERVER, encoding="utf-8")
     ours: list[float] = []
@@ -124,7 +124,7 @@ async def startup(folder: Path) -> tuple[float, float]:
     for _ in range(STARTS):
         ours.append(await time_to_initialize(HAILUO))
         theirs.append(await time_to_initialize([sys.executable, str(bare)]))
-    return statistics.median(ours), statistics.median(theirs)
+    return statistics.median(ours), statistics.median(theirs), min(ours), min(theirs)
 
 
 # -- edits ----------------------------------------------------------------------------------------

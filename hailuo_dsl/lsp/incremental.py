@@ -22,11 +22,17 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.lsp.watch import Stamp, stamp
 from hailuo_dsl.prompt.syntax import Span
 from hailuo_dsl.shots import images
-from hailuo_dsl.shots.compiler import shot_checks, spec_table_findings
 from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
-from hailuo_dsl.shots.lint import prompt_findings
 from hailuo_dsl.shots.parser import parse_script
-from hailuo_dsl.shots.pieces import EMPTY_SCRIPT, cut, duplicate_names, shifted
+from hailuo_dsl.shots.pieces import (
+    EMPTY_SCRIPT,
+    cut,
+    duplicate_names,
+    prompt_findings,
+    shifted,
+    shot_checks,
+    spec_table_findings,
+)
 from hailuo_dsl.shots.spec import ShotSpec, load_script_spec, parse_spec
 from hailuo_dsl.shots.syntax import Script, Shot, Suppression
 from hailuo_dsl.textfile import user_path

@@ -331,21 +331,4 @@ def compile_checks(script: Script, config: LintConfig, path: Path | None) -> lis
     return sorted_findings(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
 
 
-def shot_checks(script: Script, shot: Shot, spec: ShotSpec | None) -> list[Diagnostic]:
-    """The compile findings of one shot against a spec already loaded (without its findings), as
-    :func:`compile_checks` reports them for that shot: for a language server that lints a script
-    shot by shot, and may hold a spec the editor has not saved."""
-    compiler = _Compiler(script, spec, {}, False, None, False)
-    try:
-        _compiled, found = compiler.compile(shot)
-    finally:
-        compiler.frames.close()
-    return sorted_findings(d for d in found if d.code not in _PROMPT_CODES)
-
-
-def spec_table_findings(script: Script, spec: ShotSpec) -> list[Diagnostic]:
-    """HL616 for each ``[shots.NAME]`` table of the spec that names no shot of the script."""
-    return _unknown_spec_shots(script, spec)
-
-
-__all__ = ["compile_checks", "compile_script", "shot_checks", "spec_table_findings"]
+__all__ = ["compile_checks", "compile_script"]

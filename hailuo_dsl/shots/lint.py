@@ -29,17 +29,12 @@ def lint_script(text: str, config: LintConfig | None = None, path: Path | None =
     config = effective_config(config, spec)
     found = list(script.diagnostics)
     for shot in script.shots:
-        found.extend(prompt_findings(script, shot, spec, config))
+        duration, has_first_frame = _resolved(shot, spec, config)
+        found.extend(
+            _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
+        )
     found.extend(compile_checks(script, config, path))
     return sorted_findings(c for d in found if (c := configured(d, config, script)) is not None)
-
-
-def prompt_findings(script: Script, shot: Shot, spec: ShotSpec | None, config: LintConfig) -> list[Diagnostic]:
-    """One shot's prompt linted as a prompt (its duration and mode resolved as the compiler
-    resolves them), the findings moved to file offsets; before the configuration and the
-    suppressions apply. ``config`` is the script's effective configuration."""
-    duration, has_first_frame = _resolved(shot, spec, config)
-    return _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
 
 
 def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[int, bool]:

@@ -1,5 +1,7 @@
 """A ``.shot`` script cut into pieces that each parse alone exactly as they parse in the whole file,
-so a language server can parse and lint only the pieces an edit touched.
+so a language server can parse and lint only the pieces an edit touched; and the per-shot steps of
+``lint_script`` as functions of one shot (its prompt findings, its compile findings) and of the
+whole (the spec's ``[shots.NAME]`` tables), built from the linter's and the compiler's own parts.
 
 The pieces: the text before the first shot, then one piece per shot. A shot's piece starts at the
 column-0 comments and blank lines just above its header (so a ``# hailuo: ignore-shot`` or
@@ -16,8 +18,15 @@ import dataclasses
 import re
 from bisect import bisect_right
 
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
+from hailuo_dsl.prompt.linter import lint
+from hailuo_dsl.shots.compiler import _PROMPT_CODES, _Compiler, _unknown_spec_shots
+from hailuo_dsl.shots.findings import sorted_findings
+from hailuo_dsl.shots.lint import _prompt_diagnostics, _resolved
 from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.spec import ShotSpec
+from hailuo_dsl.shots.syntax import Script, Shot
 
 _HEADER = re.compile(r"^shot(?=[ \t]|\r?$)", re.MULTILINE)
 """A header line, as the scanner tells one: ``shot`` at column 0, then a blank or the line's end."""
@@ -121,3 +130,30 @@ def duplicate_names(text: str, headers: list[int]) -> list[Diagnostic]:
 def headers_by_line(lines: list[str], index: int) -> int:
     """Which header (0-based) stands on line ``index`` of the header-only text."""
     return sum(1 for line in lines[:index] if line)
+
+
+# -- one shot's findings, as lint_script and compile_checks find them ----------------------------
+
+
+def prompt_findings(script: Script, shot: Shot, spec: ShotSpec | None, config: LintConfig) -> list[Diagnostic]:
+    """One shot's prompt linted as a prompt (its duration and mode resolved as the compiler
+    resolves them), the findings moved to file offsets; before the configuration and the
+    suppressions apply. ``config`` is the script's effective configuration."""
+    duration, has_first_frame = _resolved(shot, spec, config)
+    return _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
+
+
+def shot_checks(script: Script, shot: Shot, spec: ShotSpec | None) -> list[Diagnostic]:
+    """The compile findings of one shot against a spec already loaded (and free of findings), as
+    ``compile_checks`` reports them for that shot; the spec may be one the editor has not saved."""
+    compiler = _Compiler(script, spec, {}, False, None, False)
+    try:
+        _compiled, found = compiler.compile(shot)
+    finally:
+        compiler.frames.close()
+    return sorted_findings(d for d in found if d.code not in _PROMPT_CODES)
+
+
+def spec_table_findings(script: Script, spec: ShotSpec) -> list[Diagnostic]:
+    """HL616 for each ``[shots.NAME]`` table of the spec that names no shot of the script."""
+    return _unknown_spec_shots(script, spec)
