@@ -240,12 +240,13 @@ async def run() -> bool:
         Image.new("RGB", (1280, 720), (90, 120, 160)).save(folder / "frame.png")
         big, small, prompt = shot_script(200), shot_script(1), single_prompt()
 
-        ours, bare = await startup(folder)
+        ours, bare, fastest, fastest_bare = await startup(folder)
         ratio = ours / bare
         print(
             f"start-up (spawn to initialize reply, median of {STARTS}): hailuo lsp {ours * 1000:.0f} ms, bare pygls server {bare * 1000:.0f} ms"
         )
-        print(f"  ratio {ratio:.2f} (target <= 1.3): {verdict(ratio <= 1.3)}")
+        print(f"  fastest runs: {fastest * 1000:.0f} ms and {fastest_bare * 1000:.0f} ms (ratio {fastest / fastest_bare:.2f})")
+        print(f"  ratio of medians {ratio:.2f} (target <= 1.3): {verdict(ratio <= 1.3)}")
         ok = ratio <= 1.3
 
         one, many = await edits(
