@@ -4,25 +4,44 @@ Keys: ``select`` and ``ignore`` (rule codes, code prefixes such as ``HL1``, or r
 ``severity`` (a table of code to ``error``/``warning``/``info``), ``move-budget`` (a table of
 clip duration in seconds to the number of sequential moves that fit) and ``duration`` (the clip
 length assumed for plain prompt files).
+
+A configuration table is validated by a pydantic model, which gives its coercions and its error
+messages. Pydantic costs a tenth of a second to import and build, more than linting a prompt, so
+the model is built only when a table (or a value of the wrong shape) is validated: the defaults
+and the command line's values, which already have the plain shapes, are checked directly by the
+same checks. A property test holds the two paths to the same result.
 """
 
 from __future__ import annotations
 
-import difflib
 import sys
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any, Literal
 
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES, Rule
 from hailuo_dsl.rules.base import DEFAULT_MOVE_BUDGET, Options
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+if TYPE_CHECKING:
+    from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
+    from pydantic.fields import FieldInfo
+    from pydantic_core import CoreSchema, core_schema
+
+KEYS = ("select", "ignore", "severity", "move-budget", "duration")
+"""The keys of a configuration table, as written in TOML."""
+
+_FIELD_OF_KEY = {
+    "select": "select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "move-budget": "move_budget",
+    "duration": "duration",
+}
+_FIELDS = tuple(_FIELD_OF_KEY.values())
+_SEVERITIES = {s.value: s for s in Severity}
+_DURATIONS = (6, 10)
 
 
 class ConfigError(Exception):
@@ -33,69 +52,12 @@ def _check_selector(value: str) -> str:
     key = value.strip()
     if key in BY_NAME or (any(code.startswith(key.upper()) for code in BY_CODE) and key[:2].upper() == "HL"):
         return key
+    import difflib
+
     known = list(BY_CODE) + list(BY_NAME)
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise ValueError(f"unknown rule '{value}'{hint}")
-
-
-class LintConfig(BaseModel):
-    """Which rules run, how severe they are, and the options the rules read."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-    select: list[str] | None = None
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
-    move_budget: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_MOVE_BUDGET), alias="move-budget")
-    duration: Literal[6, 10] = 6
-    _plan: tuple[tuple[Rule, Severity], ...] | None = PrivateAttr(default=None)
-    _prompt_plan: tuple[tuple[Rule, Severity], ...] | None = PrivateAttr(default=None)
-    _severities: dict[str, Severity] | None = PrivateAttr(default=None)
-
-    @field_validator("select", "ignore")
-    @classmethod
-    def _known_rules(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [_check_selector(v) for v in value]
-
-    @field_validator("severity")
-    @classmethod
-    def _known_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
-        return {_resolve_code(k): v for k, v in value.items()}
-
-    def merged(self, **overrides: Any) -> LintConfig:
-        """A copy with command-line values on top (``None`` leaves a value as it is)."""
-        data = self.model_dump()
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        return LintConfig.model_validate(data)
-
-    def enabled_rules(self) -> tuple[Rule, ...]:
-        return tuple(r for r, _severity in self.plan())
-
-    def plan(self) -> tuple[tuple[Rule, Severity], ...]:
-        """The enabled rules with their severities, worked out once per configuration."""
-        if self._plan is None:
-            self._plan = tuple(
-                (r, self.severity.get(r.code, r.severity))
-                for r in RULES
-                if _matches(r, self.select) and not _matches(r, self.ignore)
-            )
-        return self._plan
-
-    def prompt_plan(self) -> tuple[tuple[Rule, Severity], ...]:
-        """The enabled rules that check a prompt's text."""
-        if self._prompt_plan is None:
-            self._prompt_plan = tuple((r, s) for r, s in self.plan() if r.check is not None)
-        return self._prompt_plan
-
-    def severity_for(self, code: str) -> Severity | None:
-        """The severity of rule ``code`` under this configuration, or None when it is disabled."""
-        if self._severities is None:
-            self._severities = {r.code: s for r, s in self.plan()}
-        return self._severities.get(code)
-
-    def options(self, duration: int | None = None, require_text: bool = True) -> Options:
-        return Options(duration or self.duration, dict(self.move_budget), require_text)
 
 
 def _resolve_code(key: str) -> str:
@@ -107,10 +69,242 @@ def _resolve_code(key: str) -> str:
     raise ValueError(f"'{key}' names a group of rules; give one rule code")
 
 
+@cache
+def _table_model() -> type[BaseModel]:
+    """The pydantic model of a configuration table, built on first use."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+    class LintTable(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, title="LintConfig")
+
+        select: list[str] | None = None
+        ignore: list[str] = Field(default_factory=list)
+        severity: dict[str, Severity] = Field(default_factory=dict)
+        move_budget: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_MOVE_BUDGET), alias="move-budget")
+        duration: Literal[6, 10] = 6
+
+        @field_validator("select", "ignore")
+        @classmethod
+        def _known_rules(cls, value: list[str] | None) -> list[str] | None:
+            return None if value is None else [_check_selector(v) for v in value]
+
+        @field_validator("severity")
+        @classmethod
+        def _known_codes(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+            return {_resolve_code(k): v for k, v in value.items()}
+
+    return LintTable
+
+
+def _checked(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``values`` as the table model would give them, when each has the plain shape the program
+    itself passes (lists of strings, codes to severities, integer budgets and durations); None
+    for anything else (an unknown key, a value to coerce, a wrong value), which the model then
+    validates and explains."""
+    out: dict[str, Any] = {}
+    try:
+        for key, value in values.items():
+            name = _FIELD_OF_KEY.get(key, key)
+            if name in out or name not in _FIELDS:
+                return None
+            if name in ("select", "ignore"):
+                if value is None and name == "select":
+                    out[name] = None
+                elif type(value) in (list, tuple) and all(type(v) is str for v in value):
+                    out[name] = [_check_selector(v) for v in value]
+                else:
+                    return None
+            elif name == "severity":
+                if type(value) is not dict or any(type(k) is not str for k in value):
+                    return None
+                levels = {}
+                for code, level in value.items():
+                    level = level if isinstance(level, Severity) else _SEVERITIES.get(level) if type(level) is str else None
+                    if level is None:
+                        return None
+                    levels[_resolve_code(code)] = level
+                out[name] = levels
+            elif name == "move_budget":
+                if type(value) is not dict or any(type(k) is not int or type(v) is not int for k, v in value.items()):
+                    return None
+                out[name] = dict(value)
+            elif type(value) is int and value in _DURATIONS:
+                out[name] = value
+            else:
+                return None
+    except ValueError:
+        return None
+    return out
+
+
+class _TableFields:
+    """``LintConfig.model_fields``: the table model's fields (built on first use)."""
+
+    def __get__(self, instance: object, owner: type | None = None) -> dict[str, FieldInfo]:
+        return _table_model().model_fields
+
+
+class LintConfig:
+    """Which rules run, how severe they are, and the options the rules read.
+
+    Frozen. ``LintConfig(**values)`` and ``LintConfig.model_validate(table)`` validate as a
+    pydantic model does (and raise its ``ValidationError``); the object also keeps the parts of a
+    model's surface that callers use (``model_dump``, ``model_fields``, ``model_fields_set``), and
+    stands as a table in other models (a shot-spec's ``[lint]``)."""
+
+    __slots__ = (
+        "_plan",
+        "_prompt_plan",
+        "_severities",
+        "duration",
+        "ignore",
+        "model_fields_set",
+        "move_budget",
+        "select",
+        "severity",
+    )
+
+    select: list[str] | None
+    ignore: list[str]
+    severity: dict[str, Severity]
+    move_budget: dict[int, int]
+    duration: Literal[6, 10]
+    model_fields_set: set[str]
+    model_fields = _TableFields()
+
+    def __init__(self, **values: Any) -> None:
+        checked = _checked(values)
+        if checked is None:
+            self._assign_table(_table_model().model_validate(values))
+        else:
+            self._assign(checked, set(checked))
+
+    def _assign(self, values: Mapping[str, Any], fields_set: set[str]) -> None:
+        put = object.__setattr__
+        put(self, "select", values.get("select"))
+        put(self, "ignore", values.get("ignore", []))
+        put(self, "severity", values.get("severity", {}))
+        put(self, "move_budget", values.get("move_budget", dict(DEFAULT_MOVE_BUDGET)))
+        put(self, "duration", values.get("duration", 6))
+        put(self, "model_fields_set", fields_set)
+        put(self, "_plan", None)
+        put(self, "_prompt_plan", None)
+        put(self, "_severities", None)
+
+    def _assign_table(self, table: BaseModel) -> None:
+        self._assign({name: getattr(table, name) for name in _FIELDS}, set(table.model_fields_set))
+
+    @classmethod
+    def model_validate(cls, data: Any) -> LintConfig:
+        """Validate a configuration table (pydantic's ``ValidationError`` when it is wrong)."""
+        config = cls.__new__(cls)
+        config._assign_table(_table_model().model_validate(data))
+        return config
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """As a field of another model: validated as a table, given as a :class:`LintConfig`."""
+        from pydantic_core import core_schema
+
+        def validate(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> LintConfig:
+            if isinstance(value, LintConfig):
+                return value
+            config = cls.__new__(cls)
+            config._assign_table(inner(value))
+            return config
+
+        return core_schema.no_info_wrap_validator_function(
+            validate,
+            handler.generate_schema(_table_model()),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda config: config.model_dump()),
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"LintConfig is frozen: cannot set '{name}'")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LintConfig) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LintConfig({', '.join(f'{name}={getattr(self, name)!r}' for name in _FIELDS)})"
+
+    def model_dump(self) -> dict[str, Any]:
+        """The values by field name, in new containers."""
+        select = None if self.select is None else list(self.select)
+        return {
+            "select": select,
+            "ignore": list(self.ignore),
+            "severity": dict(self.severity),
+            "move_budget": dict(self.move_budget),
+            "duration": self.duration,
+        }
+
+    def merged(self, **overrides: Any) -> LintConfig:
+        """A copy with command-line values on top (``None`` leaves a value as it is)."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return LintConfig(**data)
+
+    def enabled_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r, _severity in self.plan())
+
+    def plan(self) -> tuple[tuple[Rule, Severity], ...]:
+        """The enabled rules with their severities, worked out once per configuration."""
+        if self._plan is None:
+            plan = tuple(
+                (r, self.severity.get(r.code, r.severity))
+                for r in RULES
+                if _matches(r, self.select) and not _matches(r, self.ignore)
+            )
+            object.__setattr__(self, "_plan", plan)
+            return plan
+        return self._plan
+
+    def prompt_plan(self) -> tuple[tuple[Rule, Severity], ...]:
+        """The enabled rules that check a prompt's text."""
+        if self._prompt_plan is None:
+            plan = tuple((r, s) for r, s in self.plan() if r.check is not None)
+            object.__setattr__(self, "_prompt_plan", plan)
+            return plan
+        return self._prompt_plan
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The severity of rule ``code`` under this configuration, or None when it is disabled."""
+        if self._severities is None:
+            object.__setattr__(self, "_severities", {r.code: s for r, s in self.plan()})
+        assert self._severities is not None
+        return self._severities.get(code)
+
+    def options(self, duration: int | None = None, require_text: bool = True) -> Options:
+        return Options(duration or self.duration, dict(self.move_budget), require_text)
+
+    _plan: tuple[tuple[Rule, Severity], ...] | None
+    _prompt_plan: tuple[tuple[Rule, Severity], ...] | None
+    _severities: dict[str, Severity] | None
+
+
 def _matches(rule: Rule, selectors: list[str] | None) -> bool:
     if selectors is None:
         return True
     return any(s == rule.name or rule.code.startswith(s.upper()) for s in selectors)
+
+
+def _read_toml(text: str) -> dict[str, Any]:
+    """``text`` read as TOML (the reader is imported on first use); ``ValueError`` when it is not."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
+
+
+def _may_name_hailuo(text: str) -> bool:
+    """Whether a TOML text can hold a ``hailuo`` key: it says ``hailuo``, or it has a backslash
+    (an escape in a quoted key could spell it). Spares reading most pyproject.toml files."""
+    return "hailuo" in text or "\\" in text
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -122,8 +316,9 @@ def find_pyproject(start: Path) -> Path | None:
         path = candidate / "pyproject.toml"
         if path.is_file():
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = path.read_text(encoding="utf-8")
+                data = _read_toml(text) if _may_name_hailuo(text) else {}
+            except (OSError, ValueError):
                 continue
             if "hailuo" in data.get("tool", {}):
                 return path
@@ -132,10 +327,25 @@ def find_pyproject(start: Path) -> Path | None:
 
 def config_from_mapping(data: dict[str, Any], where: str) -> LintConfig:
     """Validate a configuration table; errors name ``where`` and the key path."""
+    from pydantic import ValidationError
+
     try:
         return LintConfig.model_validate(data)
     except ValidationError as err:
         raise ConfigError(f"{where}: {validation_message(err)}") from None
+
+
+def with_overrides(config: LintConfig, overrides: Mapping[str, Any]) -> LintConfig:
+    """``config`` with the command line's values on top; a wrong one is a :class:`ConfigError`
+    naming the option (``command line: --select.0: unknown rule ...``)."""
+    try:
+        return config.merged(**overrides)
+    except ValueError as err:  # pydantic's ValidationError is a ValueError
+        from pydantic import ValidationError
+
+        if not isinstance(err, ValidationError):
+            raise
+        raise ConfigError(f"command line: --{validation_message(err)}") from None
 
 
 def validation_message(err: ValidationError) -> str:
@@ -145,9 +355,10 @@ def validation_message(err: ValidationError) -> str:
     loc = [str(p) for p in first["loc"]]
     key = ".".join(loc)
     if first["type"] == "extra_forbidden":
-        known = [f.alias or name for name, f in LintConfig.model_fields.items()]
-        close = difflib.get_close_matches(loc[-1], known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(known)})"
+        import difflib
+
+        close = difflib.get_close_matches(loc[-1], KEYS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(KEYS)})"
         return f"{key}: unknown key{hint}"
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"{key}: {message}" if key else message
@@ -159,10 +370,10 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> tupl
     if path is None:
         return LintConfig(), None
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _read_toml(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+    except ValueError as err:  # not UTF-8, or not TOML
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
     table = data.get("tool", {}).get("hailuo", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,15 +35,34 @@ def _counts(reports: Sequence[FileReport]) -> dict[Severity, int]:
     return counts
 
 
-def render(reports: Sequence[FileReport], fmt: str, *, color: bool = False) -> str:
-    """The whole report in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "json":
-        return json.dumps([_json(r, d) for r in reports for d in r.diagnostics], indent=2, ensure_ascii=False)
-    if fmt == "sarif":
-        return json.dumps(_sarif(reports), indent=2, ensure_ascii=False)
+def render(
+    reports: Sequence[FileReport], fmt: str, *, color: bool = False, summary: bool = False, fixed: int = 0, would_fix: int = 0
+) -> str:
+    """The whole report in ``fmt`` (one of :data:`FORMATS`), ending with a line break when not empty.
+
+    With ``summary`` the text report also says when all is well ("All checks passed!") and how
+    many problems ``--fix`` fixed (``fixed``) or ``--diff`` would fix (``would_fix``).
+    """
+    if fmt in ("json", "sarif"):
+        import json
+
+        data: Any = [_json(r, d) for r in reports for d in r.diagnostics] if fmt == "json" else _sarif(reports)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
         return "".join(_github(r, d) + "\n" for r in reports for d in r.diagnostics)
-    return _text(reports)
+    text = _text(reports)
+    if summary:
+        if fixed:
+            text += f"Fixed {_problems(fixed)}.\n"
+        if would_fix:
+            text += f"Would fix {_problems(would_fix)}.\n"
+        if not any(r.diagnostics for r in reports):
+            text += "All checks passed!\n"
+    return text
+
+
+def _problems(count: int) -> str:
+    return f"{count} problem{'s' if count != 1 else ''}"
 
 
 def _text(reports: Sequence[FileReport]) -> str:
@@ -57,9 +75,9 @@ def _text(reports: Sequence[FileReport]) -> str:
             lines.append(f"{report.path}:{start.line + 1}:{start.column + 1}: {d.code} [{d.severity.value}] {d.message}")
             source = report.index.line_text(start.line)
             stop = end.column if end.line == start.line else len(source)
-            width = max(1, _display_width(source[start.column : stop]))
+            width = max(1, display_width(source[start.column : stop]))
             lines.append(f"  {source}")
-            lines.append(f"  {' ' * _display_width(source[: start.column])}{'^' * width}")
+            lines.append(f"  {' ' * display_width(source[: start.column])}{'^' * width}")
             if d.fix is not None:
                 fixable += 1
                 lines.append(f"  fix{'' if d.fix.safe else ' (unsafe)'}: {d.fix.description}")
@@ -68,11 +86,11 @@ def _text(reports: Sequence[FileReport]) -> str:
     if total:
         parts = ", ".join(f"{n} {s.value}{'s' if n != 1 and s is not Severity.INFO else ''}" for s, n in counts.items() if n)
         tail = f"; {fixable} fixable with --fix" if fixable else ""
-        lines.append(f"Found {total} problem{'s' if total != 1 else ''} ({parts}){tail}.")
+        lines.append(f"Found {_problems(total)} ({parts}){tail}.")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Terminal columns: wide (CJK, emoji) characters take two."""
     import unicodedata
 
@@ -184,4 +202,4 @@ def _github(report: FileReport, d: Diagnostic) -> str:
     )
 
 
-__all__ = ["FORMATS", "FileReport", "render", "utf16_length"]
+__all__ = ["FORMATS", "FileReport", "display_width", "render", "utf16_length"]

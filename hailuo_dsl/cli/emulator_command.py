@@ -8,6 +8,7 @@ import click
 
 from hailuo_dsl.cli.common import UsageError
 from hailuo_dsl.emulator import Emulator, Faults
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE
 
 
 @click.command("emulator")
@@ -28,8 +29,17 @@ from hailuo_dsl.emulator import Emulator, Faults
     show_default=True,
     help="Emulated seconds per real second.",
 )
+@click.option(
+    "--video-scale",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=DEFAULT_VIDEO_SCALE,
+    show_default=True,
+    help="Size of the videos as a share of the real size (1: 1366x768 for 768P).",
+)
 @click.option("--api-key", default="emulator-key", show_default=True, help="The API key the emulator accepts.")
-def emulator(port: int, latency: float, fail_rate: float, task_seconds: float, time_scale: float, api_key: str) -> None:
+def emulator(
+    port: int, latency: float, fail_rate: float, task_seconds: float, time_scale: float, video_scale: float, api_key: str
+) -> None:
     """Serve an emulator of the video API on 127.0.0.1 until Ctrl-C.
 
     Point the client at it with HAILUO_BASE_URL and HAILUO_API_KEY (printed at start).
@@ -40,6 +50,7 @@ def emulator(port: int, latency: float, fail_rate: float, task_seconds: float, t
         time_scale=time_scale,
         task_seconds=task_seconds,
         faults=Faults(fail_rate=fail_rate),
+        video_scale=video_scale,
         port=port,
     )
     try:

@@ -1,20 +1,19 @@
-"""``hailuo lint``, ``hailuo fmt``, ``hailuo rules`` and ``hailuo rule``."""
+"""``hailuo lint``, ``hailuo fmt``, ``hailuo rules``, ``hailuo rule`` and ``hailuo directives``."""
 
 from __future__ import annotations
 
-import difflib
-import json
+import re
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 from hailuo_dsl.cli.common import STDIN, Source, UsageError, expand, read_source, reports_for, write_text
-from hailuo_dsl.config import ConfigError, LintConfig, load_config, validation_message
+from hailuo_dsl.config import ConfigError, LintConfig, load_config, with_overrides
 from hailuo_dsl.contract import DURATIONS
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import fix_document, format_document, kind_of, lint_document
-from hailuo_dsl.output import FORMATS, FileReport, render
+from hailuo_dsl.output import FORMATS, FileReport, display_width, render
+from hailuo_dsl.prompt.directives import DIRECTIVES, MAX_PER_BRACKET
 from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES
 
 
@@ -35,12 +34,9 @@ class _Configs:
         if folder not in self.cache:
             try:
                 base, _ = load_config(folder, self.explicit)
+                self.cache[folder] = with_overrides(base, self.overrides)
             except ConfigError as err:
                 raise UsageError(str(err)) from None
-            try:
-                self.cache[folder] = base.merged(**self.overrides)
-            except ValidationError as err:
-                raise UsageError(f"command line: --{validation_message(err)}") from None
         return self.cache[folder]
 
 
@@ -50,12 +46,24 @@ def _sources(paths: tuple[str, ...], prompt: str | None) -> list[Source]:
     return [read_source(p) for p in expand(paths or (STDIN,))]
 
 
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+
+
 def _unified(source: Source, new: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            source.text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{source.name}", f"b/{source.name}"
-        )
-    )
+    """A unified diff as ``patch`` and ``git apply`` read it: lines split at ``\n`` only, and a last
+    line without one marked ``\\ No newline at end of file`` (so ``-old`` and ``+new`` never run
+    together on one line)."""
+    import difflib
+
+    out = []
+    for line in difflib.unified_diff(_LINES.findall(source.text), _LINES.findall(new), f"a/{source.name}", f"b/{source.name}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _to_stdout(text: str) -> None:
+    """A prompt written to standard output ends with a line break (which is not part of it)."""
+    click.echo(text if text.endswith("\n") else text + "\n", nl=False)
 
 
 @click.command()
@@ -93,6 +101,7 @@ def lint(
     configs = _Configs(config_path, overrides)
     reports: list[FileReport] = []
     changed = False
+    fixed = would_fix = 0
     sources = _sources(paths, prompt)
     # With --fix on stdin (or --prompt) the fixed text goes to stdout, so the report goes to stderr.
     text_on_stdout = apply_fix and not show_diff and any(s.path is None for s in sources)
@@ -104,18 +113,21 @@ def lint(
             if result.text != source.text:
                 changed = True
                 if show_diff:
+                    would_fix += len(result.applied)
                     click.echo(_unified(source, result.text), nl=False)
-                elif source.path is not None:
-                    write_text(source, result.text)
+                else:
+                    fixed += len(result.applied)
+                    if source.path is not None:
+                        write_text(source, result.text)
             if source.path is None and not show_diff:
-                write_text(source, result.text)
+                _to_stdout(result.text)
             diagnostics = result.remaining if not show_diff else lint_document(source.text, kind, config, source.path)
             text = result.text if not show_diff else source.text
         else:
             diagnostics = lint_document(source.text, kind, config, source.path)
             text = source.text
         reports.extend(reports_for(source.name, text, diagnostics))
-    out = render(reports, output_format)
+    out = render(reports, output_format, summary=True, fixed=fixed, would_fix=would_fix)
     if out:
         click.echo(out, nl=False, err=text_on_stdout)
     failing = any(d.severity is not Severity.INFO for r in reports for d in r.diagnostics) or (show_diff and changed)
@@ -143,17 +155,18 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None
         new = format_document(source.text, kind_of(source.path), reflow=reflow)
         if new == source.text:
             if source.path is None and not (check or show_diff):
-                write_text(source, new)
+                _to_stdout(new)
             continue
         would_change.append(source.name)
         if show_diff:
             click.echo(_unified(source, new), nl=False)
         elif check:
             click.echo(f"would reformat {source.name}", err=True)
+        elif source.path is None:
+            _to_stdout(new)
         else:
             write_text(source, new)
-            if source.path is not None:
-                click.echo(f"reformatted {source.name}", err=True)
+            click.echo(f"reformatted {source.name}", err=True)
     if (check or show_diff) and would_change:
         raise SystemExit(1)
 
@@ -163,6 +176,8 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None
 def rules_command(fmt_: str) -> None:
     """List every rule: code, name, severity, fixable, summary."""
     if fmt_ == "json":
+        import json
+
         data = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "fixable": r.fixable, "summary": r.summary}
             for r in RULES
@@ -189,13 +204,83 @@ def rule_command(code: str) -> None:
     """Explain one rule (by code or name), with examples."""
     found = BY_CODE.get(code.upper()) or BY_NAME.get(code)
     if found is None:
+        import difflib
+
         close = difflib.get_close_matches(code.upper(), list(BY_CODE), n=1) or difflib.get_close_matches(code, list(BY_NAME), n=1)
         hint = f"; did you mean {close[0]}?" if close else "; `hailuo rules` lists them"
         raise UsageError(f"unknown rule '{code}'{hint}")
     click.echo(f"{found.code} {found.name} ({found.severity.value}{', fixable' if found.fixable else ''})\n")
     click.echo(f"{found.summary}.\n")
-    click.echo(found.explanation)
+    import shutil
+
+    click.echo(for_terminal(found.explanation, min(shutil.get_terminal_size((88, 24)).columns, 88)))
 
 
-COMMANDS: dict[str, click.Command] = {c.name: c for c in (lint, fmt, rules_command, rule_command) if c.name is not None}
+_EXAMPLE = re.compile(r"^(?:Bad|Good|Before|After)\b[^:]*:")
+_LITERAL = re.compile(r"``(.+?)``")
+
+
+def for_terminal(explanation: str, width: int) -> str:
+    """A rule's explanation (a docstring, with reStructuredText literals) as a terminal shows it:
+    literals without their backticks, paragraphs wrapped to ``width``, example lines kept whole."""
+    import textwrap
+
+    blocks = []
+    for block in explanation.split("\n\n"):
+        lines = [_LITERAL.sub(r"\1", line) for line in block.splitlines()]
+        if lines and all(_EXAMPLE.match(line) for line in lines):
+            blocks.append("\n".join(lines))
+        else:
+            blocks.append(textwrap.fill(" ".join(line.strip() for line in lines), max(width, 40)))
+    return "\n\n".join(blocks)
+
+
+@click.command("directives")
+@click.option("--format", "fmt_", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def directives_command(fmt_: str) -> None:
+    """List the fifteen camera directives: English, Chinese, what the camera does."""
+    if fmt_ == "json":
+        data = [
+            {"english": d.name, "chinese": d.chinese, "category": d.category, "axis": d.axis, "description": d.description}
+            for d in DIRECTIVES
+        ]
+        import json
+
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt_ == "markdown":
+        click.echo(directives_markdown(), nl=False)
+    else:
+        click.echo(directives_text(), nl=False)
+
+
+_HEADINGS = ("English", "Chinese", "What the camera does")
+
+
+def directives_text() -> str:
+    """The directive table in columns (CJK names take two columns each), and how to write them."""
+    rows = [_HEADINGS, *((d.name, d.chinese, d.description) for d in DIRECTIVES)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(2)]
+    lines = [
+        "  ".join(cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row[:2])) + "  " + row[2]
+        for row in rows
+    ]
+    lines += [
+        "",
+        "Write them in square brackets, in English or Chinese; one bracket may hold both.",
+        f"  Together (at most {MAX_PER_BRACKET}):  [Pan left, Pedestal up]     [左摇,上升]",
+        "  One after another:    [Push in], then [Pull out]  [推进]，然后[拉远]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def directives_markdown() -> str:
+    """The directive table as it stands in the README (a test keeps the two equal)."""
+    lines = ["| English | Chinese | What the camera does |", "|---|---|---|"]
+    lines += [f"| `[{d.name}]` | `[{d.chinese}]` | {d.description} |" for d in DIRECTIVES]
+    return "\n".join(lines) + "\n"
+
+
+COMMANDS: dict[str, click.Command] = {
+    c.name: c for c in (lint, fmt, rules_command, rule_command, directives_command) if c.name is not None
+}
 """This module's commands by name (``hailuo_dsl.cli`` lists them)."""

@@ -1,17 +1,20 @@
 """``hailuo render`` (a script's shots to videos, resumably) and ``hailuo jobs`` (what the journal holds).
 
 Exit codes of ``render``: 0 every shot's video is on disk, 1 some shot is not (failed, unknown,
-still running) or the script has errors, 2 usage or I/O error, 130 interrupted (the journal is
-intact: run the same command again to resume).
+still running) or the script has errors, 2 usage or I/O error, 128 + N stopped by signal N
+(Ctrl-C 130, SIGTERM 143, SIGHUP 129: every submit in flight has its answer recorded, the
+journal is intact: run the same command again to resume).
 """
 
 from __future__ import annotations
 
 import asyncio
+import glob
 import json
+import os
 import secrets
+import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -19,24 +22,23 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn
-from rich.table import Table
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
-from hailuo_dsl.client import AsyncClient
-from hailuo_dsl.contract import POLL_INTERVAL
+from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
+from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary
+from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
+from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
+from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
+    EMULATOR_ENDPOINT,
     Journal,
     JournalError,
-    RenderEvent,
     RenderSummary,
-    ShotRecord,
-    ShotState,
-    Step,
-    default_journal_path,
     default_out_dir,
+    endpoint_of,
+    find_journal,
     render_script,
 )
 from hailuo_dsl.shots.result import CompileError
@@ -44,70 +46,28 @@ from hailuo_dsl.shots.result import CompileError
 EMULATOR_TIME_SCALE = 300.0
 """``--emulator``: emulated seconds per real second (a 60 s task takes 0.2 s)."""
 
-_STATE_STYLE = {
-    ShotState.DOWNLOADED: "green",
-    ShotState.COMPLETED: "cyan",
-    ShotState.SUBMITTED: "cyan",
-    ShotState.PENDING: "yellow",
-    ShotState.SUBMITTING: "magenta",
-    ShotState.UNKNOWN: "bold magenta",
-    ShotState.FAILED: "red",
-}
-
-
-class _Display:
-    """The live view of a run: one overall bar, and a row per shot while it is in flight."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}", style="bold"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TextColumn("{task.fields[note]}"),
-            console=console,
-            transient=True,
-        )
-        self.overall = self.progress.add_task("all shots", total=0, note="")
-        self.rows: dict[str, TaskID] = {}
-        self.seen: set[str] = set()
-        self.finished: set[str] = set()
-
-    def __call__(self, event: RenderEvent) -> None:
-        if event.shot not in self.seen:
-            self.seen.add(event.shot)
-            self.progress.update(self.overall, total=len(self.seen))
-        if event.action is Step.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
-            self._finish(event.shot)
-            return
-        if event.action is Step.QUEUED:
-            return
-        note = f"{event.action.value} {event.task_id or ''}".rstrip()
-        row = self.rows.get(event.shot)
-        if row is None:
-            row = self.rows[event.shot] = self.progress.add_task(event.shot, total=100, note=note)
-        self.progress.update(row, completed=event.progress, note=note)
-
-    def _finish(self, shot: str) -> None:
-        row = self.rows.pop(shot, None)
-        if row is not None:
-            self.progress.remove_task(row)
-        if shot not in self.finished:
-            self.finished.add(shot)
-            self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
-
 
 @contextmanager
-def _api(emulator: bool, base_url: str | None, poll_interval: float) -> Iterator[AsyncClient]:
-    """The client of the run: the real API (key from the environment) or an in-process emulator."""
+def _api(emulator: bool, base_url: str | None, poll_interval: float, limits: TransferLimits) -> Iterator[AsyncClient]:
+    """The client of the run: the real API (key from the environment, checked before anything is
+    touched) or an in-process emulator."""
     if not emulator:
-        key = require_api_key(" (or pass --emulator to render against the built-in emulator)")
-        yield AsyncClient(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
+        require_api_key(" (or pass --emulator to render against the built-in emulator)")
+        try:  # the client reads the key itself, so that its errors name the variable
+            client = AsyncClient(
+                api_key=None, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2, limits=limits
+            )
+        except HailuoError as err:  # a base URL that is not one, a key no header can carry
+            raise UsageError(err.message) from None
+        yield client
         return
     from hailuo_dsl.emulator import Emulator
 
     with Emulator(time_scale=EMULATOR_TIME_SCALE, seed=secrets.randbits(32)) as server:
         scale = EMULATOR_TIME_SCALE
-        yield AsyncClient(api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale)
+        yield AsyncClient(
+            api_key=server.api_key, base_url=server.url, poll_interval=10.0 / scale, first_poll_delay=5.0 / scale, limits=limits
+        )
 
 
 def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
@@ -138,7 +98,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script, .hailuo/<script>.emulator.journal.sqlite with --emulator].",
+    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
 )
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
@@ -168,6 +128,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds between status queries (the API documents 10; faster only spends quota). Ignored with --emulator.",
 )
+@download_limit_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -183,6 +144,9 @@ def render(
     adopt: tuple[str, ...],
     wait_timeout: float,
     poll_interval: float,
+    max_download_mb: float,
+    download_stall: float,
+    download_deadline: float,
     as_json: bool,
 ) -> None:
     """Render the shots of each SCRIPT to videos, resuming from its journal.
@@ -196,8 +160,11 @@ def render(
     options that name one script's files or shots (--spec, --out, --journal, --shot, --forget,
     --adopt) then do not apply.
 
+    Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
+    recorded first.
+
     Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors), 2 usage
-    or I/O error, 130 interrupted.
+    or I/O error, 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
     """
     from hailuo_dsl.shots.result import UnknownShotError
 
@@ -222,7 +189,8 @@ def render(
             {
                 "spec": spec,
                 "out_dir": out_dir or default_out_dir(script, emulator=emulator),
-                "journal": journal_path or default_journal_path(script, emulator=emulator),
+                "journal": journal_path,
+                "endpoint": EMULATOR_ENDPOINT if emulator else None,
                 "shots": list(shots) or None,
                 "concurrency": concurrency,
                 "retry_failed": retry_failed,
@@ -235,16 +203,18 @@ def render(
     ]
     stderr = Console(stderr=True)
     live = stderr.is_terminal and not as_json
+    limits = transfer_limits(max_download_mb, download_stall, download_deadline)
     try:
-        with _api(emulator, base_url, poll_interval) as client:
-            summaries = asyncio.run(_run(client, stderr if live else None, jobs))
-    except KeyboardInterrupt:
-        click.echo("\nInterrupted. The journals are intact: run the same command again to resume.", err=True)
-        sys.exit(130)
+        with _api(emulator, base_url, poll_interval, limits) as client:
+            summaries, stopped_by = asyncio.run(_run(client, stderr if live else None, jobs))
+    except KeyboardInterrupt:  # before or after the run's event loop
+        exit_stopped(signal.SIGINT, "The journals are intact: run the same command again to resume.")
     except (UnknownShotError, OSError) as err:
         raise UsageError(os_message(err)) from None
     except JournalError as err:
         raise UsageError(str(err)) from None
+    if stopped_by is not None:
+        exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
     if as_json:
         found = [s.to_json() for s in done]
@@ -257,93 +227,77 @@ def render(
         for summary in done:
             for warning in summary.warnings:
                 click.echo(warning, err=True)
-            _print_summary(console, summary)
+            print_summary(console, summary)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
 
 
 async def _run(
     client: AsyncClient, console: Console | None, jobs: list[tuple[Path, dict[str, Any]]]
-) -> list[RenderSummary | CompileError]:
+) -> tuple[list[RenderSummary | CompileError], int | None]:
     """Render each script in turn over one client; a script that does not compile is reported
-    (on standard error) and the next one still renders."""
+    (on standard error) and the next one still renders. A stop signal cancels the run, which
+    records every submit in flight before the journal closes; the signal is returned."""
     results: list[RenderSummary | CompileError] = []
-    async with client:
-        for script, options in jobs:
-            display = _Display(console) if console is not None else None
-            try:
-                with display.progress if display is not None else nullcontext():
-                    results.append(await render_script(script, client=client, on_event=display, **options))
-            except CompileError as err:
-                click.echo(str(err), err=True)
-                results.append(err)
-    return results
-
-
-def _print_summary(console: Console, summary: RenderSummary) -> None:
-    count = len(summary.shots)
-    table = Table(title=f"Render of {count} shot{'' if count == 1 else 's'}", title_justify="left")
-    table.add_column("shot", overflow="fold")
-    table.add_column("state", no_wrap=True)
-    table.add_column("task", overflow="fold")
-    table.add_column("video / note", overflow="fold")
-    for shot in summary.shots:
-        style = _STATE_STYLE[shot.state]
-        detail = _shown(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
-        table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
-    console.print(table)
-    done = sum(1 for s in summary.shots if s.done)
-    console.print(f"{done} of {len(summary.shots)} videos in {_shown(summary.out_dir)}; journal {_shown(summary.journal)}")
-
-
-def _shown(path: Path | str) -> str:
-    """A path as short as it can be said: relative to the working folder when below it."""
-    try:
-        return str(Path(path).absolute().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    main = asyncio.current_task()
+    assert main is not None
+    with cancel_on_stop(main) as received:
+        try:
+            async with client:
+                for script, options in jobs:
+                    display = Display(console) if console is not None else None
+                    try:
+                        with display.progress if display is not None else nullcontext():
+                            results.append(await render_script(script, client=client, on_event=display, **options))
+                    except CompileError as err:
+                        click.echo(str(err), err=True)
+                        results.append(err)
+        except asyncio.CancelledError:
+            if not received:
+                raise
+    return results, received[0] if received else None
 
 
 @click.command("jobs")
 @click.argument("script", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path), help="Journal file to read.")
 @click.option("--emulator", is_flag=True, help="Read the journal of SCRIPT's renders against the emulator.")
+@base_url_option
 @click.option("--json", "as_json", is_flag=True, help="Print the journal as JSON.")
-def jobs(script: Path | None, journal_path: Path | None, emulator: bool, as_json: bool) -> None:
+def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_url: str | None, as_json: bool) -> None:
     """List the shots of a script's render journal: state, task, progress, file or error."""
     if journal_path is not None:
         path = journal_path
     elif script is not None:
-        path = default_journal_path(script, emulator=emulator)
+        endpoint = EMULATOR_ENDPOINT if emulator else endpoint_of(base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+        path = find_journal(script, endpoint)
     else:
         raise UsageError("give SCRIPT or --journal PATH")
     if not path.is_file():
-        hint = ""
-        if script is not None and not emulator and default_journal_path(script, emulator=True).is_file():
-            hint = "; the emulator's renders are listed with --emulator"
-        raise UsageError(f"{path}: no journal here (nothing rendered yet){hint}")
+        raise UsageError(f"{path}: no journal here (nothing rendered yet){_other_journals(path, script)}")
     try:
-        with Journal(path) as journal:
+        with Journal(path, create=False) as journal:
             records = journal.records()
     except JournalError as err:
         raise UsageError(str(err)) from None
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
-    _print_jobs(Console(), path, records)
+    print_jobs(Console(), path, records)
 
 
-def _print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
-    table = Table(title=str(path), title_justify="left")
-    for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("state", "tries"))
-    for r in records:
-        status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
-        detail = _shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
-        updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
-        table.add_row(
-            r.name, f"[{_STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail
-        )
-    console.print(table)
+def _other_journals(missing: Path, script: Path | None) -> str:
+    """A hint naming the journals the script has for other APIs (the emulator's, another base URL's)."""
+    if script is None or not missing.parent.is_dir():
+        return ""
+    real = script.resolve().name
+    others = sorted(p.name for p in missing.parent.glob(glob.escape(real) + ".*journal.sqlite") if p != missing)
+    if others == [f"{real}.emulator.journal.sqlite"]:
+        return "; the emulator's renders are listed with --emulator"
+    return (
+        f"; it has journals for other APIs: {', '.join(others)} (read one with --emulator, --base-url or --journal)"
+        if others
+        else ""
+    )
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (render, jobs) if c.name is not None}

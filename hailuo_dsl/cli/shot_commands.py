@@ -11,7 +11,7 @@ from hailuo_dsl.cli.common import UsageError, read_source, reports_for
 from hailuo_dsl.contract import DURATIONS, RESOLUTIONS
 from hailuo_dsl.output import render
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules.script_compile import SPEC_UNREADABLE
+from hailuo_dsl.rules.hl614_spec_unreadable import spec_unreadable
 
 
 @click.command("compile")
@@ -73,7 +73,7 @@ def compile_command(
         raise UsageError(f"{script}: {err}") from None
     except ValueError as err:
         raise UsageError(f"command line: {err}") from None
-    unreadable = [d for d in result.diagnostics if d.code == SPEC_UNREADABLE.code]
+    unreadable = [d for d in result.diagnostics if d.code == spec_unreadable.code]
     if unreadable:  # the spec is missing: an I/O error, in one line
         first = unreadable[0]
         if first.path is not None:

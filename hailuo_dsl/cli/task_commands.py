@@ -3,13 +3,17 @@
 They talk to the API named by ``--base-url`` (or ``HAILUO_BASE_URL``) with the key in
 ``HAILUO_API_KEY``; against an emulator started with ``hailuo emulator`` in another terminal, export
 the two variables it prints. Exit codes: 0 done, 1 the API refused or the task failed, 2 usage or
-I/O error (no key, unreadable file, invalid request).
+I/O error (no key, a key no header can carry, unreadable file, invalid request), 128 + N stopped
+by signal N (Ctrl-C, SIGTERM, SIGHUP: a download leaves no partial file, a submit in flight
+still prints its task id).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -17,7 +21,9 @@ import click
 from pydantic import ValidationError
 
 from hailuo_dsl.cli.common import ApiError, UsageError, base_url_option, os_message, require_api_key
-from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed
+from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
+from hailuo_dsl.cli.signals import Stopped, exit_stopped, held_stops, raise_on_stop
+from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed, TransferLimits
 from hailuo_dsl.contract import DEFAULT_DURATION, DEFAULT_RESOLUTION, DURATIONS, POLL_INTERVAL, RESOLUTIONS
 from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 
@@ -36,12 +42,28 @@ def task_json(task: Task) -> dict[str, Any]:
     }
 
 
-def _open_client(base_url: str | None, poll_interval: float = POLL_INTERVAL) -> Client:
-    key = require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
-    try:
-        return Client(api_key=key, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2)
-    except HailuoError as err:  # a base URL that is not one
+def _open_client(base_url: str | None, poll_interval: float = POLL_INTERVAL, limits: TransferLimits | None = None) -> Client:
+    require_api_key(" (or HAILUO_BASE_URL/--base-url and the key of a running `hailuo emulator`)")
+    try:  # the client reads the key itself, so that its errors name the variable
+        return Client(
+            api_key=None, base_url=base_url, poll_interval=poll_interval, first_poll_delay=poll_interval / 2, limits=limits
+        )
+    except HailuoError as err:  # a base URL that is not one, a key no header can carry
         raise UsageError(err.message) from None
+
+
+def stoppable(command: Callable[..., None]) -> Callable[..., None]:
+    """Run the command so that SIGTERM and SIGHUP stop it as Ctrl-C does: files cleaned up, exit 128 + N."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            with raise_on_stop():
+                command(*args, **kwargs)
+        except Stopped as stop:
+            exit_stopped(stop.signum)
+
+    return run
 
 
 def _fail(err: HailuoError) -> NoReturn:
@@ -60,6 +82,14 @@ def _show(task: Task, as_json: bool) -> None:
     click.echo(line)
 
 
+def _resolution(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--resolution`` in either case of P, refused in the words ``hailuo compile`` uses."""
+    if value is None or value.upper() in RESOLUTIONS:
+        return None if value is None else value.upper()
+    said = ", ".join(RESOLUTIONS[:-1]) + " or " + RESOLUTIONS[-1]
+    raise UsageError(f'command line: --resolution must be {said}, got "{value}"')
+
+
 _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task as JSON.")
 
 
@@ -69,10 +99,11 @@ _as_json = click.option("--json", "as_json", is_flag=True, help="Print the task 
 @click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="Shot-spec TOML (default: the script's spec line).")
 @click.option("--prompt", metavar="TEXT", help="Submit this prompt instead of a script's shot.")
 @click.option("--duration", type=click.Choice([str(d) for d in DURATIONS]), help="Clip length in seconds (with --prompt).")
-@click.option("--resolution", type=click.Choice(RESOLUTIONS, case_sensitive=False), help="With --prompt.")
+@click.option("--resolution", metavar="|".join(RESOLUTIONS), callback=_resolution, help="With --prompt (either case of P).")
 @click.option("--no-prompt-optimizer", is_flag=True, help="With --prompt: keep the prompt exactly as written.")
 @base_url_option
 @_as_json
+@stoppable
 def submit(
     script: Path | None,
     shot_name: str | None,
@@ -104,7 +135,7 @@ def submit(
                 request = VideoRequest(
                     prompt=prompt,
                     duration=int(duration) if duration else DEFAULT_DURATION,  # type: ignore[arg-type]
-                    resolution=resolution.upper() if resolution else DEFAULT_RESOLUTION,  # type: ignore[arg-type]
+                    resolution=resolution or DEFAULT_RESOLUTION,  # type: ignore[arg-type]
                     metadata=RequestMetadata(prompt_optimizer=False) if no_prompt_optimizer else None,
                 )
             except ValidationError as err:
@@ -112,14 +143,17 @@ def submit(
         else:
             assert script is not None and shot_name is not None
             request = _script_request(client, script, shot_name, spec)
-        try:
-            task = client.submit(request)
-        except HailuoError as err:
-            _fail(err)
+        with held_stops("the answer of the submit (a paid task)") as held:
+            try:
+                task = client.submit(request)
+            except HailuoError as err:
+                _fail(err)
     if as_json:
         _show(task, True)
     else:
         click.echo(task.id)
+    if held:
+        exit_stopped(held[0], f"The submit in flight was answered first: task {task.id}.")
 
 
 def _script_request(client: Client, script: Path, shot_name: str, spec: Path | None) -> VideoRequest:
@@ -162,6 +196,7 @@ def _first_problem(err: ValidationError) -> str:
 @click.argument("task_id")
 @base_url_option
 @_as_json
+@stoppable
 def status(task_id: str, base_url: str | None, as_json: bool) -> None:
     """Show a task's status, progress and video URL."""
     with _open_client(base_url) as client:
@@ -184,6 +219,7 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
 )
 @base_url_option
 @_as_json
+@stoppable
 def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | None, as_json: bool) -> None:
     """Poll a task on the documented cadence until it completes or fails."""
 
@@ -209,12 +245,28 @@ def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | Non
 @click.command("download")
 @click.argument("task_id")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (or folder) to write; default ./<task id>.mp4.")
+@download_limit_options
 @base_url_option
 @_as_json
-def download(task_id: str, output: Path | None, base_url: str | None, as_json: bool) -> None:
-    """Download a completed task's video (streamed to a temporary file, renamed when complete)."""
+@stoppable
+def download(
+    task_id: str,
+    output: Path | None,
+    max_download_mb: float,
+    download_stall: float,
+    download_deadline: float,
+    base_url: str | None,
+    as_json: bool,
+) -> None:
+    """Download a completed task's video (streamed to a temporary file, renamed when complete).
+
+    The video may be at most --max-download-mb; the download is given up when no byte arrives
+    for --download-stall seconds or when it takes over --download-deadline. Stopped or failed, it
+    leaves no partial file.
+    """
     where = output if output is not None else Path.cwd()
-    with _open_client(base_url) as client:
+    limits = transfer_limits(max_download_mb, download_stall, download_deadline)
+    with _open_client(base_url, limits=limits) as client:
         try:
             task = client.get(task_id)
             path = client.download(task, where)

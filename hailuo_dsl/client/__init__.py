@@ -1,5 +1,5 @@
 """The client of the video API: ``Client`` (blocking) and ``AsyncClient`` (asyncio), typed errors,
-the task model and the one retry policy."""
+the task model, the one retry policy and the limits on what is read (``TransferLimits``)."""
 
 from hailuo_dsl.client.aio import AsyncClient
 from hailuo_dsl.client.errors import (
@@ -13,12 +13,14 @@ from hailuo_dsl.client.errors import (
     MalformedResponse,
     NotFound,
     RateLimited,
+    ResponseTooLarge,
     ServerError,
     SubmitOutcomeUnknown,
     TaskFailed,
     Timeout,
     VideoExpired,
 )
+from hailuo_dsl.client.limits import TransferLimits
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
 from hailuo_dsl.client.retry import Operation, RetryPolicy, parse_retry_after
 from hailuo_dsl.client.sync import Client
@@ -41,6 +43,7 @@ __all__ = [
     "NotFound",
     "Operation",
     "RateLimited",
+    "ResponseTooLarge",
     "RetryPolicy",
     "ServerError",
     "SubmitOutcomeUnknown",
@@ -49,6 +52,7 @@ __all__ = [
     "TaskFailed",
     "TaskStatus",
     "Timeout",
+    "TransferLimits",
     "VideoExpired",
     "image_mime",
     "parse_retry_after",

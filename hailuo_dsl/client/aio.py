@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
+from hailuo_dsl.client.answers import Reply
 from hailuo_dsl.client.core import ClientCore, RequestSpec, tls_context
 from hailuo_dsl.client.download import PartialFile
+from hailuo_dsl.client.limits import BodyError, TransferLimits
 from hailuo_dsl.client.models import Task
 from hailuo_dsl.client.retry import RetryPolicy
 from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL
@@ -28,11 +30,20 @@ class AsyncClient:
         *,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        limits: TransferLimits | None = None,
         poll_interval: float = POLL_INTERVAL,
         first_poll_delay: float = FIRST_POLL_DELAY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._core = ClientCore(api_key, base_url, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay)
+        self._core = ClientCore(
+            api_key,
+            base_url,
+            retry=retry,
+            limits=limits,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            first_poll_delay=first_poll_delay,
+        )
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=True, verify=tls_context())
 
     @property
@@ -51,24 +62,32 @@ class AsyncClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> httpx.Response:
+    async def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> Reply:
+        """Send the call (retried as the policy allows) and read its answer within the limits."""
         attempts = self._core.attempts(spec, deadline_at)
         while True:
             attempts.begin()
             try:
-                response = await self._http.send(self._http.build_request(**spec.build_args()))
+                async with self._http.stream(**spec.build_args()) as response:
+                    delay = attempts.after_status(response)
+                    if delay is None:
+                        return await self._read(response)
+                    reason = f"HTTP {response.status_code}"
             except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None
                 reason = type(exc).__name__
-            else:
-                delay = attempts.after_status(response)
-                if delay is None:
-                    return response
-                reason = f"HTTP {response.status_code}"
+            except BodyError as err:
+                raise self._core.body_error(spec, err) from None
             self._core.log_retry(spec, attempts, delay, reason)
             await asyncio.sleep(delay)
+
+    async def _read(self, response: httpx.Response) -> Reply:
+        buffer = self._core.reply_buffer(response)
+        async for raw in _chunks(response):
+            buffer.feed(raw)
+        return self._core.reply(response, buffer)
 
     async def upload_image(self, path: str | os.PathLike[str]) -> str:
         """Upload a local image; the public URL to put in a request (``OSError`` if the file cannot be read)."""
@@ -78,7 +97,7 @@ class AsyncClient:
     async def submit(self, request: VideoRequest) -> Task:
         """Submit one generation task (never retried once it may have reached the server)."""
         spec = self._core.submit_spec(request)
-        return self._core.read_submit(spec, await self._send(spec))
+        return self._core.read_submit(spec.json_body, await self._send(spec))
 
     async def get(self, task_id: str) -> Task:
         """The task's current state."""
@@ -97,7 +116,8 @@ class AsyncClient:
                 return done
 
     async def download(self, task_or_url: Task | str, path: str | os.PathLike[str]) -> Path:
-        """Stream the video to ``path`` (a file, or a folder to put ``<task id>.mp4`` in); returns the file."""
+        """Stream the video to ``path`` (a file, or a folder to put ``<task id>.mp4`` in); returns the
+        file. Bounded by the client's ``TransferLimits``; nothing is left behind when it fails."""
         url, target = self._core.download_target(task_or_url, path)
         spec = self._core.download_spec(url)
         attempts = self._core.attempts(spec)
@@ -108,12 +128,13 @@ class AsyncClient:
                     delay = attempts.after_status(response)
                     if delay is None:
                         if not response.is_success:
-                            await response.aread()
-                            raise self._core.download_error(response)
+                            raise self._core.download_error(await self._read(response))
+                        video = self._core.video_body(spec, response, attempts)
                         with PartialFile(target) as part:
-                            async for chunk in response.aiter_bytes():
-                                part.write(chunk)
-                            self._core.check_complete(response, part.size)
+                            async for raw in _chunks(response):
+                                for piece in video.feed(raw):
+                                    part.write(piece)
+                            self._core.check_complete(response, video.raw)
                         return target
                     reason = f"HTTP {response.status_code}"
             except httpx.RequestError as exc:
@@ -121,5 +142,16 @@ class AsyncClient:
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None
                 reason = type(exc).__name__
+            except BodyError as err:
+                raise self._core.body_error(spec, err) from None
             self._core.log_retry(spec, attempts, delay, reason)
             await asyncio.sleep(delay)
+
+
+async def _chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The raw body as it arrives; an answer built in memory (``httpx.MockTransport``) is already read."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for raw in response.aiter_raw():
+        yield raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -34,10 +34,20 @@ class PartialFile:
 
     def __enter__(self) -> PartialFile:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-        self._temp = Path(name)
-        os.chmod(name, _file_mode())  # mkstemp makes 0600; a video is an ordinary file
-        self._handle = os.fdopen(fd, "wb")
+        mode = _file_mode()  # a video is an ordinary file, not mkstemp's 0600
+        fd = -1
+        try:
+            # Named before it exists, so that a stop at any point (a signal raises between any two
+            # bytecodes) knows which file to remove.
+            self._temp = self.target.parent / f".{self.target.name}.{secrets.token_hex(4)}.part"
+            fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+            self._handle = os.fdopen(fd, "wb")
+        except BaseException:
+            if fd >= 0 and self._handle is None:
+                os.close(fd)
+            if self._temp is not None and fd >= 0:
+                self._temp.unlink(missing_ok=True)
+            raise
         return self
 
     def write(self, chunk: bytes) -> None:
@@ -47,8 +57,12 @@ class PartialFile:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self._handle is not None and self._temp is not None
-        self._handle.close()
-        if kind is None:
-            os.replace(self._temp, self.target)
-        else:
-            self._temp.unlink(missing_ok=True)
+        placed = False
+        try:
+            self._handle.close()
+            if kind is None:
+                os.replace(self._temp, self.target)
+                placed = True
+        finally:
+            if not placed:
+                self._temp.unlink(missing_ok=True)

@@ -2,7 +2,8 @@
 
 Every error carries ``.status`` (the HTTP status, or None when no answer came), ``.body`` (the raw
 answer, for the user to read) and ``.message`` (a sentence a person understands). The API key
-never appears in any of them: the client redacts it before it builds an error.
+never appears in any of them: the client redacts it from every answer as soon as it is read
+(:mod:`hailuo_dsl.client.redact`), before an error is built from it.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ class MalformedResponse(HailuoError):
     """An answer that is not the JSON the contract describes."""
 
     summary = "The API answered something unreadable"
+
+
+class ResponseTooLarge(MalformedResponse):
+    """An answer over the client's size limit (``TransferLimits``): an API reply, or a video."""
+
+    summary = "The answer is larger than the client accepts"
 
 
 class ConnectionFailed(HailuoError):

@@ -4,7 +4,9 @@ Queries, uploads and downloads are retried on connection errors, 429 and 5xx wit
 exponential backoff, honouring ``Retry-After`` (seconds or an HTTP date, capped). A submit is not
 idempotent (each accepted submit is a paid task), so it is retried only when the request provably
 never reached the server: the connection could not be made, or the server answered 429 (refused
-before accepting). Every call also has an overall deadline, so the worst case is bounded.
+before accepting). Every call also has an overall deadline (``RetryPolicy.deadline``; a download
+has its own, ``TransferLimits.download_deadline``) that also bounds the reading of each answer,
+so the worst case is bounded.
 """
 
 from __future__ import annotations
@@ -63,9 +65,12 @@ class RetryPolicy:
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
         deadline_at: float | None = None,
+        deadline: float | None = None,
     ) -> Attempts:
-        """The retry state of one call (``deadline_at``: an outer deadline on the same clock)."""
-        return Attempts(self, operation, rng=rng or random.Random(), clock=clock, deadline_at=deadline_at)
+        """The retry state of one call (``deadline_at``: an outer deadline on the same clock;
+        ``deadline``: this call's own, instead of the policy's)."""
+        own = self.deadline if deadline is None else deadline
+        return Attempts(self, operation, rng=rng or random.Random(), clock=clock, deadline_at=deadline_at, deadline=own)
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -103,12 +108,15 @@ class Attempts:
         rng: random.Random,
         clock: Callable[[], float],
         deadline_at: float | None,
+        deadline: float | None = None,
     ) -> None:
         self.policy = policy
         self.operation = operation
         self.rng = rng
         self.clock = clock
-        own = clock() + policy.deadline
+        own = clock() + (policy.deadline if deadline is None else deadline)
+        self.call_deadline_at = own
+        """When the call itself must be over, answer read (an outer deadline only stops retries)."""
         self.deadline_at = own if deadline_at is None else min(own, deadline_at)
         self.count = 0
 

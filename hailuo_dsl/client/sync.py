@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
+from hailuo_dsl.client.answers import Reply
 from hailuo_dsl.client.core import ClientCore, RequestSpec, tls_context
 from hailuo_dsl.client.download import PartialFile
+from hailuo_dsl.client.limits import BodyError, TransferLimits
 from hailuo_dsl.client.models import Task
 from hailuo_dsl.client.retry import RetryPolicy
 from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL
@@ -28,11 +30,20 @@ class Client:
         *,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
+        limits: TransferLimits | None = None,
         poll_interval: float = POLL_INTERVAL,
         first_poll_delay: float = FIRST_POLL_DELAY,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._core = ClientCore(api_key, base_url, retry=retry, poll_interval=poll_interval, first_poll_delay=first_poll_delay)
+        self._core = ClientCore(
+            api_key,
+            base_url,
+            retry=retry,
+            limits=limits,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            first_poll_delay=first_poll_delay,
+        )
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True, verify=tls_context())
 
     @property
@@ -51,24 +62,32 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> httpx.Response:
+    def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> Reply:
+        """Send the call (retried as the policy allows) and read its answer within the limits."""
         attempts = self._core.attempts(spec, deadline_at)
         while True:
             attempts.begin()
             try:
-                response = self._http.send(self._http.build_request(**spec.build_args()))
+                with self._http.stream(**spec.build_args()) as response:
+                    delay = attempts.after_status(response)
+                    if delay is None:
+                        return self._read(response)
+                    reason = f"HTTP {response.status_code}"
             except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None
                 reason = type(exc).__name__
-            else:
-                delay = attempts.after_status(response)
-                if delay is None:
-                    return response
-                reason = f"HTTP {response.status_code}"
+            except BodyError as err:
+                raise self._core.body_error(spec, err) from None
             self._core.log_retry(spec, attempts, delay, reason)
             time.sleep(delay)
+
+    def _read(self, response: httpx.Response) -> Reply:
+        buffer = self._core.reply_buffer(response)
+        for raw in _chunks(response):
+            buffer.feed(raw)
+        return self._core.reply(response, buffer)
 
     def upload_image(self, path: str | os.PathLike[str]) -> str:
         """Upload a local image; the public URL to put in a request (``OSError`` if the file cannot be read)."""
@@ -78,7 +97,7 @@ class Client:
     def submit(self, request: VideoRequest) -> Task:
         """Submit one generation task (never retried once it may have reached the server)."""
         spec = self._core.submit_spec(request)
-        return self._core.read_submit(spec, self._send(spec))
+        return self._core.read_submit(spec.json_body, self._send(spec))
 
     def get(self, task_id: str) -> Task:
         """The task's current state."""
@@ -97,7 +116,8 @@ class Client:
                 return done
 
     def download(self, task_or_url: Task | str, path: str | os.PathLike[str]) -> Path:
-        """Stream the video to ``path`` (a file, or a folder to put ``<task id>.mp4`` in); returns the file."""
+        """Stream the video to ``path`` (a file, or a folder to put ``<task id>.mp4`` in); returns the
+        file. Bounded by the client's ``TransferLimits``; nothing is left behind when it fails."""
         url, target = self._core.download_target(task_or_url, path)
         spec = self._core.download_spec(url)
         attempts = self._core.attempts(spec)
@@ -108,12 +128,13 @@ class Client:
                     delay = attempts.after_status(response)
                     if delay is None:
                         if not response.is_success:
-                            response.read()
-                            raise self._core.download_error(response)
+                            raise self._core.download_error(self._read(response))
+                        video = self._core.video_body(spec, response, attempts)
                         with PartialFile(target) as part:
-                            for chunk in response.iter_bytes():
-                                part.write(chunk)
-                            self._core.check_complete(response, part.size)
+                            for raw in _chunks(response):
+                                for piece in video.feed(raw):
+                                    part.write(piece)
+                            self._core.check_complete(response, video.raw)
                         return target
                     reason = f"HTTP {response.status_code}"
             except httpx.RequestError as exc:
@@ -121,5 +142,15 @@ class Client:
                 if delay is None:
                     raise self._core.transport_error(spec, exc) from None
                 reason = type(exc).__name__
+            except BodyError as err:
+                raise self._core.body_error(spec, err) from None
             self._core.log_retry(spec, attempts, delay, reason)
             time.sleep(delay)
+
+
+def _chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The raw body as it arrives; an answer built in memory (``httpx.MockTransport``) is already read."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    yield from response.iter_raw()

@@ -36,6 +36,8 @@ DEFAULT_DURATION: Duration = 6
 DEFAULT_RESOLUTION: Resolution = "768P"
 MAX_PROMPT_CHARS = 2000
 """The prompt's limit, in Unicode code points."""
+IMAGE_URL_SCHEMES: tuple[str, ...] = ("http", "https")
+"""The schemes of the image URLs the API takes (public URLs: no ``data:`` URIs)."""
 
 
 class Metadata(str, enum.Enum):
@@ -194,6 +196,7 @@ __all__ = [
     "FINAL_STATUSES",
     "FIRST_POLL_DELAY",
     "IMAGE_FORMATS",
+    "IMAGE_URL_SCHEMES",
     "MAX_MODEL_IMAGE_BYTES",
     "MAX_PROMPT_CHARS",
     "MAX_UPLOAD_BYTES",

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from pydantic import ValidationError
 
 from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
 from hailuo_dsl.contract.request import VideoRequest
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE, SHOT_HEADER, AnimaticSource, task_video
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.models import (
     EXPIRY_SECONDS,
@@ -28,7 +31,6 @@ from hailuo_dsl.emulator.models import (
     error_body,
     json_bytes,
 )
-from hailuo_dsl.emulator.mp4 import build_mp4
 from hailuo_dsl.emulator.multipart import parse_multipart
 from hailuo_dsl.imagetypes import image_mime
 
@@ -39,6 +41,8 @@ def _error(status: int, message: str, **kwargs: Any) -> HttpResponse:
 
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+_SHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_VIDEO_CACHE = 64
 
 
 class EmulatorApp:
@@ -54,9 +58,14 @@ class EmulatorApp:
         faults: Faults | None,
         seed: int,
         expiry_seconds: float = EXPIRY_SECONDS,
+        video_scale: float = DEFAULT_VIDEO_SCALE,
     ) -> None:
         if task_seconds <= 0:
             raise ValueError("task_seconds must be positive")
+        if not 0 < video_scale <= 1:
+            raise ValueError("video_scale must be more than 0 and at most 1")
+        self.video_scale = video_scale
+        self.videos: OrderedDict[str, bytes] = OrderedDict()
         self.expiry_seconds = expiry_seconds
         self.api_key = api_key
         self.latency = latency
@@ -132,6 +141,8 @@ class EmulatorApp:
         faults = self.faults
         try:
             body = json.loads(request.body)
+        except RecursionError:
+            return self._refuse(_error(400, "The request body nests too deeply to be read"))
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict):
@@ -146,6 +157,8 @@ class EmulatorApp:
         if faults.take("error_body_200", "submit"):
             return self._refuse(HttpResponse(200, error_body(400, "The request could not be processed")))
         task = self._create(body)
+        shot = request.headers.get(SHOT_HEADER.lower(), "")
+        task.shot = shot if _SHOT_NAME.fullmatch(shot) else None
         if faults.take("drop_after", "submit"):
             return HttpResponse(0, action=ConnectionAction.DROP)
         if faults.take("malformed_json", "submit"):
@@ -219,9 +232,31 @@ class EmulatorApp:
             return HttpResponse(404, b"Not Found", content_type="text/plain")
         if self.faults.expired_urls or now >= task.expires_at:
             return HttpResponse(403, b"Request has expired", content_type="text/plain")
-        video = build_mp4(task.id, duration_seconds=int(task.request.get("duration", 6)))
         action = ConnectionAction.CUT if self.faults.take("cut_downloads", "download") else ConnectionAction.ANSWER
-        return HttpResponse(200, video, content_type="video/mp4", action=action)
+        video = self.videos.get(task.id)
+        if video is not None:
+            self.videos.move_to_end(task.id)
+            return HttpResponse(200, video, content_type="video/mp4", action=action)
+        source = AnimaticSource.of(task.request, shot=task.shot, fetch_image=self._stored_image, scale=self.video_scale)
+        return HttpResponse(200, content_type="video/mp4", action=action, produce=lambda: self._made(task.id, source))
+
+    def _made(self, task_id: str, source: AnimaticSource) -> bytes:
+        """Make a task's video (off the server's loop, outside the lock: encoding takes a while) and
+        keep the last few made."""
+        video = task_video(source, task_id=task_id)
+        with self._lock:
+            self.videos[task_id] = video
+            while len(self.videos) > _VIDEO_CACHE:
+                self.videos.popitem(last=False)
+        return video
+
+    def _stored_image(self, url: str) -> bytes | None:
+        """The bytes of an image this emulator stored at ``url``, or None (another host's URL)."""
+        prefix = f"{self.base_url}/files/images/"
+        if not url.startswith(prefix):
+            return None
+        image = self.images.get(url[len(prefix) :])
+        return image[1] if image is not None else None
 
     def _image(self, request: HttpRequest, path: str) -> HttpResponse:
         image = self.images.get(path[len("/files/images/") :])

@@ -6,6 +6,7 @@ import enum
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
@@ -52,6 +53,7 @@ class HttpResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0
     action: ConnectionAction = ConnectionAction.ANSWER
+    produce: Callable[[], bytes] | None = None  # makes the body in a worker thread (a video takes a while)
 
 
 class EmulatorClock:
@@ -99,6 +101,7 @@ class EmulatedTask:
     unknown_status: str | None = None
     old_shape: bool = False
     expiry: float = EXPIRY_SECONDS
+    shot: str | None = None  # the shot's name, when the client sent it (emulator only: X-Hailuo-Shot)
 
     @property
     def expires_at(self) -> float:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from http import HTTPStatus
 from types import TracebackType
 
 import h11
 
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.models import (
@@ -36,7 +38,8 @@ class Emulator:
     ``time_scale`` is emulated seconds per real second and ``task_seconds`` how long a task takes
     in emulated time: ``task_seconds=60, time_scale=1000`` completes a task in 60 ms. Videos expire
     ``expiry_seconds`` of emulated time after completion (24 h, as documented; at a large time scale
-    that is soon in real time, so long runs may want more).
+    that is soon in real time, so long runs may want more). Videos are animatics of their requests
+    (``hailuo_dsl.emulator.animatic``) at ``video_scale`` of the real size.
     """
 
     def __init__(
@@ -49,6 +52,7 @@ class Emulator:
         faults: Faults | None = None,
         seed: int = 0,
         expiry_seconds: float = 24 * 3600,
+        video_scale: float = DEFAULT_VIDEO_SCALE,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -60,6 +64,7 @@ class Emulator:
             faults=faults,
             seed=seed,
             expiry_seconds=expiry_seconds,
+            video_scale=video_scale,
         )
         self.host = host
         self.port = port
@@ -185,13 +190,18 @@ class Emulator:
         while True:
             try:
                 request = await _read_request(conn, reader, writer)
-            except h11.RemoteProtocolError:
-                await _write(conn, writer, HttpResponse(400, b"Bad Request", content_type="text/plain"))
+            except h11.RemoteProtocolError as err:
+                # A garbage request line, a target that is not ASCII, a body too large: answered
+                # 400 as a real server would, then the connection is closed.
+                status = err.error_status_hint if 400 <= err.error_status_hint < 500 else 400
+                await _write(conn, writer, HttpResponse(status, _reason(status), content_type="text/plain"))
                 return
             if request is None:
                 return
             try:
                 response = self.app.handle(request)
+                if response.produce is not None:  # made off the loop, so other connections are served meanwhile
+                    response.body = await asyncio.to_thread(response.produce)
             except Exception as exc:  # an emulator bug: answer it rather than hang the client
                 response = HttpResponse(500, error_body(500, f"emulator error: {type(exc).__name__}: {exc}"))
             if response.delay > 0:
@@ -219,13 +229,20 @@ async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader, writ
         elif isinstance(event, h11.Data):
             body += event.data
             if len(body) > _MAX_BODY:
-                raise h11.RemoteProtocolError("request body too large")
+                raise h11.RemoteProtocolError("request body too large", error_status_hint=413)
         elif isinstance(event, h11.EndOfMessage):
             assert head is not None
             headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in head.headers}
             return HttpRequest(head.method.decode("ascii"), head.target.decode("latin-1"), headers, bytes(body))
         elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
 
 
 async def _write(conn: h11.Connection, writer: asyncio.StreamWriter, response: HttpResponse) -> None:
@@ -235,9 +252,11 @@ async def _write(conn: h11.Connection, writer: asyncio.StreamWriter, response: H
         ("Server", _SERVER_HEADER),
         *response.headers,
     ]
-    if conn.our_state is not h11.SEND_RESPONSE:
+    if conn.our_state not in (h11.SEND_RESPONSE, h11.IDLE):  # IDLE: the request could not be read
         return
-    data = conn.send(h11.Response(status_code=response.status, headers=headers))
+    if conn.our_state is h11.IDLE:
+        headers.append(("Connection", "close"))
+    data = conn.send(h11.Response(status_code=response.status, headers=headers, reason=_reason(response.status)))
     assert data is not None
     if response.action is ConnectionAction.CUT:
         writer.write(data + response.body[: len(response.body) // 2])

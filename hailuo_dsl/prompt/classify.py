@@ -1,7 +1,9 @@
 """What a bracket item is: a canonical directive, a near miss of one, or not a camera move at all.
 
 Each distinct item text is classified once (memoised), so linting many prompts that share their
-directives costs a dictionary look-up per item. The rules only read the classification.
+directives costs a dictionary look-up per item. The rules only read the classification. Both
+languages of contract §6 are canonical: ``[Pan left]`` and ``[左摇]`` alike; a near miss keeps the
+language it was written in (``[推镜]`` is ``[推进]``, never ``[Push in]``).
 """
 
 from __future__ import annotations
@@ -9,28 +11,53 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from hailuo_dsl.prompt.directives import BY_LOWER, BY_NAME, CATEGORIES, by_category
+from hailuo_dsl.prompt.directives import BY_CHINESE, BY_LOWER, BY_NAME, CATEGORIES, by_category, is_chinese
+from hailuo_dsl.prompt.vocabulary import (
+    ADVERBS,
+    CHINESE_ADVERBS,
+    CHINESE_FILM_TERMS,
+    CHINESE_THEN,
+    CHINESE_TRUNCATED,
+    CHINESE_TYPOS,
+    DIRECTIONS,
+    FILLER,
+    FILM_TERMS,
+    HINTS,
+    INTENSIFIERS,
+    KNOWN_TYPOS,
+    RECIPES,
+    REDUNDANT,
+    TRADITIONAL,
+)
 
 
 class ItemKind(enum.Enum):
-    CANONICAL = "canonical"  # exactly as the model expects
-    SPELLING = "spelling"  # right words, wrong case, hyphens or spacing: "pan left", "Zoom-in"
-    TYPO = "typo"  # a known or near misspelling: "Push out", "Pan lfet"
-    TRUNCATED = "truncated"  # a prefix of a directive: "Static", "Pan"
+    CANONICAL = "canonical"  # exactly as the model expects, in English or Chinese
+    SPELLING = "spelling"  # right words, wrong case, hyphens or spacing: "pan left", "Zoom-in", "推進"
+    TYPO = "typo"  # a known or near misspelling: "Push out", "Pan lfet", "推镜"; or a full-width comma
+    TRUNCATED = "truncated"  # a prefix of a directive: "Static", "Pan", "变焦"
     CATEGORY = "category"  # a category label used as a name: "Follow"
-    FILM_TERM = "film_term"  # film vocabulary the model does not know: "Dolly in", "Crane up"
-    ADVERB = "adverb"  # a directive with an adverb: "Slow push in"
-    THEN = "then"  # a sequence written inside one bracket: "then Zoom out"
+    FILM_TERM = "film_term"  # film vocabulary the model does not know: "Dolly in", "Crane up", "跟拍"
+    ADVERB = "adverb"  # a directive with an adverb: "Slow push in", "缓慢推进"
+    THEN = "then"  # a sequence written inside one bracket: "then Zoom out", "然后拉远"
     PLACEHOLDER = "placeholder"  # an unfilled template slot: "SUBJECT_DESCRIPTION"
-    LABEL = "label"  # a label, not a move: "Camera", "Shot 1"
+    LABEL = "label"  # a label, not a move: "Camera", "Shot 1", "镜头1"
     UNKNOWN = "unknown"
 
     # The rules look kinds up in dictionaries; Enum's own hash is a Python-level call, identity
     # hashing (consistent with Enum's identity equality) is not.
     __hash__ = object.__hash__
+
+
+WIDE_COMMA = "wide-comma"
+"""The ``note`` of a TYPO that is directives joined by a full-width comma (``左摇，上升``)."""
+GUESS = "guess"
+"""The ``note`` of a film term whose ``directive`` is a likely reading, not the only one."""
+PARAPHRASE = "paraphrase"
+"""The ``note`` of a directive said in other words: ``lateral truck right``, ``pan to the left``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +66,10 @@ class Classification:
 
     ``directive`` is the canonical text the item stands for when there is exactly one (it may be a
     combination such as ``"Push in, Zoom out"`` for a dolly zoom); ``suggestions`` are the
-    candidates to offer when there is no single answer. ``extra`` holds the adverb words (ADVERB)
-    or the text before ``then`` (THEN).
+    candidates to offer when there is no single answer. ``extra`` holds the adverb words around
+    a move (ADVERB, and a near miss wrapped in adverbs: ``slow pull back``) or the text before
+    ``then`` (THEN). ``note`` says how a TYPO was found (``known``, ``near``, :data:`WIDE_COMMA`),
+    the sequence word of a THEN, or :data:`GUESS`.
     """
 
     kind: ItemKind
@@ -48,98 +77,8 @@ class Classification:
     suggestions: tuple[str, ...] = ()
     extra: str = ""
     note: str = ""
+    hint: str = ""
 
-
-# Misspellings seen in public prompts and in the official documentation itself.
-KNOWN_TYPOS: dict[str, str] = {
-    "push out": "Pull out",
-    "pull in": "Push in",
-    "tilt left": "Pan left",
-    "tilt right": "Pan right",
-    "truck up": "Pedestal up",
-    "truck down": "Pedestal down",
-    "static shoot": "Static shot",
-    "tracking shoot": "Tracking shot",
-    "track shot": "Tracking shot",
-    "shaking": "Shake",
-    "shake shot": "Shake",
-    "pedestral up": "Pedestal up",
-    "pedestral down": "Pedestal down",
-    "peddle up": "Pedestal up",
-    "peddle down": "Pedestal down",
-}
-
-# Film vocabulary with the directive that says the same thing to Hailuo-02 (a unique answer is
-# applied as a fix) or the candidates to choose from (no single answer, so no automatic fix).
-FILM_TERMS: dict[str, tuple[str, ...]] = {
-    "dolly in": ("Push in",),
-    "dolly forward": ("Push in",),
-    "dolly out": ("Pull out",),
-    "dolly back": ("Pull out",),
-    "dolly backward": ("Pull out",),
-    "dolly left": ("Truck left",),
-    "dolly right": ("Truck right",),
-    "dolly zoom": ("Push in, Zoom out",),
-    "vertigo effect": ("Push in, Zoom out",),
-    "track in": ("Push in",),
-    "track out": ("Pull out",),
-    "track left": ("Truck left",),
-    "track right": ("Truck right",),
-    "truck in": ("Push in",),
-    "truck out": ("Pull out",),
-    "push forward": ("Push in",),
-    "push back": ("Pull out",),
-    "pull back": ("Pull out",),
-    "pull away": ("Pull out",),
-    "move in": ("Push in",),
-    "move out": ("Pull out",),
-    "move left": ("Truck left",),
-    "move right": ("Truck right",),
-    "crane up": ("Pedestal up",),
-    "crane down": ("Pedestal down",),
-    "boom up": ("Pedestal up",),
-    "boom down": ("Pedestal down",),
-    "jib up": ("Pedestal up",),
-    "jib down": ("Pedestal down",),
-    "rise up": ("Pedestal up",),
-    "pan up": ("Tilt up",),
-    "pan down": ("Tilt down",),
-    "crash zoom": ("Zoom in",),
-    "snap zoom": ("Zoom in",),
-    "follow shot": ("Tracking shot",),
-    "following shot": ("Tracking shot",),
-    "follow cam": ("Tracking shot",),
-    "steadicam": ("Tracking shot",),
-    "handheld": ("Shake",),
-    "hand held": ("Shake",),
-    "handheld shot": ("Shake",),
-    "shaky cam": ("Shake",),
-    "camera shake": ("Shake",),
-    "still": ("Static shot",),
-    "still shot": ("Static shot",),
-    "locked off": ("Static shot",),
-    "locked shot": ("Static shot",),
-    "fixed shot": ("Static shot",),
-    "static camera": ("Static shot",),
-    "whip pan": ("Pan left", "Pan right"),
-    "swish pan": ("Pan left", "Pan right"),
-    "orbit": ("Truck left, Pan right", "Truck right, Pan left"),
-    "orbit shot": ("Truck left, Pan right", "Truck right, Pan left"),
-    "arc shot": ("Truck left, Pan right", "Truck right, Pan left"),
-    "360 shot": ("Truck left, Pan right", "Truck right, Pan left"),
-    "crane shot": ("Pedestal up", "Pedestal down"),
-    "dutch angle": (),
-    "roll": (),
-    "aerial shot": (),
-    "drone shot": (),
-}
-
-ADVERBS: frozenset[str] = frozenset(
-    """slow slowly slight slightly quick quickly fast rapid rapidly gentle gently smooth smoothly
-    sudden suddenly subtle subtly gradual gradually steady steadily dramatic dramatically soft
-    softly very extreme extremely continuous continuously constant constantly small big large
-    long short brief briefly swift swiftly sharp sharply""".split()
-)
 
 LABEL_WORDS = re.compile(
     r"^(?:camera(?:\s+(?:movement|move|moves|motion|angle|work|direction))?|camera\s*:.*|shot\s*\d*.*"
@@ -147,14 +86,24 @@ LABEL_WORDS = re.compile(
     r"|note\s*:.*|music|sfx|audio|voice\s*over|vo|narration|title|caption|subtitle|dialogue|style\s*:.*)$",
     re.IGNORECASE,
 )
+CHINESE_LABEL = re.compile(
+    r"^(?:(?:镜头|分镜|场景|画面|片段|第)[\d一二三四五六七八九十]+(?:幕|场|个镜头|镜)?|旁白|字幕|音乐|音效|转场|镜头|分镜|运镜"
+    r"|镜头运动|(?:镜头|运镜|场景|画面|分镜)[：:].*)$"
+)
 PLACEHOLDER = re.compile(
     r"^(?:[A-Z0-9]+(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
 )
 THEN = re.compile(r"^(?:(?P<before>.*?)\s+)??(?:and\s+)?then\s+(?P<after>.+)$", re.IGNORECASE)
+CHINESE_THEN_RE = re.compile(r"^(?P<before>.*?)[\s，、]*(?P<word>" + "|".join(CHINESE_THEN) + r")[\s，、]*(?P<after>.+)$")
+WIDE_COMMAS = "，、"
+_WIDE_SPLIT = re.compile(f"[{WIDE_COMMAS}]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _CANONICAL_LOWER = tuple(BY_LOWER)
 _CATEGORY_MEMBERS: dict[str, tuple[str, ...]] = {c.lower(): tuple(d.name for d in by_category(c)) for c in CATEGORIES}
+_NOT_MOVES = (ItemKind.UNKNOWN, ItemKind.PLACEHOLDER, ItemKind.LABEL)
+_TRADITIONAL = str.maketrans(TRADITIONAL)
+_SPACES = re.compile(r"\s+")
 
 
 def _prefix_table() -> dict[str, tuple[str, ...]]:
@@ -176,7 +125,7 @@ def normalise(name: str) -> str:
     return _SEPARATORS.sub(" ", _CAMEL.sub(" ", name)).strip().lower()
 
 
-# The verdicts on the fifteen canonical names, built once: most items are one of them.
+# The verdicts on the thirty canonical names, built once: most items are one of them.
 _CANONICAL: dict[str, Classification] = {name: Classification(ItemKind.CANONICAL, name) for name in BY_NAME}
 
 
@@ -186,6 +135,12 @@ def classify(name: str) -> Classification:
     canonical = _CANONICAL.get(name)
     if canonical is not None:
         return canonical
+    if is_chinese(name):
+        return _classify_chinese(name)
+    if "，" in name or "、" in name:
+        wide = _wide_comma(name)
+        if wide is not None:
+            return wide
     key = normalise(name)
     exact = _as_directive(key)
     if exact is not None:
@@ -197,9 +152,9 @@ def classify(name: str) -> Classification:
     if known is not None:
         return known
     words = key.split(" ")
-    adverb = _with_adverbs(name, words)
-    if adverb is not None:
-        return adverb
+    around = _around_core(name, words)
+    if around is not None:
+        return around
     if PLACEHOLDER.match(name) and not name.isdigit():
         return Classification(ItemKind.PLACEHOLDER)
     if LABEL_WORDS.match(name):
@@ -215,6 +170,11 @@ def classify(name: str) -> Classification:
     return Classification(ItemKind.UNKNOWN)
 
 
+def is_move(verdict: Classification) -> bool:
+    """Whether an item names a camera move, rightly or not (so it takes a place in the bracket)."""
+    return verdict.kind not in _NOT_MOVES
+
+
 def _as_directive(key: str) -> str | None:
     found = BY_LOWER.get(key)
     return found.name if found is not None else None
@@ -225,8 +185,7 @@ def _near_miss(key: str) -> Classification | None:
     if key in KNOWN_TYPOS:
         return Classification(ItemKind.TYPO, KNOWN_TYPOS[key], (KNOWN_TYPOS[key],), note="known")
     if key in FILM_TERMS:
-        options = FILM_TERMS[key]
-        return Classification(ItemKind.FILM_TERM, options[0] if len(options) == 1 else None, options)
+        return _film_term(key, FILM_TERMS[key])
     members = _CATEGORY_MEMBERS.get(key)
     if members is not None:
         kind = ItemKind.CATEGORY if not any(m.lower().startswith(key) for m in members) else ItemKind.TRUNCATED
@@ -237,25 +196,155 @@ def _near_miss(key: str) -> Classification | None:
     return None
 
 
-def _with_adverbs(name: str, words: list[str]) -> Classification | None:
-    """``Slow push in`` / ``Pan left slowly``: adverbs around something that is a directive."""
+def _film_term(key: str, options: tuple[str, ...]) -> Classification:
+    hint = HINTS.get(key, "")
+    if len(options) == 1:
+        return Classification(ItemKind.FILM_TERM, options[0], options, hint=hint)
+    if key in RECIPES:
+        return Classification(ItemKind.FILM_TERM, options[0], options, note=GUESS, hint=hint)
+    return Classification(ItemKind.FILM_TERM, None, options, hint=hint)
+
+
+def _trim(words: list[str]) -> list[str]:
+    """The words of a paraphrase that name the move: ``lateral truck right`` → ``truck right``,
+    ``pan to the left`` → ``pan left``, ``tilt upwards`` → ``tilt up``."""
+    out = []
+    for i, word in enumerate(words):
+        if word in REDUNDANT:
+            continue
+        if word in FILLER:
+            following = next((w for w in words[i + 1 :] if w not in FILLER), "")
+            if following in DIRECTIONS:
+                continue
+        out.append(DIRECTIONS.get(word, word))
+    return out
+
+
+def _around_core(name: str, words: list[str]) -> Classification | None:
+    """A move wrapped in other words: adverbs (``Slow push in``, ``Pan left slowly``), words the
+    directive already says (``lateral truck right``) or a paraphrase (``pan to the left``).
+
+    Adverbs around a directive are an ADVERB; around a near miss (``slow pull back``) the near
+    miss's own kind, so it keeps its severity; a paraphrase of a directive is a FILM_TERM.
+    ``extra`` keeps the adverbs as written, for the fix to move into the prose.
+    """
     lead = 0
     while lead < len(words) and words[lead] in ADVERBS:
         lead += 1
     trail = len(words)
     while trail > lead and words[trail - 1] in ADVERBS:
         trail -= 1
-    if (lead == 0 and trail == len(words)) or lead == trail:
-        return None
-    core = " ".join(words[lead:trail])
-    inner = _as_directive(core)
-    if inner is None:
-        near = _near_miss(core)
-        inner = near.directive if near is not None and near.kind is not ItemKind.FILM_TERM else None
-    if inner is None:
+    if lead == trail:
         return None
     adverbs = words[:lead] + words[trail:]
+    if adverbs and set(adverbs) <= INTENSIFIERS:
+        return None
     original = name.split()
     if len(original) == len(words):
         adverbs = original[:lead] + original[trail:]
-    return Classification(ItemKind.ADVERB, inner, (inner,), extra=" ".join(adverbs))
+    extra = " ".join(adverbs)
+    core_words = words[lead:trail]
+    if adverbs:
+        core = " ".join(core_words)
+        exact = _as_directive(core)
+        if exact is not None:
+            return Classification(ItemKind.ADVERB, exact, (exact,), extra=extra)
+        near = _near_miss(core)
+        if near is not None:
+            return replace(near, extra=extra)
+    trimmed = _trim(core_words)
+    if not trimmed or trimmed == core_words:
+        return None
+    core = " ".join(trimmed)
+    exact = _as_directive(core)
+    if exact is not None:
+        return Classification(ItemKind.FILM_TERM, exact, (exact,), extra=extra, note=PARAPHRASE)
+    near = _near_miss(core)
+    if near is None:
+        return None
+    if near.directive is not None and near.note != GUESS:  # "Static camera shot": Static shot, said otherwise
+        return Classification(ItemKind.FILM_TERM, near.directive, (near.directive,), extra=extra, note=PARAPHRASE)
+    return replace(near, extra=extra)
+
+
+def _wide_comma(name: str) -> Classification | None:
+    """``左摇，上升``: moves joined by a full-width comma, which the model does not split on, so
+    the bracket reads as one unknown name. A TYPO whose directive is the text with ``,``."""
+    raw = _WIDE_SPLIT.split(name)
+    parts = [p.strip() for p in raw]
+    # Only spaces and tabs may stand beside a comma: the grammar's comma takes no other blank.
+    if any(p.strip(" \t") != s for p, s in zip(raw, parts, strict=True)):
+        return None
+    if not all(parts) or not all(is_move(classify(p)) for p in parts):
+        return None
+    return Classification(ItemKind.TYPO, _WIDE_SPLIT.sub(",", name), note=WIDE_COMMA)
+
+
+# --- Chinese ---------------------------------------------------------------------------------
+
+
+def _classify_chinese(name: str) -> Classification:
+    then = CHINESE_THEN_RE.match(name)
+    if then is not None and is_move(classify(then.group("after").strip())):
+        before = then.group("before").strip()
+        return Classification(ItemKind.THEN, then.group("after").strip(), extra=before, note=then.group("word"))
+    if "，" in name or "、" in name:
+        wide = _wide_comma(name)
+        if wide is not None:
+            return wide
+    key = _SPACES.sub("", name).translate(_TRADITIONAL)
+    if key in BY_CHINESE:  # spaces inside, or traditional characters: "推 进", "推進"
+        return Classification(ItemKind.SPELLING, key)
+    near = _chinese_near_miss(key)
+    if near is not None:
+        return near
+    adverb = _chinese_adverb(key)
+    if adverb is not None:
+        return adverb
+    if PLACEHOLDER.match(name):
+        return Classification(ItemKind.PLACEHOLDER)
+    if CHINESE_LABEL.match(key):
+        return Classification(ItemKind.LABEL)
+    return Classification(ItemKind.UNKNOWN)
+
+
+def _chinese_variants(key: str) -> tuple[str, ...]:
+    """The name, and the name without the words people add to it: ``镜头`` (shot) before or
+    after, ``向`` (towards) before a direction."""
+    core = key.removeprefix("镜头").removesuffix("镜头").removesuffix("拍摄")
+    if core[:1] == "向" and core[1:2] in ("左", "右", "上", "下"):
+        core = core[1:]
+    return (key, core) if core and core != key else (key,)
+
+
+def _chinese_near_miss(key: str) -> Classification | None:
+    """Chinese names with a word added (``推进镜头``), other words for the same move (``推镜``),
+    film terms (``跟拍``) and truncations (``变焦``)."""
+    for variant in _chinese_variants(key):
+        if variant in BY_CHINESE:
+            return Classification(ItemKind.TYPO, variant, (variant,), note="known")
+        if variant in CHINESE_TYPOS:
+            return Classification(ItemKind.TYPO, CHINESE_TYPOS[variant], (CHINESE_TYPOS[variant],), note="known")
+        if variant in CHINESE_FILM_TERMS:
+            return _film_term(variant, CHINESE_FILM_TERMS[variant])
+        if variant in CHINESE_TRUNCATED:
+            names = CHINESE_TRUNCATED[variant]
+            return Classification(ItemKind.TRUNCATED, names[0] if len(names) == 1 else None, names)
+    return None
+
+
+def _chinese_adverb(key: str) -> Classification | None:
+    """``缓慢推进``, ``慢慢地上升``: adverbs before a move (Chinese puts them there)."""
+    adverbs, rest = "", key
+    while True:
+        found = next((a for a in CHINESE_ADVERBS if rest.startswith(a)), None)
+        if found is None:
+            break
+        size = len(found) + (1 if rest[len(found) : len(found) + 1] == "地" else 0)
+        adverbs, rest = adverbs + rest[:size], rest[size:]
+    if not adverbs or not rest:
+        return None
+    if rest in BY_CHINESE:
+        return Classification(ItemKind.ADVERB, rest, (rest,), extra=adverbs)
+    near = _chinese_near_miss(rest)
+    return replace(near, extra=adverbs) if near is not None else None

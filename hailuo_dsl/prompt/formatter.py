@@ -1,7 +1,8 @@
 """``format_prompt``: canonical directive spelling and bracket spacing, nothing else.
 
 Only brackets made entirely of recognised directives are touched: ``[ pan left ,Pedestal Up ]``
-becomes ``[Pan left, Pedestal up]``. Prose, unknown brackets and broken syntax stay byte for byte
+becomes ``[Pan left, Pedestal up]``; Chinese names are joined as the Chinese documentation joins
+them, ``[左摇,上升]``; a name keeps the language it was written in. Prose, unknown brackets and broken syntax stay byte for byte
 as written, so formatting can never change what a prompt says.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from hailuo_dsl.diagnostics import Edit, apply_edits
 from hailuo_dsl.prompt.classify import ItemKind, classify
+from hailuo_dsl.prompt.directives import join_items
 from hailuo_dsl.prompt.parser import parse_prompt
 from hailuo_dsl.prompt.syntax import Bracket, Prompt
 
@@ -40,4 +42,4 @@ def _canonical(bracket: Bracket) -> str | None:
         if verdict.kind not in (ItemKind.CANONICAL, ItemKind.SPELLING) or verdict.directive is None:
             return None
         names.append(verdict.directive)
-    return "[" + ", ".join(names) + "]"
+    return "[" + join_items(names) + "]"

@@ -25,17 +25,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from lark import Token, Tree
-
-from hailuo_dsl.prompt.grammar import lalr_parser
+from hailuo_dsl.prompt.grammar import lalr_parser, terminal_patterns
 from hailuo_dsl.prompt.syntax import Bracket, Item, Nested, Piece, Prompt, Span, StrayClose, Text
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 
 @cache
 def _terminals() -> dict[str, re.Pattern[str]]:
-    """The prompt grammar's terminals, compiled from the grammar file."""
-    return {t.name: re.compile(t.pattern.to_regexp()) for t in lalr_parser("prompt").terminals}
+    """The prompt grammar's terminals, compiled from the grammar file (through the terminal cache,
+    so that linting needs no Lark)."""
+    return {name: re.compile(pattern) for name, pattern in terminal_patterns("prompt").items()}
 
 
 # Prose (TEXT) is every character but the brackets, so a run of prose ends at the next bracket,
@@ -50,7 +53,7 @@ def _simple_bracket() -> re.Pattern[str]:
     separator a group. The tokens of such a bracket split only one way (a NAME starts and ends
     with a character that OPEN, COMMA and CLOSE cannot take), so a match gives the tokens the
     step-by-step walk gives."""
-    terms = {t.name: t.pattern.to_regexp() for t in lalr_parser("prompt").terminals}
+    terms = terminal_patterns("prompt")
     if terms["TEXT"] != _TEXT:
         raise RuntimeError(f"prompt.lark: TEXT is {terms['TEXT']}, the parser expects {_TEXT}")
     name, comma = f"({terms['NAME']})", f"({terms['COMMA']})"
@@ -146,6 +149,8 @@ def _simple(m: re.Match[str]) -> Bracket:
 
 def parse_prompt_lalr(text: str) -> Prompt:
     """Parse ``text`` with Lark's LALR(1) parser on the grammar: the reference engine."""
+    from lark import Token, Tree
+
     tree = lalr_parser("prompt").parse(text)
     pieces: list[Piece] = []
     for node in tree.children:
@@ -165,6 +170,8 @@ def parse_prompt_lalr(text: str) -> Prompt:
 
 
 def _bracket(children: Sequence[Tree[Token] | Token | None], closed: bool) -> Bracket:
+    from lark import Token, Tree
+
     slots: list[Item | None] = []
     separators: list[Span] = []
     start = end = 0

@@ -1,7 +1,16 @@
 """The resumable render pipeline: ``.shot`` script -> uploads -> submits -> polls -> videos on disk,
 every step recorded in a SQLite journal so a rerun resumes without paying twice."""
 
-from hailuo_dsl.render.journal import Journal, JournalError, default_journal_path
+from hailuo_dsl.render.journal import Journal, JournalError
+from hailuo_dsl.render.location import (
+    DEFAULT_ENDPOINT,
+    EMULATOR_ENDPOINT,
+    default_journal_path,
+    endpoint_of,
+    find_journal,
+    journal_path,
+    open_journal,
+)
 from hailuo_dsl.render.pipeline import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
@@ -15,7 +24,9 @@ from hailuo_dsl.render.states import ShotState
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_ENDPOINT",
     "DEFAULT_WAIT_TIMEOUT",
+    "EMULATOR_ENDPOINT",
     "EventCallback",
     "Journal",
     "JournalError",
@@ -29,6 +40,10 @@ __all__ = [
     "Step",
     "default_journal_path",
     "default_out_dir",
+    "endpoint_of",
+    "find_journal",
+    "journal_path",
+    "open_journal",
     "render_script",
     "render_shots",
 ]

@@ -6,10 +6,10 @@ request leaves, the task id right after it comes back, the download only once th
 place. A crash, a SIGKILL or Ctrl-C at any point therefore leaves a journal from which a rerun
 resumes without ever sending a submit that may already have been accepted.
 
-Where it lives: ``<script folder>/.hailuo/<script file name>.journal.sqlite``. One journal per
-script, because shot names are unique only within a script; the hidden folder keeps SQLite's
-``-wal``/``-shm`` companions out of the way. Renders against the emulator keep their own journal
-(``<script file name>.emulator.journal.sqlite``). ``--journal PATH`` picks another file.
+Where it lives: beside the script's real file (symlinks resolved), one journal per script and
+API; see :mod:`hailuo_dsl.render.location`. ``--journal PATH`` picks another file. A journal
+records the API it belongs to and refuses any other, and a file that is not a journal is refused
+before anything in it changes.
 
 The states and their moves are in :mod:`hailuo_dsl.render.states`. ``unknown`` is never left automatically: a person checks the account and then either adopts the
 task found there (:meth:`Journal.adopt`) or forgets the shot (:meth:`Journal.forget`) so that the
@@ -19,179 +19,31 @@ a failed one); the task it replaces is kept in ``previous_tasks``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from hailuo_dsl.render.records import COLUMNS, SCHEMA, SCHEMA_VERSION, JournalEvent, ShotRecord, dump_request, record_from_row
+from hailuo_dsl.render.records import COLUMNS, JournalEvent, ShotRecord, dump_request, record_from_row
 from hailuo_dsl.render.states import TRANSITIONS, ShotState
+from hailuo_dsl.render.store import JournalError, JournalStore
 
 S = ShotState
 
-JOURNAL_FOLDER = ".hailuo"
-JOURNAL_SUFFIX = ".journal.sqlite"
 DEFAULT_UPLOAD_MAX_AGE = 12 * 3600.0
 """How long an uploaded image's URL is reused (seconds). The API gives uploads no expiry; videos
 last about 24 h, so half of that is a safe assumption."""
 
 
-class JournalError(Exception):
-    """A journal that cannot be opened or used, or a move the state machine does not allow."""
-
-
-def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
-    """The journal of a script: ``<script folder>/.hailuo/<script file name>.journal.sqlite``
-    (``<script file name>.emulator.journal.sqlite`` for renders against the emulator, so that
-    trial runs never pass for real videos)."""
-    path = Path(script).absolute()
-    return path.parent / JOURNAL_FOLDER / (path.name + (".emulator" if emulator else "") + JOURNAL_SUFFIX)
-
-
-class Journal:
-    """The SQLite journal of one script's render (WAL mode, every change committed at once).
+class Journal(JournalStore):
+    """The SQLite journal of one script's render: a row per shot and the history of its moves.
 
     Not thread-safe: use it from one thread (the render's event loop). Use as a context manager
     or call :meth:`close`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time) -> None:
-        self.path = Path(path)
-        self._clock = clock
-        self._lock_handle: Any = None
-        self._in_batch = False
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-        except (OSError, sqlite3.Error) as err:
-            raise JournalError(f"{self.path}: cannot open the journal: {err}") from None
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as err:
-            self._db.close()
-            raise JournalError(f"{self.path}: not a usable journal: {err}") from None
-        except JournalError:
-            self._db.close()
-            raise
-
-    # -- life cycle -----------------------------------------------------------------------------
-
     def __enter__(self) -> Journal:
         return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.release()
-        self._db.close()
-
-    def _migrate(self) -> None:
-        with self._transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                self._db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise JournalError(
-                    f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
-                )
-        # Another program's database with tables of the same names fails here, not mid-run.
-        self._db.execute(f"SELECT {COLUMNS} FROM shots LIMIT 0")
-        self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
-        self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
-
-    @property
-    def schema_version(self) -> int:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0])
-
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        """SQLite's own failures while writing (a full disk, a lock held too long) as a one-line
-        ``JournalError``."""
-        try:
-            yield
-        except sqlite3.Error as err:
-            raise JournalError(f"{self.path}: cannot write the journal: {err}") from None
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write transaction, committed (durably, ``synchronous=FULL``) when the block ends;
-        inside :meth:`batch`, a savepoint of the batch's transaction instead."""
-        with self._writing():
-            if self._in_batch:
-                self._db.execute("SAVEPOINT move")
-                try:
-                    yield
-                except BaseException:
-                    self._db.execute("ROLLBACK TO move")
-                    self._db.execute("RELEASE move")
-                    raise
-                self._db.execute("RELEASE move")
-                return
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Group the moves made in the block into one transaction: one disk sync for all of them
-        (group commit). Each move still succeeds or fails alone; none is on disk, and so none
-        may be acted on, before the block ends."""
-        if self._in_batch:
-            yield
-            return
-        with self._writing():
-            self._db.execute("BEGIN IMMEDIATE")
-            self._in_batch = True
-            try:
-                yield
-            except BaseException:
-                self._in_batch = False
-                self._db.execute("ROLLBACK")
-                raise
-            self._in_batch = False
-            self._db.execute("COMMIT")
-
-    def acquire(self) -> None:
-        """Take the journal for one render run; ``JournalError`` if another run holds it.
-
-        The lock is an OS file lock, so a killed run releases it with its process.
-        """
-        if self._lock_handle is not None:
-            return
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no cross-process guard
-            self._lock_handle = True
-            return
-        handle = open(str(self.path) + ".lock", "a+")  # held open for the whole run
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise JournalError(f"{self.path}: another hailuo render is using this journal") from None
-        self._lock_handle = handle
-
-    def release(self) -> None:
-        """Give up the run lock taken by :meth:`acquire`."""
-        handle, self._lock_handle = self._lock_handle, None
-        if handle is not None and handle is not True:
-            handle.close()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -366,3 +218,6 @@ class Journal:
             "INSERT INTO events (shot, at, old_state, new_state, task_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
             (name, self._clock(), old.value if old else None, new.value, task_id, detail),
         )
+
+
+__all__ = ["DEFAULT_UPLOAD_MAX_AGE", "Journal", "JournalError"]

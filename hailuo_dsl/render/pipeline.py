@@ -21,7 +21,6 @@ download nor fetches it twice. At most ``concurrency`` shots are in flight at a 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import time
@@ -103,19 +102,33 @@ async def render_shots(
         seen.add(shot.name)
     run = _Run(client, journal, out_dir, concurrency, retry_failed, on_event, wait_timeout, upload_max_age, clock)
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
+    stopped = False
     try:
-        results = await asyncio.gather(*tasks)
-    except Exception:
-        # One shot's error ends the run: stop the others and let each record how its submit ended
-        # (one on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal,
-        # even if the run is stopped meanwhile: the error is raised all the same.
-        # (A cancelled gather has already waited for the shots it cancelled.)
-        for task in tasks:
-            task.cancel()
-        while not all(task.done() for task in tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait(tasks)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:
+        stopped = True
         raise
+    finally:
+        # One shot's error, or the run being stopped (Ctrl-C, SIGTERM: the run's task is
+        # cancelled, which asyncio.wait, unlike gather, does not pass on), ends the run. Every
+        # other shot is cancelled once and waited for, so each records how its submit ended (one
+        # on its way gets SUBMIT_GRACE to answer) while the caller still holds the journal open.
+        # A second stop hurries: the submits still on their way are recorded as unknown.
+        if not all(task.done() for task in tasks):
+            for task in tasks:
+                task.cancel()
+            while not all(task.done() for task in tasks):
+                try:
+                    await asyncio.wait(tasks)
+                except asyncio.CancelledError:
+                    if stopped:
+                        for task in tasks:
+                            task.cancel()
+                    stopped = True
+    errors = [error for task in tasks if not task.cancelled() and (error := task.exception()) is not None]
+    if errors:
+        raise errors[0]
+    results = [task.result() for task in tasks]
     return RenderSummary(journal.path, out_dir, tuple(results))
 
 

@@ -8,7 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from hailuo_dsl.client import AsyncClient
-from hailuo_dsl.render.journal import Journal, default_journal_path
+from hailuo_dsl.render.journal import Journal
+from hailuo_dsl.render.location import endpoint_of, open_journal
 from hailuo_dsl.render.pipeline import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, render_shots
 from hailuo_dsl.render.results import EventCallback, RenderSummary
 from hailuo_dsl.shots.compiler import compile_script
@@ -16,9 +17,9 @@ from hailuo_dsl.shots.result import format_location
 
 
 def default_out_dir(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
-    """Where a script's videos go by default: ``<script folder>/renders/<script stem>/``
-    (``renders/<script stem>.emulator/`` for the emulator's stand-in videos)."""
-    path = Path(script).absolute()
+    """Where a script's videos go by default: ``renders/<script stem>/`` beside the script's real
+    file (``renders/<script stem>.emulator/`` for the emulator's stand-in videos)."""
+    path = Path(script).resolve()
     return path.parent / "renders" / (path.stem + (".emulator" if emulator else ""))
 
 
@@ -29,6 +30,7 @@ async def render_script(
     spec: str | os.PathLike[str] | None = None,
     out_dir: str | os.PathLike[str] | None = None,
     journal: str | os.PathLike[str] | None = None,
+    endpoint: str | None = None,
     shots: Sequence[str] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     retry_failed: bool = False,
@@ -40,9 +42,12 @@ async def render_script(
     """Compile ``script`` and render its shots (or those named in ``shots``) into ``out_dir``.
 
     Raises ``CompileError`` when the script has errors (nothing is submitted then) and
-    ``JournalError`` when the journal cannot be used (another run holds it, a shot to forget
-    or adopt is unknown, ...). ``forget`` starts the named shots over; ``adopt`` maps an
-    ``unknown`` shot to the task id a person found in the account.
+    ``JournalError`` when the journal cannot be used (another run holds it, it records another
+    API, a shot to forget or adopt is unknown, ...). ``forget`` starts the named shots over;
+    ``adopt`` maps an ``unknown`` shot to the task id a person found in the account.
+
+    The journal is the script's own for the client's API (``endpoint``, by default its base
+    URL; see :mod:`hailuo_dsl.render.location`), or the file ``journal`` names.
     """
     path = Path(script)
     result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
@@ -50,7 +55,9 @@ async def render_script(
     warnings = tuple(
         f"{format_location(d, result.script, result.spec)}: {d.code} [{d.severity.value}] {d.message}" for d in result.diagnostics
     )
-    with Journal(journal if journal is not None else default_journal_path(path)) as opened:
+    api = endpoint if endpoint is not None else endpoint_of(client.base_url)
+    opened = Journal(journal, endpoint=api) if journal is not None else open_journal(path, api)
+    with opened:
         opened.acquire()
         opened.recover()
         for name in forget:

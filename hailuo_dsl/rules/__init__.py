@@ -1,5 +1,7 @@
-"""The rule registry: every rule, in code order. Add a prompt rule by adding its module here; the
-rules of ``.shot`` scripts are declared in ``script_syntax`` (HL7xx) and ``script_compile`` (HL6xx)."""
+"""The rule registry: every rule, in code order, one module each (``hlNNN_<name>.py``): the prompt
+rules (HL0xx-HL5xx), the compile rules of scripts and shot-specs (HL6xx) and the syntax rules of
+scripts (HL7xx). Add a rule by adding its module here; each is run by whoever holds the context of
+the scopes it reads (``base.Scope``): the prompt linter, the script parser, the compiler."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from hailuo_dsl.rules import (
     hl003_nested_brackets,
     hl004_empty_bracket,
     hl005_empty_item,
+    hl006_fullwidth_bracket,
+    hl007_fullwidth_comma,
     hl101_directive_spelling,
     hl102_directive_typo,
     hl103_truncated_directive,
@@ -29,10 +33,38 @@ from hailuo_dsl.rules import (
     hl502_empty_prompt,
     hl503_code_comment,
     hl504_prose_camera_move,
-    script_compile,
-    script_syntax,
+    hl601_invalid_setting_value,
+    hl602_spec_unknown_key,
+    hl603_last_frame_only,
+    hl604_resolution_duration,
+    hl605_resolution_mode,
+    hl606_low_resolution_text,
+    hl607_image_missing,
+    hl608_image_format,
+    hl609_image_file_size,
+    hl610_image_too_small,
+    hl611_image_aspect,
+    hl612_frame_size_mismatch,
+    hl613_image_reference,
+    hl614_spec_unreadable,
+    hl615_spec_syntax,
+    hl616_spec_unknown_shot,
+    hl617_unused_pretreatment,
+    hl701_empty_script,
+    hl702_text_outside_shot,
+    hl703_invalid_shot_name,
+    hl704_duplicate_shot_name,
+    hl705_setting_outside_shot,
+    hl706_unknown_setting,
+    hl707_setting_syntax,
+    hl708_unterminated_string,
+    hl709_repeated_setting,
+    hl710_setting_after_prompt,
+    hl711_misplaced_spec,
+    hl712_bad_suppression,
+    hl713_indented_header,
 )
-from hailuo_dsl.rules.base import Context, Finding, Options, Rule
+from hailuo_dsl.rules.base import Bound, Context, Finding, Options, Rule, Scope, bound, run_checks
 
 PROMPT_RULES: tuple[Rule, ...] = (
     hl001_unclosed_bracket.unclosed_bracket,
@@ -40,6 +72,8 @@ PROMPT_RULES: tuple[Rule, ...] = (
     hl003_nested_brackets.nested_brackets,
     hl004_empty_bracket.empty_bracket,
     hl005_empty_item.empty_item,
+    hl006_fullwidth_bracket.fullwidth_bracket,
+    hl007_fullwidth_comma.fullwidth_comma,
     hl101_directive_spelling.directive_spelling,
     hl102_directive_typo.directive_typo,
     hl103_truncated_directive.truncated_directive,
@@ -61,8 +95,68 @@ PROMPT_RULES: tuple[Rule, ...] = (
     hl503_code_comment.code_comment,
     hl504_prose_camera_move.prose_camera_move,
 )
-RULES: tuple[Rule, ...] = tuple(sorted(PROMPT_RULES + script_syntax.RULES + script_compile.RULES, key=lambda r: r.code))
+COMPILE_RULES: tuple[Rule, ...] = (
+    hl601_invalid_setting_value.invalid_setting_value,
+    hl602_spec_unknown_key.spec_unknown_key,
+    hl603_last_frame_only.last_frame_only,
+    hl604_resolution_duration.resolution_duration,
+    hl605_resolution_mode.resolution_mode,
+    hl606_low_resolution_text.low_resolution_text,
+    hl607_image_missing.image_missing,
+    hl608_image_format.image_format,
+    hl609_image_file_size.image_file_size,
+    hl610_image_too_small.image_too_small,
+    hl611_image_aspect.image_aspect,
+    hl612_frame_size_mismatch.frame_size_mismatch,
+    hl613_image_reference.image_reference,
+    hl614_spec_unreadable.spec_unreadable,
+    hl615_spec_syntax.spec_syntax,
+    hl616_spec_unknown_shot.spec_unknown_shot,
+    hl617_unused_pretreatment.unused_pretreatment,
+)
+SYNTAX_RULES: tuple[Rule, ...] = (
+    hl701_empty_script.empty_script,
+    hl702_text_outside_shot.text_outside_shot,
+    hl703_invalid_shot_name.invalid_shot_name,
+    hl704_duplicate_shot_name.duplicate_shot_name,
+    hl705_setting_outside_shot.setting_outside_shot,
+    hl706_unknown_setting.unknown_setting,
+    hl707_setting_syntax.setting_syntax,
+    hl708_unterminated_string.unterminated_string,
+    hl709_repeated_setting.repeated_setting,
+    hl710_setting_after_prompt.setting_after_prompt,
+    hl711_misplaced_spec.misplaced_spec,
+    hl712_bad_suppression.bad_suppression,
+    hl713_indented_header.indented_header,
+)
+RULES: tuple[Rule, ...] = tuple(sorted(PROMPT_RULES + COMPILE_RULES + SYNTAX_RULES, key=lambda r: r.code))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 
-__all__ = ["BY_CODE", "BY_NAME", "PROMPT_RULES", "RULES", "Context", "Finding", "Options", "Rule"]
+SCRIPT_CHECKS = bound(RULES, Scope.SCRIPT)
+SPEC_CHECKS = bound(RULES, Scope.SPEC)
+SHOT_CHECKS = bound(RULES, Scope.SHOT)
+FRAME_CHECKS = bound(RULES, Scope.FRAME)
+"""The rules that read a parsed script, a shot-spec, a resolved shot and a frame, each with its
+check over it, in code order: what the script parser and the compiler run."""
+
+__all__ = [
+    "BY_CODE",
+    "BY_NAME",
+    "COMPILE_RULES",
+    "FRAME_CHECKS",
+    "PROMPT_RULES",
+    "RULES",
+    "SCRIPT_CHECKS",
+    "SHOT_CHECKS",
+    "SPEC_CHECKS",
+    "SYNTAX_RULES",
+    "Bound",
+    "Context",
+    "Finding",
+    "Options",
+    "Rule",
+    "Scope",
+    "bound",
+    "run_checks",
+]

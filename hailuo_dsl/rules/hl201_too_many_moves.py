@@ -16,6 +16,8 @@ def too_many_moves(ctx: Context) -> Iterator[Finding]:
 
     Bad:  ``A skyline [Pan left, Pedestal up, Zoom in, Shake].``
     Good: ``A skyline [Pan left, Pedestal up, Zoom in], then the ground trembles [Shake].``
+    Bad:  ``城市天际线[左摇,上升,变焦推近,晃动]。``
+    Good: ``城市天际线[左摇,上升,变焦推近]，然后地面震动[晃动]。``
     """
     for bracket in ctx.prompt.brackets:
         items = bracket.items

@@ -1,203 +1,159 @@
 """Compile a ``.shot`` script and its shot-spec into API requests, one per shot.
 
-A straight pipeline: read the script → read its spec → resolve each shot's settings by precedence
-(``precedence``) → check them against the contract (§3) and the frames by their bytes
-(``frames``) → build the request bodies. Every finding points at the ``@setting`` (in the
-script), the TOML key (in the spec, ``Diagnostic.path`` set) or the shot's header when a missing
-setting is the cause.
+A straight pipeline, read once from top to bottom (:func:`_compile`):
 
-Rules the API enforces always fail the shot; a configuration (``[lint]`` of the spec, or the one
-given) can only change or silence the warnings.
+1. read the script (``parser``: the tree, with its syntax findings, HL7xx);
+2. read its spec (``spec``: what the reading found, judged by the spec rules);
+3. resolve each shot's settings by precedence (``precedence``), and learn its frames (``frames``);
+4. run the rules over each resolved shot (``Scope.SHOT``) and each of its frames (``Scope.FRAME``);
+5. build the request body of each shot that no error stopped.
+
+Every finding points at the ``@setting`` (in the script), the TOML key (in the spec,
+``Diagnostic.path`` set) or the shot's header when a missing setting is the cause. Rules the
+compile enforces (``Rule.enforced``: the API's, and HL704) always fail the shot; a configuration
+(``[lint]`` of the spec, or the one given) can only change or silence the others.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.contract import (
-    MAX_PROMPT_CHARS,
-    RESOLUTION_TABLE,
-    RESOLUTIONS,
-    Metadata,
-    Mode,
-    Offer,
-    duration_problem,
-    mode_of,
-    needs_first_frame,
-    needs_prompt,
-    offer,
-    resolutions_for,
-)
+from hailuo_dsl.contract import Metadata, mode_of
 from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import BY_CODE
-from hailuo_dsl.rules import script_compile as rules
-from hailuo_dsl.rules.base import Rule
-from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
-from hailuo_dsl.shots.frames import Frame, FrameChecker
-from hailuo_dsl.shots.precedence import Layers, Level, Located, ResolvedShot
-from hailuo_dsl.shots.result import IMAGE_ROLES, CompiledShot, CompileResult, UnknownShotError
+from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
+from hailuo_dsl.rules.contexts import FrameContext, ShotContext
+from hailuo_dsl.shots.findings import effective_config, kept_in_compile, sorted_findings
+from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
+from hailuo_dsl.shots.parser import load_script
+from hailuo_dsl.shots.precedence import SETTING_KEYS, Layers, Level, ResolvedShot, coerce
+from hailuo_dsl.shots.result import CompiledShot, CompileResult, UnknownShotError
 from hailuo_dsl.shots.settings import METADATA_SWITCHES
-from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce, load_script_spec
+from hailuo_dsl.shots.spec import ShotSpec, read_script_spec, spec_findings
 from hailuo_dsl.shots.syntax import Script, Shot
 
 if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
     import httpx
 
-PROMPT_TOO_LONG = BY_CODE["HL501"]
-EMPTY_PROMPT = BY_CODE["HL502"]
-_PROMPT_CODES = frozenset({PROMPT_TOO_LONG.code, EMPTY_PROMPT.code})
-_DUPLICATE_NAME = "HL704"
-"""Kept an error by a compile whatever the configuration says: a render journals and names its
-videos by shot name, so two shots of one name would share (and keep resubmitting) one record."""
+LINT_SHOT_CHECKS: tuple[Bound, ...] = tuple((r, check) for r, check in SHOT_CHECKS if r.check is None)
+"""The shot rules ``hailuo lint`` takes from the compiler: the prompt linter reports the prompt
+rules (HL501, HL502) itself."""
+
+Owned = tuple[str | None, Diagnostic]
+"""A finding with the name of the shot it belongs to (None: the script or spec as a whole)."""
 
 
-class _ShotFindings:
-    """The findings of one shot's compile, and whether one of them is an error."""
+@dataclass(slots=True)
+class _Compiled:
+    """What steps 2-5 give: the spec, the findings with their shots, and the shots that compiled."""
 
-    def __init__(self) -> None:
-        self.found: list[Diagnostic] = []
-        self.failed = False
-
-    def report(self, rule: Rule, message: str, where: Located) -> None:
-        path, (start, end) = where
-        self.found.append(Diagnostic(rule.code, rule.name, rule.severity, message, start, end, path=path))
-        if rule.severity is Severity.ERROR:
-            self.failed = True
+    spec: ShotSpec | None
+    found: list[Owned] = field(default_factory=list)
+    shots: list[CompiledShot] = field(default_factory=list)
 
 
-class _Compiler:
-    """Compiles the shots of one script against one spec, holding what the shots share: the
-    layers of settings below the script's, and each frame checked once."""
+def _compile(
+    script: Script,
+    spec_arg: str | Path | None,
+    overrides: Mapping[str, object],
+    chosen: Sequence[Shot],
+    check_urls: bool,
+    client: httpx.Client | None,
+    shot_checks: tuple[Bound, ...],
+    build: bool,
+) -> _Compiled:
+    """Steps 2-5 for the ``chosen`` shots of a read script."""
+    spec, read = read_script_spec(script, spec_arg)  # 2. read the spec, and judge what was read
+    out = _Compiled(spec)
+    if read is not None:
+        out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
+        if not read.ok:  # a spec with errors would compile wrong requests: stop at its findings
+            return out
+    index = LineIndex(script.text)
+    layers = Layers(script, spec, overrides, index)
+    frames = FrameChecker(check_urls, client)
+    clean: set[int] = set()
+    try:
+        for shot in chosen:
+            context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
+            failed = False
+            for rule, found in _judged(context, shot_checks, clean):  # 4. run the rules
+                out.found.append((shot.name, rule.diagnostic(found)))
+                failed = failed or rule.severity is Severity.ERROR
+            if build and not failed:
+                out.shots.append(_request(context, index))  # 5. build the body
+    finally:
+        frames.close()
+    return out
 
-    def __init__(
-        self,
-        script: Script,
-        spec: ShotSpec | None,
-        overrides: Mapping[str, object],
-        check_urls: bool,
-        client: httpx.Client | None,
-        build_requests: bool,
-    ) -> None:
-        self.index = LineIndex(script.text)
-        self.layers = Layers(script, spec, overrides, self.index)
-        self.frames = FrameChecker(check_urls, client)
-        self.build_requests = build_requests
 
-    def compile(self, shot: Shot) -> tuple[CompiledShot | None, list[Diagnostic]]:
-        resolved = self.layers.resolve(shot)
-        out = _ShotFindings()
-        for setting, reason in resolved.refused:
-            out.report(rules.INVALID_SETTING_VALUE, f"@{setting.key} {reason}", (None, setting.value_span))
-        first, last = resolved.get("first_frame"), resolved.get("last_frame")
-        if needs_first_frame(last is not None, first is not None) and resolved.valid("first_frame", "last_frame"):
-            out.report(
-                rules.LAST_FRAME_WITHOUT_FIRST, "a last frame needs a first frame; add @first_frame", resolved.at(["last_frame"])
-            )
-        mode = mode_of(first is not None, last is not None)
-        self.check_resolution(resolved, mode, out)
-        if (
-            resolved.get("fast_pretreatment") is True
-            and resolved.get("prompt_optimizer") is False
-            and resolved.valid("fast_pretreatment", "prompt_optimizer")
-        ):
-            message = "fast_pretreatment does nothing while prompt_optimizer is false"
-            out.report(rules.FAST_PRETREATMENT_UNUSED, message, resolved.at(["fast_pretreatment"]))
-        if needs_prompt(mode) and not shot.prompt.strip() and resolved.valid("first_frame"):
-            out.report(EMPTY_PROMPT, "text-to-video needs a prompt; write one or add @first_frame", resolved.at([]))
-        if len(shot.prompt) > MAX_PROMPT_CHARS:
-            start, end = shot.file_offset(MAX_PROMPT_CHARS), shot.file_offset(len(shot.prompt))
-            message = (
-                f"the prompt is {len(shot.prompt)} characters after joining its lines; the API takes at most {MAX_PROMPT_CHARS}"
-            )
-            out.report(PROMPT_TOO_LONG, message, (None, (start, end)))
-        frames = {role: self.frame(resolved, role, out) for role in IMAGE_ROLES if resolved.get(role) is not None}
-        self.check_frame_sizes(resolved, frames, out)
-        if out.failed or not self.build_requests:
-            return None, out.found
-        return self.build(resolved, frames), out.found
+def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
+    """A resolved shot with its mode and its frames (each learnt once per compile)."""
+    found: dict[str, Frame] = {}
+    for role in IMAGE_ROLES:
+        if resolved.get(role) is not None:
+            value, origin = resolved.values[role]
+            found[role] = frames.check(str(value), origin.base)
+    mode = mode_of(resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
+    return ShotContext(resolved, mode, found)
 
-    def check_resolution(self, resolved: ResolvedShot, mode: Mode, out: _ShotFindings) -> None:
-        """The resolution table of contract §3: durations per resolution, resolutions per mode."""
-        resolution, duration = resolved.get("resolution"), resolved.get("duration")
-        assert resolution in RESOLUTION_TABLE and isinstance(duration, int)  # coerced when resolved
-        problem = duration_problem(resolution, duration)
-        if problem is not None and resolved.valid("resolution", "duration"):
-            fits = RESOLUTION_TABLE[resolution].durations
-            other = next(
-                r for r in reversed(RESOLUTIONS) if duration in RESOLUTION_TABLE[r].durations and offer(r, mode) is Offer.YES
-            )
-            message = f"{problem}; use @duration {fits[0]} or @resolution {other}"
-            out.report(rules.RESOLUTION_DURATION, message, resolved.at(["resolution", "duration"]))
-        available = offer(resolution, mode)
-        if available is Offer.NO and resolved.valid("resolution", "first_frame", "last_frame"):
-            message = f"{resolution} is not available for {mode.value}; use {' or '.join(resolutions_for(mode))}"
-            out.report(rules.RESOLUTION_MODE, message, resolved.at(["resolution", "last_frame"]))
-        if available is Offer.DOUBTFUL and resolved.valid("resolution", "first_frame"):
-            offered = " or ".join(m.value for m in Mode if offer(resolution, m) is Offer.YES)
-            message = f"{resolution} {mode.value}: the official API offers {resolution} for {offered} only"
-            out.report(rules.LOW_RESOLUTION_TEXT, message, resolved.at(["resolution"]))
 
-    def frame(self, resolved: ResolvedShot, role: str, out: _ShotFindings) -> Frame:
-        """Check one frame (once per compile for each file or URL) and report its problems."""
+def _judged(context: ShotContext, shot_checks: tuple[Bound, ...], clean: set[int]) -> list[tuple[Rule, Finding]]:
+    """What the rules find in a shot: the shot rules', then each frame's (first, then last). A
+    frame check reads only what was learnt of the frame, so a frame found clean once (its id in
+    ``clean``) is clean for every shot that names it."""
+    found = [(rule, f) for rule, check in shot_checks for f in check(context)]
+    resolved = context.resolved
+    for role, frame in context.frames.items():
+        if id(frame) in clean:
+            continue
         value, origin = resolved.values[role]
-        reference = str(value)
-        found = self.frames.check(reference, origin.base)
-        if found.info.problems:
-            where = resolved.value_at(role)
-            quoted = json.dumps(reference if len(reference) <= 60 else reference[:40] + "…", ensure_ascii=False)
-            shown = f"{IMAGE_ROLES[role]} {quoted}"
-            if origin.table:
-                shown = f"{origin.table} {shown}"
-            for p in found.info.problems:
-                out.report(BY_CODE[p.code], f"{shown} {p.message}", where)
-        return found
+        frame_context = FrameContext(frame.facts, IMAGE_ROLES[role], str(value), origin.table, resolved.value_at(role))
+        problems = [(rule, f) for rule, check in FRAME_CHECKS for f in check(frame_context)]
+        if not problems:
+            clean.add(id(frame))  # the checker keeps the frame for the whole compile, so its id stays its own
+        found.extend(problems)
+    return found
 
-    def check_frame_sizes(self, resolved: ResolvedShot, frames: dict[str, Frame], out: _ShotFindings) -> None:
-        """A last frame of another size than the first is cropped to match (contract §3)."""
-        first, last = frames.get("first_frame"), frames.get("last_frame")
-        if first is None or last is None or not first.info.size or not last.info.size or first.info.size == last.info.size:
-            return
-        (fw, fh), (lw, lh) = first.info.size, last.info.size
-        message = f"the last frame is {lw}x{lh} px and the first {fw}x{fh} px; the last frame will be cropped to match"
-        out.report(rules.FRAME_SIZE_MISMATCH, message, resolved.value_at("last_frame"))
 
-    def build(self, resolved: ResolvedShot, frames: dict[str, Frame]) -> CompiledShot:
-        shot, values = resolved.shot, resolved.values
-        # The switches go into the body only when someone set them; the service applies its defaults.
-        metadata: dict[str, Any] = {
-            field.value: values[key][0] for key, field in METADATA_SWITCHES.items() if values[key][1].level > Level.API_DEFAULT
-        }
-        if "last_frame" in frames:
-            metadata[Metadata.LAST_FRAME_IMAGE.value] = frames["last_frame"].url
-        request = VideoRequest(
-            prompt=shot.prompt if shot.prompt.strip() else None,
-            duration=resolved.get("duration"),  # type: ignore[arg-type]
-            resolution=resolved.get("resolution"),  # type: ignore[arg-type]
-            image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
-            metadata=RequestMetadata(**metadata) if metadata else None,
-        )
-        settings: dict[str, object] = {}
-        sources: dict[str, str] = {}
-        for key in SETTING_KEYS:
-            if key in values:
-                value, origin = values[key]
-                settings[key] = frames[key].url if key in frames else value
-                sources[key] = origin.label
-        return CompiledShot(
-            name=shot.name,
-            request=request,
-            local_images={role: frame.path for role, frame in frames.items() if frame.path is not None},
-            settings=settings,
-            sources=sources,
-            line=self.index.line_of(shot.span.start) + 1,
-        )
+def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
+    """The request of a shot that compiled, with where each of its settings came from."""
+    resolved, frames = context.resolved, context.frames
+    shot, values = resolved.shot, resolved.values
+    # The switches go into the body only when someone set them; the service applies its defaults.
+    metadata: dict[str, Any] = {
+        field.value: values[key][0] for key, field in METADATA_SWITCHES.items() if values[key][1].level > Level.API_DEFAULT
+    }
+    if "last_frame" in frames:
+        metadata[Metadata.LAST_FRAME_IMAGE.value] = frames["last_frame"].url
+    request = VideoRequest(
+        prompt=shot.prompt if shot.prompt.strip() else None,
+        duration=resolved.get("duration"),  # type: ignore[arg-type]
+        resolution=resolved.get("resolution"),  # type: ignore[arg-type]
+        image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
+        metadata=RequestMetadata(**metadata) if metadata else None,
+    )
+    settings: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for key in SETTING_KEYS:
+        if key in values:
+            value, origin = values[key]
+            settings[key] = frames[key].url if key in frames else value
+            sources[key] = origin.label
+    return CompiledShot(
+        name=shot.name,
+        request=request,
+        local_images={role: frame.path for role, frame in frames.items() if frame.path is not None},
+        settings=settings,
+        sources=sources,
+        line=index.line_of(shot.span.start) + 1,
+    )
 
 
 def _override(key: str, value: object) -> object:
@@ -212,57 +168,18 @@ def _override(key: str, value: object) -> object:
         raise ValueError(f"--{key.replace('_', '-')} {err}") from None
 
 
-def _unknown_spec_shots(script: Script, spec: ShotSpec) -> list[Diagnostic]:
-    names = [s.name for s in script.shots]
-    rule = rules.SPEC_UNKNOWN_SHOT
-    found = []
-    for name in spec.shots:
-        if name in names:
-            continue
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"; did you mean [shots.{close[0]}]?" if close else ""
-        start, end = spec.location("shots", name)
-        message = f"[shots.{name}] names no shot of the script{hint}"
-        found.append(
-            Diagnostic(rule.code, rule.name, rule.severity, message, start, end, path=str(spec.path) if spec.path else None)
-        )
-    return found
-
-
-Owned = tuple[str | None, Diagnostic]
-"""A finding with the name of the shot it belongs to (None: the script or spec as a whole)."""
-
-
-def _check(
-    script: Script,
-    spec_arg: str | Path | None,
-    overrides: Mapping[str, object] | None,
-    names: Sequence[str] | None,
-    check_urls: bool,
-    client: httpx.Client | None,
-    build: bool = True,
-) -> tuple[ShotSpec | None, list[Owned], list[CompiledShot]]:
-    """The shared work of :func:`compile_script` and :func:`compile_checks`: the spec, the
-    findings with their shots, and the shots that compiled."""
-    spec, spec_found = load_script_spec(script, spec_arg)
-    found: list[Owned] = [(None, d) for d in spec_found]
-    if found:  # a spec with errors would compile wrong requests: stop at its findings
-        return spec, found, []
-    if spec is not None:
-        found.extend((None, d) for d in _unknown_spec_shots(script, spec))
-    compiler = _Compiler(script, spec, overrides or {}, check_urls, client, build)
-    wanted = None if names is None else set(names)
-    chosen = script.shots if wanted is None else [s for s in script.shots if s.name in wanted]
-    compiled: list[CompiledShot] = []
-    try:
-        for shot in chosen:
-            result, diagnostics = compiler.compile(shot)
-            found.extend((shot.name, d) for d in diagnostics)
-            if result is not None:
-                compiled.append(result)
-    finally:
-        compiler.frames.close()
-    return spec, found, compiled
+def _chosen(script: Script, names: Sequence[str] | None) -> list[Shot]:
+    """The shots ``names`` asks for (all when None); UnknownShotError for a name not in the script."""
+    if names is None:
+        return script.shots
+    known = [s.name for s in script.shots]
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (shots: {', '.join(known) or 'none'})"
+            raise UnknownShotError(f"no shot named '{name}'{hint}")
+    wanted = set(names)
+    return [s for s in script.shots if s.name in wanted]
 
 
 def compile_script(
@@ -282,29 +199,18 @@ def compile_script(
     :class:`UnknownShotError`); ``check_urls`` probes http(s) frames with HEAD requests (through
     ``client`` when given). The script's syntax errors count: a shot holding one is not compiled.
     """
-    if isinstance(script, Script):
-        parsed = script
-    else:
-        from hailuo_dsl.shots.parser import load_script
-
-        parsed = load_script(script)
-    overrides = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
-    if shots is not None:
-        names = [s.name for s in parsed.shots]
-        for name in shots:
-            if name not in names:
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f" (shots: {', '.join(names) or 'none'})"
-                raise UnknownShotError(f"no shot named '{name}'{hint}")
-    loaded, found, compiled = _check(parsed, spec, overrides, shots, check_urls, client)
-    effective = effective_config(config, loaded)
+    parsed = script if isinstance(script, Script) else load_script(script)  # 1. read the script
+    given = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
+    chosen = _chosen(parsed, shots)
+    out = _compile(parsed, spec, given, chosen, check_urls, client, SHOT_CHECKS, build=True)
+    config = effective_config(config, out.spec)
     syntax = [(_owner(parsed, d), d) for d in parsed.diagnostics]
     if shots is not None:  # the findings of the shots left out are not this compile's
         syntax = [(owner, d) for owner, d in syntax if owner is None or owner in shots]
-    kept = [(owner, c) for owner, d in [*syntax, *found] if (c := _configured(d, effective, parsed)) is not None]
+    kept = [(owner, c) for owner, d in [*syntax, *out.found] if (c := kept_in_compile(d, config, parsed)) is not None]
     failed = {owner for owner, d in kept if d.severity is Severity.ERROR}
-    compiled = [c for c in compiled if c.name not in failed]
-    return CompileResult(compiled, sorted_findings(d for _owner_name, d in kept), parsed, loaded)
+    compiled = [c for c in out.shots if c.name not in failed]
+    return CompileResult(compiled, sorted_findings(d for _owner_name, d in kept), parsed, out.spec)
 
 
 def _owner(script: Script, d: Diagnostic) -> str | None:
@@ -313,22 +219,14 @@ def _owner(script: Script, d: Diagnostic) -> str | None:
     return shot.name if shot is not None else None
 
 
-def _configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
-    """A finding of a compile: the rules the API enforces, and a duplicate shot name, stay errors
-    whatever the configuration says; the others as :func:`configured` makes them."""
-    if (d.code.startswith("HL6") and d.code not in rules.SOFT_CODES) or d.code in _PROMPT_CODES or d.code == _DUPLICATE_NAME:
-        return d
-    return configured(d, config, script)
-
-
 def compile_checks(script: Script, config: LintConfig, path: Path | None) -> list[Diagnostic]:
     """The compile findings for ``hailuo lint``, at each rule's own severity (the caller applies
     the configuration and suppressions). The prompt rules (HL501, HL502) are left out: the
     prompt linter reports them already. ``path`` stands in for ``script.path`` when that is None."""
     if script.path is None and path is not None:
-        script = Script(script.text, path, script.spec, script.shots, script.comments, script.suppressions, script.diagnostics)
-    _spec, found, _compiled = _check(script, None, None, None, False, None, build=False)
-    return sorted_findings(d for _owner_name, d in found if d.code not in _PROMPT_CODES)
+        script = replace(script, path=path)
+    out = _compile(script, None, {}, script.shots, False, None, LINT_SHOT_CHECKS, build=False)
+    return sorted_findings(d for _owner_name, d in out.found)
 
 
 __all__ = ["compile_checks", "compile_script"]

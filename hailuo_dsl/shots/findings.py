@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
+from hailuo_dsl.rules import BY_CODE
 from hailuo_dsl.shots.spec import ShotSpec
 from hailuo_dsl.shots.syntax import Script
 
@@ -19,6 +20,12 @@ def configured(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic 
     if severity is None or script.suppresses(d):
         return None
     return d if severity is d.severity else dataclasses.replace(d, severity=severity)
+
+
+def kept_in_compile(d: Diagnostic, config: LintConfig, script: Script) -> Diagnostic | None:
+    """A finding of ``hailuo compile``: one of a rule the compile enforces stays as it is (an error)
+    whatever the configuration or a suppression says; the others as :func:`configured` makes them."""
+    return d if BY_CODE[d.code].enforced else configured(d, config, script)
 
 
 def effective_config(config: LintConfig | None, spec: ShotSpec | None) -> LintConfig:

@@ -1,15 +1,15 @@
-"""The frames a compile names: each reference resolved (a local file, or an http(s) URL) and
-checked once per compile, however many shots use it (contract §3)."""
+"""The frames a compile names: each reference resolved (a local file, or a URL) and its facts
+learnt once per compile, however many shots use it (contract §3)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hailuo_dsl.rules import script_compile as rules
+from hailuo_dsl.contract import IMAGE_URL_SCHEMES
 from hailuo_dsl.shots import images
-from hailuo_dsl.shots.result import file_uri
 from hailuo_dsl.textfile import NUL_IN_NAME, user_path
 
 if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
@@ -18,27 +18,36 @@ if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
 HTTP_TIMEOUT = 10.0
 """Seconds a URL probe may take."""
 
+IMAGE_ROLES = {"first_frame": "first frame", "last_frame": "last frame"}
+"""The settings that name frames, and what people call them."""
+
+
+@functools.lru_cache(maxsize=1024)
+def file_uri(path: Path) -> str:
+    """``file://`` URL of an absolute path (cached: a storyboard reuses a few frames)."""
+    return path.as_uri()
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:
     """A frame as the request takes it: its URL (``file://`` for a local file), the local file
-    (None for an http(s) URL) and what its checks found."""
+    (None for a URL) and what was learnt of it."""
 
     url: str
     path: Path | None
-    info: images.ImageInfo
+    facts: images.ImageFacts
 
 
 class FrameChecker:
-    """Resolves and checks frame references, each (folder, reference) once; probes http(s)
-    frames with a HEAD request when ``check_urls`` is set (through ``client`` when given)."""
+    """Resolves frame references and learns their facts, each (folder, reference) once; probes
+    http(s) frames with a HEAD request when ``check_urls`` is set (through ``client`` when given)."""
 
     def __init__(self, check_urls: bool, client: httpx.Client | None) -> None:
         self.check_urls = check_urls
         self.client = client
         self._owns_client = False
         self._frames: dict[tuple[Path, str], Frame] = {}
-        self._probes: dict[str, images.ImageInfo] = {}
+        self._probes: dict[str, images.ImageFacts] = {}
 
     def check(self, reference: str, base: Path) -> Frame:
         """The frame ``reference`` names, relative paths read from ``base``."""
@@ -50,20 +59,19 @@ class FrameChecker:
     def _resolve(self, reference: str, base: Path) -> Frame:
         local = images.local_path(reference)
         if local is None and images.is_url(reference):
-            problem = images.url_problem(reference)
-            if problem is not None:
-                return Frame(reference, None, images.ImageInfo(problems=(problem,)))
-            return Frame(reference, None, self._probe(reference) if self.check_urls else images.ImageInfo())
+            facts = images.url_facts(reference)
+            if self.check_urls and facts.scheme in IMAGE_URL_SCHEMES:
+                facts = self._probe(reference)
+            return Frame(reference, None, facts)
         path = local if local is not None else user_path(reference)
         if "\0" in str(path):  # resolve() would raise
-            problem = images.ImageProblem(rules.IMAGE_MISSING.code, f"cannot be read: {NUL_IN_NAME}")
-            return Frame(reference, None, images.ImageInfo(problems=(problem,)))
+            return Frame(reference, None, images.ImageFacts(unreadable=f"cannot be read: {NUL_IN_NAME}"))
         if not path.is_absolute():
             path = base / path
         path = path.resolve()
-        return Frame(file_uri(path), path, images.check_image(path))
+        return Frame(file_uri(path), path, images.image_facts(path))
 
-    def _probe(self, url: str) -> images.ImageInfo:
+    def _probe(self, url: str) -> images.ImageFacts:
         if url not in self._probes:
             if self.client is None:
                 import httpx

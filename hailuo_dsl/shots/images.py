@@ -1,14 +1,14 @@
-"""Checks of the frame images a shot names, by their bytes (contract §3).
+"""What the frame images a shot names are, learnt from their bytes (contract §3): facts, no verdicts.
 
-A local image must exist, be a JPEG, PNG or WebP file (told by its bytes, never by its name), weigh
-at most 10 MB (the upload endpoint's limit; the model's own is 20 MB), have a short side over 300
-px and an aspect ratio between 2:5 and 5:2. Pillow reads only the header (``Image.open`` is lazy,
-no pixel is decoded); a file cut short is caught from its last bytes (PNG ``IEND``, JPEG ``EOI``,
-WebP's RIFF length). Results are cached per (path, modification time, size), so a script naming
-the same frame in a thousand shots reads it once.
+For a local image: whether it can be read, the format its first bytes announce and the one Pillow
+reads (never its name), whether it was cut short, its width, height and weight. Pillow reads only
+the header (``Image.open`` is lazy, no pixel is decoded); a file cut short is caught from its last
+bytes (PNG ``IEND``, JPEG ``EOI``, WebP's RIFF length). Facts are cached per (path, modification
+time, size), so a script naming the same frame in a thousand shots reads it once.
 
-Image references that are URLs: ``http(s)`` URLs are taken as they are, or probed with a HEAD
-request when asked; ``data:`` URIs and other schemes are refused, since the API takes neither.
+For a URL: its scheme, and when probed (a HEAD request), whether it answered, its status, and the
+type and length it serves. The rules HL607-HL611 and HL613 judge these facts against the limits
+of ``hailuo_dsl.contract``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from PIL import Image, UnidentifiedImageError
-
-from hailuo_dsl.contract import IMAGE_FORMATS, MAX_MODEL_IMAGE_BYTES, MAX_UPLOAD_BYTES, MB, MIN_SHORT_SIDE, aspect_ok
+from hailuo_dsl.contract import IMAGE_FORMATS
 from hailuo_dsl.imagetypes import image_mime
-from hailuo_dsl.rules import script_compile as rules
 
-if TYPE_CHECKING:  # httpx is imported only when a URL is probed
+if TYPE_CHECKING:  # httpx is imported only when a URL is probed, Pillow when a file is read
     import httpx
 
 _T = TypeVar("_T")
@@ -40,33 +37,40 @@ _TAIL = 64
 
 
 @dataclass(frozen=True, slots=True)
-class ImageProblem:
-    """One thing wrong with an image: the HL6xx rule it breaks and what is wrong, in words."""
+class ImageFacts:
+    """What was learnt about one frame image. Formats are named as people name them (``WebP``;
+    another format by Pillow's name, ``GIF``).
 
-    code: str
-    message: str
+    A local file: ``unreadable`` says why there are no bytes to read (``does not exist (PATH)``);
+    else ``bytes`` is its weight, ``sniffed`` the format its first bytes announce, and ``format``
+    the one Pillow reads from its header (None when it cannot: then ``too_many_pixels`` tells a
+    decompression bomb), with ``width`` and ``height``; ``truncated`` is whether a JPEG, PNG or
+    WebP file ends before its image data does.
 
+    A URL: ``scheme`` (lower case); when probed, ``unreachable`` says why it did not answer, else
+    ``status`` is the HTTP status, and for a successful answer ``served_as`` is the content type
+    and ``bytes`` the content length (when given).
+    """
 
-@dataclass(frozen=True, slots=True)
-class ImageInfo:
-    """What the checks learnt about one image: its format and size when readable, and its problems."""
-
+    unreadable: str | None = None
+    bytes: int | None = None
+    sniffed: str | None = None
     format: str | None = None
+    too_many_pixels: bool = False
     width: int | None = None
     height: int | None = None
-    bytes: int | None = None
-    problems: tuple[ImageProblem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    truncated: bool = False
+    scheme: str | None = None
+    unreachable: str | None = None
+    status: int | None = None
+    served_as: str | None = None
 
     @property
     def size(self) -> tuple[int, int] | None:
         return (self.width, self.height) if self.width is not None and self.height is not None else None
 
 
-_CACHE: dict[tuple[str, int, int], ImageInfo] = {}
+_CACHE: dict[tuple[str, int, int], ImageFacts] = {}
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 CACHE_LIMIT = 4096
 """Entries kept per cache: every saved version of a frame is a new key, and a language server
@@ -81,22 +85,18 @@ def _remember(cache: dict[tuple[str, int, int], _T], key: tuple[str, int, int], 
     return value
 
 
-def _missing(message: str) -> ImageInfo:
-    return ImageInfo(problems=(ImageProblem(rules.IMAGE_MISSING.code, message),))
-
-
-def check_image(path: Path) -> ImageInfo:
-    """Check a local image file; cached per (path, mtime, size)."""
+def image_facts(path: Path) -> ImageFacts:
+    """The facts of a local image file; cached per (path, mtime, size)."""
     try:
         stat = path.stat()
     except FileNotFoundError:
-        return _missing(f"does not exist ({path})")
+        return ImageFacts(unreadable=f"does not exist ({path})")
     except OSError as err:
-        return _missing(f"cannot be read: {err.strerror} ({path})")
+        return ImageFacts(unreadable=f"cannot be read: {err.strerror} ({path})")
     if not path.is_file():
-        return _missing(f"is not a file ({path})")
+        return ImageFacts(unreadable=f"is not a file ({path})")
     if stat.st_size == 0:
-        return _missing("is an empty file (0 bytes)")
+        return ImageFacts(unreadable="is an empty file (0 bytes)")
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     found = _CACHE.get(key)
     if found is None:
@@ -105,10 +105,9 @@ def check_image(path: Path) -> ImageInfo:
 
 
 def _sniff(head: bytes) -> str | None:
-    """The format the first bytes announce, as Pillow names it (to name the format of a damaged
-    file)."""
+    """The format the first bytes announce, as people name it."""
     mime = image_mime(head)
-    return mime.removeprefix("image/").upper() if mime is not None else None
+    return IMAGE_FORMATS.get(mime, mime.removeprefix("image/").upper()) if mime is not None else None
 
 
 def _truncated(path: Path, fmt: str, data_start: int, head: bytes, tail: bytes, size: int) -> bool:
@@ -162,15 +161,17 @@ def _contains(path: Path, marker: bytes, start: int) -> bool:
     return False
 
 
-def _inspect(path: Path, size: int) -> ImageInfo:
+def _inspect(path: Path, size: int) -> ImageFacts:
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
             handle.seek(max(0, size - _TAIL))
             tail = handle.read(_TAIL)
     except OSError as err:
-        return _missing(f"cannot be read: {err.strerror} ({path})")
+        return ImageFacts(unreadable=f"cannot be read: {err.strerror} ({path})")
     sniffed = _sniff(head)
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -178,48 +179,11 @@ def _inspect(path: Path, size: int) -> ImageInfo:
                 fmt, (width, height) = image.format or "", image.size
                 data_start = image.tile[0][2] if image.tile and fmt == "PNG" else 0
     except Image.DecompressionBombError:
-        return ImageInfo(bytes=size, problems=(ImageProblem(rules.IMAGE_FORMAT.code, "has too many pixels to be a frame"),))
+        return ImageFacts(bytes=size, sniffed=sniffed, too_many_pixels=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        if sniffed in FORMATS:
-            message = f"is a truncated or damaged {FORMATS[sniffed]} file: its header cannot be read"
-        elif sniffed == "GIF":
-            message = "is a GIF image; Hailuo takes JPEG, PNG or WebP"
-        else:
-            message = "is not an image (not JPEG, PNG or WebP, whatever its name says)"
-        return ImageInfo(bytes=size, problems=(ImageProblem(rules.IMAGE_FORMAT.code, message),))
-    problems: list[ImageProblem] = []
-    if fmt not in FORMATS:
-        problems.append(ImageProblem(rules.IMAGE_FORMAT.code, f"is a {fmt} image; Hailuo takes JPEG, PNG or WebP"))
-    elif _truncated(path, fmt, data_start, head, tail, size):
-        problems.append(
-            ImageProblem(rules.IMAGE_FORMAT.code, f"is a truncated {FORMATS[fmt]} file: it ends before its image data does")
-        )
-    problems.extend(_limits(width, height, size))
-    return ImageInfo(FORMATS.get(fmt, fmt), width, height, size, tuple(problems))
-
-
-def _limits(width: int, height: int, size: int | None) -> list[ImageProblem]:
-    """The size rules of section 3 (bytes, short side, aspect) for an image of known dimensions."""
-    problems = []
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        limit = (
-            f"the model takes images under {MAX_MODEL_IMAGE_BYTES // MB} MB"
-            if size >= MAX_MODEL_IMAGE_BYTES
-            else f"the upload endpoint takes at most {MAX_UPLOAD_BYTES // MB} MB"
-        )
-        problems.append(ImageProblem(rules.IMAGE_FILE_SIZE.code, f"is {size / MB:.1f} MB; {limit}"))
-    if min(width, height) <= MIN_SHORT_SIDE:
-        problems.append(
-            ImageProblem(rules.IMAGE_TOO_SMALL.code, f"is {width}x{height} px; its short side must be over {MIN_SHORT_SIDE} px")
-        )
-    if not aspect_ok(width, height):
-        problems.append(
-            ImageProblem(
-                rules.IMAGE_ASPECT.code,
-                f"is {width}x{height} px (aspect {width / height:.2f}); the aspect must be between 2:5 and 5:2",
-            )
-        )
-    return problems
+        return ImageFacts(bytes=size, sniffed=sniffed)
+    truncated = fmt in FORMATS and _truncated(path, fmt, data_start, head, tail, size)
+    return ImageFacts(bytes=size, sniffed=sniffed, format=FORMATS.get(fmt, fmt), width=width, height=height, truncated=truncated)
 
 
 def file_digest(path: Path) -> str:
@@ -244,18 +208,9 @@ def local_path(reference: str) -> Path | None:
     return Path(unquote(parts.path))
 
 
-def url_problem(reference: str) -> ImageProblem | None:
-    """Why a URL-like reference cannot be sent (``data:`` or an unknown scheme), or None."""
-    scheme = urlsplit(reference).scheme.lower()
-    if scheme == "data":
-        return ImageProblem(
-            rules.IMAGE_REFERENCE.code, "is a data: URI, which the API does not take; use a file path or an http(s) URL"
-        )
-    if scheme not in ("http", "https"):
-        return ImageProblem(
-            rules.IMAGE_REFERENCE.code, f"uses the unsupported scheme '{scheme}:'; use a file path or an http(s) URL"
-        )
-    return None
+def url_facts(reference: str) -> ImageFacts:
+    """The facts of a URL reference before any request: its scheme."""
+    return ImageFacts(scheme=urlsplit(reference).scheme.lower())
 
 
 def is_url(reference: str) -> bool:
@@ -266,29 +221,24 @@ def is_url(reference: str) -> bool:
     return (len(scheme) > 1 and "://" in reference) or scheme.lower() == "data"
 
 
-def probe_url(url: str, client: httpx.Client) -> ImageInfo:
-    """HEAD an http(s) image URL: it must answer 2xx, as an image type the model takes, under 20 MB."""
+def probe_url(url: str, client: httpx.Client) -> ImageFacts:
+    """HEAD an http(s) image URL (a GET's headers where HEAD is refused): the facts of its answer."""
     import httpx
 
+    scheme = urlsplit(url).scheme.lower()
     try:
         response = client.head(url)
         if response.status_code == 405:  # some servers refuse HEAD: read the headers of a GET
             with client.stream("GET", url) as streamed:
                 response = streamed
     except httpx.HTTPError as err:
-        reason = str(err) or type(err).__name__
-        return ImageInfo(problems=(ImageProblem(rules.IMAGE_REFERENCE.code, f"cannot be reached: {reason}"),))
+        return ImageFacts(scheme=scheme, unreachable=str(err) or type(err).__name__)
     if response.status_code >= 400:
-        return ImageInfo(problems=(ImageProblem(rules.IMAGE_REFERENCE.code, f"answers HTTP {response.status_code}"),))
+        return ImageFacts(scheme=scheme, status=response.status_code)
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    problems = []
-    if kind and kind not in IMAGE_FORMATS:
-        problems.append(ImageProblem(rules.IMAGE_FORMAT.code, f"is served as {kind}; Hailuo takes JPEG, PNG or WebP"))
     length = response.headers.get("content-length", "")
     size = int(length) if length.isdigit() else None
-    if size is not None and size >= MAX_MODEL_IMAGE_BYTES:
-        problems.append(ImageProblem(rules.IMAGE_FILE_SIZE.code, f"is {size / MB:.1f} MB; the model takes images under 20 MB"))
-    return ImageInfo(bytes=size, problems=tuple(problems))
+    return ImageFacts(bytes=size, scheme=scheme, status=response.status_code, served_as=kind or None)
 
 
 def clear_cache() -> None:
@@ -299,13 +249,12 @@ def clear_cache() -> None:
 
 __all__ = [
     "FORMATS",
-    "ImageInfo",
-    "ImageProblem",
-    "check_image",
+    "ImageFacts",
     "clear_cache",
     "file_digest",
+    "image_facts",
     "is_url",
     "local_path",
     "probe_url",
-    "url_problem",
+    "url_facts",
 ]

@@ -1,7 +1,7 @@
 """Linting a ``.shot`` script: what ``hailuo lint``, the language server and the compile gate report.
 
 Lint = the parser's syntax findings (HL7xx) + each shot's prompt linted as a prompt and mapped back
-to file offsets (fixes too) + the compiler's checks (HL6xx); then the configuration (the script's
+to file offsets (fixes too) + the compiler's spec and shot rules (HL6xx); then the configuration (the script's
 spec ``[lint]`` table on top of the given one, as ``hailuo compile`` does) and the suppression
 comments decide what is shown and how severe it is.
 """
@@ -17,7 +17,8 @@ from hailuo_dsl.prompt.linter import lint
 from hailuo_dsl.shots.compiler import compile_checks
 from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
 from hailuo_dsl.shots.parser import parse_script
-from hailuo_dsl.shots.spec import ShotSpec, coerce, load_script_spec
+from hailuo_dsl.shots.precedence import coerce
+from hailuo_dsl.shots.spec import ShotSpec, read_script_spec
 from hailuo_dsl.shots.syntax import Script, Shot
 
 
@@ -25,7 +26,7 @@ def lint_script(text: str, config: LintConfig | None = None, path: Path | None =
     """Every finding of a script, sorted: those in the script first (by offset), then those in
     its shot-spec (``Diagnostic.path`` set)."""
     script = parse_script(text, path)
-    spec, _reported_by_compile_checks = load_script_spec(script)
+    spec, _judged_by_compile_checks = read_script_spec(script)
     config = effective_config(config, spec)
     found = list(script.diagnostics)
     for shot in script.shots:

@@ -3,20 +3,107 @@
 Command line > ``@setting`` in the shot > spec ``[shots.NAME]`` > spec ``[defaults]`` > the API's
 default. Every resolved value keeps its :class:`Origin`: the precedence level, a label for people
 (``@duration at launch.shot:5``), where it stands (for findings) and the folder its relative paths
-resolve against (the file that names them).
+resolve against (the file that names them). The value rules (:func:`coerce`) are here too, shared
+by ``@settings``, the spec's tables and the command line.
+
+This module reads a spec only through :class:`SpecTables` and imports no configuration, so the
+rules can read what it resolves.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from hailuo_dsl.contract import DURATIONS, MODEL_NAME, RESOLUTIONS
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
-from hailuo_dsl.shots.spec import SETTING_KEYS, ShotSpec, coerce
 from hailuo_dsl.shots.syntax import Script, Setting, Shot
+
+SETTING_KEYS: tuple[str, ...] = tuple(SETTINGS)
+"""Every setting's key, in the settings table's order."""
+BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
+IMAGE_KEYS = ("first_frame", "last_frame")
+
+
+def said(values: tuple[object, ...]) -> str:
+    """``a, b or c``."""
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_DURATION_TEXTS = tuple(str(d) for d in DURATIONS)
+_DURATIONS_SAID = said(DURATIONS)
+_RESOLUTIONS_SAID = said(RESOLUTIONS)
+
+
+def shown(value: object) -> str:
+    """A value as the user wrote it, for messages: strings quoted, TOML booleans lower-case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (dict, list)):
+        return "a table" if isinstance(value, dict) else "an array"
+    return str(value)
+
+
+def coerce(key: str, value: object, *, text: bool = False) -> object:
+    """The value of setting ``key`` as the request takes it; raises ``ValueError("must be 6 or
+    10, got "ten"")``. With ``text`` the value was written as text (``@duration 10``,
+    ``--duration 10``) and is read by the setting's kind; a TOML value must also have the right
+    type (``duration = "10"`` is a string)."""
+    if key == "duration":
+        written = value.strip() if isinstance(value, str) else None
+        if text and written in _DURATION_TEXTS:
+            return int(written)
+        if isinstance(value, int) and not isinstance(value, bool) and value in DURATIONS:
+            return value
+        if written in _DURATION_TEXTS:
+            raise ValueError(f"must be {_DURATIONS_SAID}, got {shown(value)} (a string; write {written} without quotes)")
+        raise ValueError(f"must be {_DURATIONS_SAID}, got {shown(value)}")
+    if key == "resolution":
+        if isinstance(value, str) and value.strip().upper() in RESOLUTIONS:
+            return value.strip().upper()
+        raise ValueError(f"must be {_RESOLUTIONS_SAID}, got {shown(value)}")
+    if key == "model":
+        if isinstance(value, str) and value.strip().lower() == MODEL_NAME.lower():
+            return MODEL_NAME
+        raise ValueError(f"must be {MODEL_NAME}, got {shown(value)}")
+    if key in BOOLEAN_KEYS:
+        if isinstance(value, bool):
+            return value
+        if text and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise ValueError(f"must be true or false, got {shown(value)}")
+    if key in IMAGE_KEYS:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise ValueError(f"must be a file path or an http(s) URL, got {shown(value) if value != '' else 'an empty string'}")
+    raise ValueError(f"unknown setting '{key}'")
+
+
+class SpecTables(Protocol):
+    """What resolving reads of a shot-spec (``hailuo_dsl.shots.spec.ShotSpec`` is one): the
+    settings each of its tables gives, and where each stands."""
+
+    @property
+    def path(self) -> Path | None: ...
+
+    def settings_tables(self) -> Iterator[tuple[tuple[str, ...], dict[str, object]]]:
+        """``(("defaults",), settings)``, then ``(("shots", NAME), settings)`` for each shot."""
+        ...
+
+    def where(self, *keys: str) -> str: ...
+
+    def table(self, *keys: str) -> str: ...
+
+    def location(self, *keys: str) -> tuple[int, int]: ...
+
 
 API_DEFAULTS: dict[str, object] = {key: info.default for key, info in SETTINGS.items() if info.default is not None}
 """What the API applies to a setting nobody gave (the frames have no default)."""
@@ -106,7 +193,7 @@ class ResolvedShot:
 class Layers:
     """The layers of settings of one script and spec, worked out once for all its shots."""
 
-    def __init__(self, script: Script, spec: ShotSpec | None, overrides: Mapping[str, object], index: LineIndex) -> None:
+    def __init__(self, script: Script, spec: SpecTables | None, overrides: Mapping[str, object], index: LineIndex) -> None:
         self.folder = script_folder(script)
         self.script_name = script.path.name if script.path is not None else "<script>"
         self.index = index
@@ -119,11 +206,13 @@ class Layers:
         self.base: dict[str, Value] = {key: (value, api) for key, value in API_DEFAULTS.items()}
         self.shots: dict[str, dict[str, Value]] = {}
         if spec is not None:
-            self.base.update(self._spec_layer(spec, Level.SPEC_DEFAULTS, ("defaults",), spec.defaults.given()))
-            for name, table in spec.shots.items():
-                self.shots[name] = self._spec_layer(spec, Level.SPEC_SHOT, ("shots", name), table.given())
+            for table, given in spec.settings_tables():
+                if table == ("defaults",):
+                    self.base.update(self._spec_layer(spec, Level.SPEC_DEFAULTS, table, given))
+                else:
+                    self.shots[table[-1]] = self._spec_layer(spec, Level.SPEC_SHOT, table, given)
 
-    def _spec_layer(self, spec: ShotSpec, level: Level, table: tuple[str, ...], given: dict[str, object]) -> dict[str, Value]:
+    def _spec_layer(self, spec: SpecTables, level: Level, table: tuple[str, ...], given: dict[str, object]) -> dict[str, Value]:
         base = spec.path.parent if spec.path is not None else self.folder
         path = str(spec.path) if spec.path is not None else None
         label, header = spec.where(*table), spec.table(*table)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +11,9 @@ from hailuo_dsl.contract.request import VideoRequest, request_hash
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots import images
+from hailuo_dsl.shots.frames import IMAGE_ROLES, file_uri
 from hailuo_dsl.shots.spec import ShotSpec, spec_text_or_empty
 from hailuo_dsl.shots.syntax import Script
-
-IMAGE_ROLES = {"first_frame": "first frame", "last_frame": "last frame"}
-"""The settings that name frames, and what people call them."""
 
 
 class CompileError(Exception):
@@ -68,12 +65,6 @@ class CompiledShot:
             "local_images": {role: str(path) for role, path in self.local_images.items()},
             "request_hash": self.request_hash(),
         }
-
-
-@functools.lru_cache(maxsize=1024)
-def file_uri(path: Path) -> str:
-    """``file://`` URL of an absolute path (cached: a storyboard reuses a few frames)."""
-    return path.as_uri()
 
 
 def _swap_urls(request: VideoRequest, swaps: Mapping[str, str]) -> VideoRequest:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from lark import Token, Tree
+from hailuo_dsl.prompt.grammar import lalr_parser, terminal_patterns
 
-from hailuo_dsl.prompt.grammar import lalr_parser
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 _REST_ORDER = ("COMMENT", "STRING", "OPEN_STRING", "WORD", "INDENT")
 """The terminals of a line's rest in the grammar's priority order (the contextual lexer's order)."""
@@ -65,7 +66,8 @@ _Match = Callable[[str, int, int], "re.Match[str] | None"]
 
 @cache
 def _terminals() -> dict[str, re.Pattern[str]]:
-    return {t.name: re.compile(t.pattern.to_regexp()) for t in lalr_parser("shot").terminals}
+    """The script grammar's terminals, compiled (through the terminal cache: no Lark needed)."""
+    return {name: re.compile(pattern) for name, pattern in terminal_patterns("shot").items()}
 
 
 def scan_lines(text: str) -> list[Line]:
@@ -158,6 +160,8 @@ def _rest(text: str, pos: int, end: int, match: _Match, tokens: list[Tok]) -> No
 
 def lark_lines(text: str) -> list[Line]:
     """The same lines as :func:`scan_lines`, from Lark's LALR(1) parse of the grammar."""
+    from lark import Tree
+
     source = text if text == "" or text.endswith("\n") else text + "\n"
     tree = lalr_parser("shot").parse(source)
     out: list[Line] = []
@@ -176,6 +180,8 @@ def _add_lark_line(node: Tree[Token], out: list[Line]) -> None:
     kind = str(node.data)
     if kind == "blank":
         return
+    from lark import Token
+
     tokens = list(node.scan_values(lambda v: isinstance(v, Token)))
     if kind == "prompt_line":
         head = 2 if len(tokens) > 1 and tokens[1].type == "ESCAPE" else 1

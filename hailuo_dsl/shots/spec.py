@@ -10,29 +10,30 @@ duration = 10
 first_frame = "frames/mouse.png"   # relative to this file
 ```
 
-Every problem is a :class:`Diagnostic` located in the spec file (``path`` set): the TOML reader's
-own line and column for a syntax error, the key's line and column (found by scanning the text) for
-an unknown key or a wrong value, with the key path (``shots.opening.durration``) and the key
-meant. The value rules are shared with ``@settings`` and the command line (:func:`coerce`).
+Reading records what it found (:class:`~hailuo_dsl.shots.spec_keys.SpecRead`): the TOML reader's
+reason and position for a syntax error, each key the schema refused with its key path
+(``shots.opening.durration``) and its line and column (found by scanning the text). The rules
+(HL601, HL602, HL614-HL616) judge that record into findings located in the spec file (``path``
+set). The value rules are shared with ``@settings`` and the command line (``precedence.coerce``).
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from hailuo_dsl.config import LintConfig
-from hailuo_dsl.contract import DURATIONS, MODEL_NAME, RESOLUTIONS, Duration, Model, Resolution
+from hailuo_dsl.contract import Duration, Model, Resolution
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import script_compile as rules
-from hailuo_dsl.rules.base import Rule
-from hailuo_dsl.shots.spec_keys import KeyPath, locate_keys, nearest
+from hailuo_dsl.rules import SPEC_CHECKS, run_checks
+from hailuo_dsl.rules.contexts import SpecContext
+from hailuo_dsl.shots.precedence import SETTING_KEYS, coerce, shown
+from hailuo_dsl.shots.spec_keys import KeyPath, KeyProblem, SpecRead, locate_keys, nearest, toml_key
 from hailuo_dsl.shots.syntax import Script
 from hailuo_dsl.textfile import NUL_IN_NAME, TextFileError, read_text_file, user_path
 
@@ -40,66 +41,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
-IMAGE_KEYS = ("first_frame", "last_frame")
-
-
-def _or(values: tuple[object, ...]) -> str:
-    """``a, b or c``."""
-    words = [str(v) for v in values]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-_DURATION_TEXTS = tuple(str(d) for d in DURATIONS)
-_DURATIONS_SAID = _or(DURATIONS)
-_RESOLUTIONS_SAID = _or(RESOLUTIONS)
-
-
-def _shown(value: object) -> str:
-    """A value as the user wrote it, for messages: strings quoted, TOML booleans lower-case."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (dict, list)):
-        return "a table" if isinstance(value, dict) else "an array"
-    return str(value)
-
-
-def coerce(key: str, value: object, *, text: bool = False) -> object:
-    """The value of setting ``key`` as the request takes it; raises ``ValueError("must be 6 or
-    10, got "ten"")``. With ``text`` the value was written as text (``@duration 10``,
-    ``--duration 10``) and is read by the setting's kind; a TOML value must also have the right
-    type (``duration = "10"`` is a string)."""
-    if key == "duration":
-        written = value.strip() if isinstance(value, str) else None
-        if text and written in _DURATION_TEXTS:
-            return int(written)
-        if isinstance(value, int) and not isinstance(value, bool) and value in DURATIONS:
-            return value
-        if written in _DURATION_TEXTS:
-            raise ValueError(f"must be {_DURATIONS_SAID}, got {_shown(value)} (a string; write {written} without quotes)")
-        raise ValueError(f"must be {_DURATIONS_SAID}, got {_shown(value)}")
-    if key == "resolution":
-        if isinstance(value, str) and value.strip().upper() in RESOLUTIONS:
-            return value.strip().upper()
-        raise ValueError(f"must be {_RESOLUTIONS_SAID}, got {_shown(value)}")
-    if key == "model":
-        if isinstance(value, str) and value.strip().lower() == MODEL_NAME.lower():
-            return MODEL_NAME
-        raise ValueError(f"must be {MODEL_NAME}, got {_shown(value)}")
-    if key in BOOLEAN_KEYS:
-        if isinstance(value, bool):
-            return value
-        if text and isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
-        raise ValueError(f"must be true or false, got {_shown(value)}")
-    if key in IMAGE_KEYS:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        raise ValueError(f"must be a file path or an http(s) URL, got {_shown(value) if value != '' else 'an empty string'}")
-    raise ValueError(f"unknown setting '{key}'")
 
 
 class ShotSettings(BaseModel):
@@ -124,9 +65,6 @@ class ShotSettings(BaseModel):
     def given(self) -> dict[str, object]:
         """The settings this table sets, in key order."""
         return {k: v for k, v in self.model_dump().items() if v is not None}
-
-
-SETTING_KEYS: tuple[str, ...] = tuple(ShotSettings.model_fields)
 
 
 class ShotSpec(BaseModel):
@@ -162,7 +100,13 @@ class ShotSpec(BaseModel):
     @staticmethod
     def table(*keys: str) -> str:
         """A table's header as TOML writes it: ``[shots.opening]``."""
-        return f"[{'.'.join(_toml_key(k) for k in keys)}]"
+        return f"[{'.'.join(toml_key(k) for k in keys)}]"
+
+    def settings_tables(self) -> Iterator[tuple[tuple[str, ...], dict[str, object]]]:
+        """The settings each table gives: ``[defaults]``, then each ``[shots.NAME]``."""
+        yield ("defaults",), self.defaults.given()
+        for name, table in self.shots.items():
+            yield ("shots", name), table.given()
 
     def lint_overrides(self) -> dict[str, object]:
         """The ``[lint]`` keys this spec sets, ready for :meth:`LintConfig.merged`."""
@@ -180,19 +124,11 @@ class SpecError(Exception):
         self.diagnostics = diagnostics or []
 
 
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
-
-
-def _diagnostic(rule: Rule, message: str, span: tuple[int, int], path: str | None) -> Diagnostic:
-    return Diagnostic(rule.code, rule.name, rule.severity, message, span[0], span[1], path=path)
-
-
 _AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
-def _syntax_error(err: tomllib.TOMLDecodeError, text: str, path: str | None) -> Diagnostic:
-    """The TOML reader's error at its own line and column (1-based, in code points)."""
+def _toml_error(err: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
+    """The TOML reader's reason and the offset of its own line and column (1-based, code points)."""
     message = str(err)
     found = _AT.search(message)
     offset = len(text)
@@ -200,57 +136,63 @@ def _syntax_error(err: tomllib.TOMLDecodeError, text: str, path: str | None) -> 
         index = LineIndex(text)
         line = min(int(found.group(1)) - 1, len(index.line_starts) - 1)
         offset = min(index.line_starts[line] + int(found.group(2)) - 1, len(text))
-    reason = _AT.sub("", message) if found is not None else message
-    return _diagnostic(rules.SPEC_SYNTAX, f"not valid TOML: {reason}", (offset, min(offset + 1, len(text))), path)
+    return (_AT.sub("", message) if found is not None else message), offset
 
 
-def _known_keys(loc: tuple[str, ...]) -> list[str]:
-    """The keys allowed where ``loc`` points (for did-you-mean)."""
+def _known_keys(loc: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys allowed where ``loc`` points."""
     if len(loc) == 1:
-        return list(ShotSpec.model_fields)
+        return tuple(ShotSpec.model_fields)
     if loc[0] == "lint":
-        return [f.alias or name for name, f in LintConfig.model_fields.items()]
-    return list(SETTING_KEYS)
+        return tuple(f.alias or name for name, f in LintConfig.model_fields.items())
+    return SETTING_KEYS
 
 
-def _validation_diagnostics(
-    err: ValidationError, locations: dict[KeyPath, tuple[int, int]], path: str | None
-) -> list[Diagnostic]:
+def _key_problems(err: ValidationError, locations: dict[KeyPath, tuple[int, int]]) -> tuple[KeyProblem, ...]:
+    """The schema's refusals as facts, in its order."""
     found = []
     for problem in err.errors():
         loc = tuple(str(p) for p in problem["loc"])
-        key = ".".join(_toml_key(k) for k in loc)
         span = nearest(locations, loc)
         if problem["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(loc[-1], _known_keys(loc), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(_known_keys(loc))})"
-            found.append(_diagnostic(rules.UNKNOWN_KEY, f"{key}: unknown key{hint}", span, path))
-            continue
-        if problem["type"] in ("model_type", "dict_type", "model_attributes_type"):
-            message = f"{key} must be a table, got {_shown(problem.get('input'))}"
+            found.append(KeyProblem(loc, span, "unknown", known=_known_keys(loc)))
+        elif problem["type"] in ("model_type", "dict_type", "model_attributes_type"):
+            found.append(KeyProblem(loc, span, "table", shown(problem.get("input"))))
         else:
-            reason = str(problem["msg"]).removeprefix("Value error, ")
-            message = f"{key} {reason}" if reason.startswith("must ") else f"{key}: {reason}"
-        found.append(_diagnostic(rules.INVALID_SETTING_VALUE, message, span, path))
-    return found
+            found.append(KeyProblem(loc, span, "value", str(problem["msg"]).removeprefix("Value error, ")))
+    return tuple(found)
 
 
-def parse_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
-    """Read a shot-spec's text; the spec is None when it has errors (all of them reported)."""
+def read_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | None, SpecRead]:
+    """Read a shot-spec's text: the spec (None when it has problems) and what the reading found."""
     where = str(path) if path is not None else None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        return None, [_syntax_error(err, text, where)]
+        return None, SpecRead(where, text, toml_error=_toml_error(err, text))
     locations = locate_keys(text)
     try:
         spec = ShotSpec.model_validate(data)
     except ValidationError as err:
-        return None, sorted(_validation_diagnostics(err, locations, where), key=lambda d: d.start)
+        return None, SpecRead(where, text, key_problems=_key_problems(err, locations))
     spec._path = Path(path) if path is not None else None
     spec._text = text
     spec._locations = locations
-    return spec, []
+    tables = tuple((name, spec.location("shots", name)) for name in spec.shots)
+    return spec, SpecRead(where, text, shot_tables=tables)
+
+
+def spec_findings(read: SpecRead, shot_names: tuple[str, ...] | None = None) -> list[Diagnostic]:
+    """What the rules make of a spec as read (``shot_names``: the script's shots, which its
+    ``[shots.NAME]`` tables must match; None judges the spec alone), sorted by offset."""
+    found = [r.diagnostic(f) for r, f in run_checks(SPEC_CHECKS, SpecContext(read, shot_names))]
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
+    """Read a shot-spec's text; the spec is None when it has errors (all of them reported)."""
+    spec, read = read_spec(text, path)
+    return spec, spec_findings(read)
 
 
 def read_spec_text(path: Path) -> str:
@@ -285,13 +227,13 @@ def load_spec(path: str | Path) -> ShotSpec:
 
 # -- the spec a script names -----------------------------------------------------------------------
 
-_SPECS: dict[tuple[str, int, int], tuple[ShotSpec | None, list[Diagnostic]]] = {}
+_SPECS: dict[tuple[str, int, int], tuple[ShotSpec | None, SpecRead]] = {}
 _SPEC_CACHE_SIZE = 64
 """Spec versions kept: an editor session edits specs for hours."""
 
 
-def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
-    """Parse a spec file, cached per (path, mtime, size); raises :class:`SpecError` when unreadable."""
+def _spec_from_file(path: Path) -> tuple[ShotSpec | None, SpecRead]:
+    """Read a spec file, cached per (path, mtime, size); raises :class:`SpecError` when unreadable."""
     if "\0" in str(path):  # only editor text can hold one; stat() would raise ValueError
         raise SpecError(NUL_IN_NAME)
     try:
@@ -303,15 +245,14 @@ def _spec_from_file(path: Path) -> tuple[ShotSpec | None, list[Diagnostic]]:
     if key not in _SPECS:
         if len(_SPECS) > _SPEC_CACHE_SIZE:
             _SPECS.clear()
-        _SPECS[key] = parse_spec(read_spec_text(path), path)
-    spec, found = _SPECS[key]
-    return spec, list(found)
+        _SPECS[key] = read_spec(read_spec_text(path), path)
+    return _SPECS[key]
 
 
-def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[ShotSpec | None, list[Diagnostic]]:
-    """The script's shot-spec (``spec`` given, else the script's ``spec`` line), with its
-    diagnostics: a missing file is HL614 at the ``spec`` line (or, for a given spec, at the
-    start of that file)."""
+def read_script_spec(script: Script, spec: str | Path | None = None) -> tuple[ShotSpec | None, SpecRead | None]:
+    """The script's shot-spec (``spec`` given, else the script's ``spec`` line) and what reading
+    it found; ``(None, None)`` when there is none. A file that cannot be read is recorded with
+    where the script names it (its ``spec`` line's value), or nowhere for a given spec."""
     if spec is not None:
         path, where = Path(spec), None
     elif script.spec is not None:
@@ -320,15 +261,11 @@ def load_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
             path = (script.path.parent if script.path is not None else Path()) / path
         where = script.spec.value_span
     else:
-        return None, []
+        return None, None
     try:
         return _spec_from_file(path)
     except SpecError as err:
-        rule = rules.SPEC_UNREADABLE
-        message = f"cannot read the shot-spec: {err}"
-        if where is None:
-            return None, [Diagnostic(rule.code, rule.name, rule.severity, message, 0, 0, path=str(path))]
-        return None, [Diagnostic(rule.code, rule.name, rule.severity, message, where.start, where.end)]
+        return None, SpecRead(str(path), named_at=(where.start, where.end) if where is not None else None, unreadable=str(err))
 
 
 __all__ = [
@@ -337,9 +274,11 @@ __all__ = [
     "ShotSpec",
     "SpecError",
     "coerce",
-    "load_script_spec",
     "load_spec",
     "parse_spec",
+    "read_script_spec",
+    "read_spec",
     "read_spec_text",
+    "spec_findings",
     "spec_text_or_empty",
 ]

@@ -1,16 +1,70 @@
-"""Where each key of a TOML text stands: the spans the shot-spec's findings point at.
+"""A shot-spec's text as the reader saw it: where each key stands, and what was wrong with it.
 
 ``tomllib`` gives values, not positions, so the text is scanned once more for the span of every
 ``key = value`` and table header, by key path. The scan runs only on text the TOML reader has
 accepted, follows dotted keys, quoted keys and inline tables, and never raises.
+
+:class:`SpecRead` records what reading a spec found (``hailuo_dsl.shots.spec`` reads it), with no
+verdict: the rules HL601, HL602 and HL614-HL616 judge it. This module imports no configuration, so
+the rules can read its records.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 KeyPath = tuple[str, ...]
+Spot = tuple[int, int]
+"""A span in the spec's text."""
+
+
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyProblem:
+    """A key the spec's schema refused: its key path, where it stands, and what was wrong: an
+    ``unknown`` key (``known`` are the keys allowed there), a ``table`` key whose value is not a
+    table (``detail`` is the value as written), or a ``value`` the setting does not take
+    (``detail`` is the schema's reason: ``must be 6 or 10, got 8``)."""
+
+    keys: KeyPath
+    span: Spot
+    kind: Literal["unknown", "table", "value"]
+    detail: str = ""
+    known: tuple[str, ...] = ()
+
+    @property
+    def dotted(self) -> str:
+        """The key path as people write it: ``shots.opening.durration``."""
+        return ".".join(toml_key(k) for k in self.keys)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecRead:
+    """What reading one shot-spec found. ``path`` is the file its findings stand in (None for
+    text with no file); ``named_at`` is where the script names it (its ``spec`` line's value;
+    None when it was given otherwise). At most one of ``unreadable`` (why the file cannot be
+    read), ``toml_error`` (the TOML reader's reason and the offset where it stopped) and
+    ``key_problems`` is set; a spec with none of them lists its ``[shots.NAME]`` tables."""
+
+    path: str | None
+    text: str = ""
+    named_at: Spot | None = None
+    unreadable: str | None = None
+    toml_error: tuple[str, int] | None = None
+    key_problems: tuple[KeyProblem, ...] = ()
+    shot_tables: tuple[tuple[str, Spot], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the spec was read whole: its settings can be used."""
+        return self.unreadable is None and self.toml_error is None and not self.key_problems
 
 
 def nearest(locations: dict[KeyPath, tuple[int, int]], keys: tuple[str, ...]) -> tuple[int, int]:

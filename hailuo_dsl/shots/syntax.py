@@ -1,13 +1,25 @@
 """The syntax tree of a ``.shot`` script: shots with their settings and prompt lines, comments,
-suppressions, and the optional reference to a shot-spec. Offsets are code points into the file."""
+suppressions, and the optional reference to a shot-spec. Offsets are code points into the file.
+
+The tree is total: what does not fit it (a line outside any shot, a setting without one whole
+value or with an unknown key, a header without a valid name, every ``spec`` line, a suppression
+comment that names nothing) is recorded as it was seen, for the rules HL7xx to judge.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.syntax import Span
+
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+"""A valid shot name."""
+SUPPRESSION_ACTIONS = {"ignore": "line", "ignore-shot": "shot", "ignore-file": "file"}
+"""The actions of a suppression comment (``# hailuo: ACTION CODES``) and the scope each silences."""
 
 
 @dataclass(slots=True)
@@ -91,9 +103,68 @@ class SpecRef:
     value_span: Span
 
 
+ValueShape = Literal["one", "missing", "extra", "open"]
+"""What follows a key (``@key`` or ``spec``) on its line: one whole value, nothing, more than one
+value, or a quoted value without its closing quote."""
+
+
+@dataclass(slots=True)
+class StrayLine:
+    """A line no shot holds as it stands: text or a setting at column 0 (``shot`` is the shot it
+    stands in, if any), or an indented line before the first shot. ``span`` is its text (a
+    setting's key and values)."""
+
+    span: Span
+    setting: bool
+    indented: bool
+    shot: str | None
+
+
+@dataclass(slots=True)
+class SettingLine:
+    """A ``@key`` line inside a shot that gave it no setting: no key, an unknown key, or not one
+    whole value. ``key_span`` covers ``@key``; ``value_span`` the values (from the second one
+    when there are several; the key when there is none)."""
+
+    key: str
+    key_span: Span
+    shape: ValueShape
+    value_span: Span
+
+
+@dataclass(slots=True)
+class SpecLine:
+    """A ``spec`` line, wherever it stands: ``span`` is the line, ``keyword`` its ``spec``,
+    ``after_shot`` whether a shot header came before it."""
+
+    span: Span
+    keyword: Span
+    shape: ValueShape
+    value_span: Span
+    after_shot: bool
+
+
+SuppressionTrouble = Literal["action", "rule", "after-last-shot", "outside-shot"]
+"""Why a suppression comment silences nothing: an unknown action word, an unknown rule word, an
+``ignore-shot`` with no shot after it, or an ``ignore-shot`` trailing a line outside any shot."""
+
+
+@dataclass(slots=True)
+class UnreadSuppression:
+    """A suppression comment, or a word of one, that silences nothing; ``word`` is the word as
+    written (the action or the rule), ``span`` the word's, or the comment's when no word is to
+    blame."""
+
+    trouble: SuppressionTrouble
+    word: str
+    span: Span
+
+
 @dataclass(slots=True)
 class Script:
-    """A parsed ``.shot`` file. ``diagnostics`` hold the syntax findings (HL7xx); the parser never
+    """A parsed ``.shot`` file: its shots (with a valid name; ``invalid_shots`` are those whose
+    header has none: they still own their lines), and the records of what did not fit the tree.
+    ``diagnostics`` hold the syntax findings (HL7xx) the rules make of them; the parser never
     raises on user text."""
 
     text: str
@@ -102,7 +173,12 @@ class Script:
     shots: list[Shot]
     comments: list[Comment]
     suppressions: list[Suppression]
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    invalid_shots: list[Shot] = field(default_factory=list)
+    stray_lines: list[StrayLine] = field(default_factory=list)
+    setting_lines: list[SettingLine] = field(default_factory=list)
+    spec_lines: list[SpecLine] = field(default_factory=list)
+    unread_suppressions: list[UnreadSuppression] = field(default_factory=list)
 
     def shot(self, name: str) -> Shot | None:
         return next((s for s in self.shots if s.name == name), None)

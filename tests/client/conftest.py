@@ -1,10 +1,11 @@
-"""Fixtures for the client tests: a fresh emulator per test, and one adapter that drives the sync
-``Client`` and the ``AsyncClient`` with the same test body (every test runs for both)."""
+"""Fixtures for the client tests: one adapter that drives the sync ``Client`` and the
+``AsyncClient`` with the same test body (every test runs for both), pointed at the shared
+``emulator`` (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,6 @@ from PIL import Image
 
 from hailuo_dsl.client import AsyncClient, Client, RetryPolicy
 from hailuo_dsl.emulator import Emulator
-
-SECRET_KEY = "sk-test-SECRET-0123456789abcdef"
 
 
 class Api:
@@ -42,13 +41,6 @@ class Api:
 @pytest.fixture
 def fast_retry() -> RetryPolicy:
     return RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01, retry_after_cap=0.05, deadline=5.0)
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    """An emulator where a 60-second task completes in 60 ms."""
-    with Emulator(api_key=SECRET_KEY, time_scale=1000.0, task_seconds=60.0) as server:
-        yield server
 
 
 @pytest.fixture(params=["sync", "async"])

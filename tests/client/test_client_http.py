@@ -33,7 +33,8 @@ from hailuo_dsl.client import (
     request_hash,
 )
 from hailuo_dsl.contract.request import Mode, RequestMetadata, VideoRequest
-from hailuo_dsl.emulator import Emulator, Faults, http_date, iter_boxes
+from hailuo_dsl.emulator import Emulator, Faults, http_date
+from hailuo_dsl.video import probe_video, verify_video
 
 if TYPE_CHECKING:
     from conftest import Api
@@ -42,11 +43,10 @@ T2V = VideoRequest(prompt="City night scene, neon lights flickering [Pan left]",
 
 
 def assert_video_of(path: Path, task_id: str) -> None:
-    data = path.read_bytes()
-    kinds = [kind for kind, _ in iter_boxes(data)]
-    assert kinds == [b"ftyp", b"moov", b"mdat"]
-    moov = next(payload for kind, payload in iter_boxes(data) if kind == b"moov")
-    assert task_id.encode() in moov
+    """The whole video of ``task_id`` (tagged with it), its first and last frames decoding."""
+    info = probe_video(path)
+    assert info.tags.get("comment") == task_id
+    verify_video(path, round(info.duration))
 
 
 # -- the happy path of every mode --------------------------------------------------------------

@@ -114,6 +114,7 @@ task_like = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @given(task_like)
 def test_any_json_reads_as_a_task_or_value_error(data: dict[str, Any]) -> None:
     try:

@@ -28,6 +28,7 @@ def test_same_methods_and_parameters() -> None:
         "base_url",
         "timeout",
         "retry",
+        "limits",
         "poll_interval",
         "first_poll_delay",
         "transport",

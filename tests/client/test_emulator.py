@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import socket
-import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 from pydantic import ValidationError
 
+from hailuo_dsl.cli import emulator_command
 from hailuo_dsl.contract.request import VideoRequest
-from hailuo_dsl.emulator import Emulator, Faults, build_mp4, iter_boxes
+from hailuo_dsl.emulator import Emulator, Faults
+from hailuo_dsl.emulator.animatic import SHOT_HEADER
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.models import EmulatorClock, HttpRequest
+from hailuo_dsl.video import first_frame, last_frame, probe_video, verify_video
 
 KEY = "emulator-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -30,10 +35,9 @@ BODY = {"model": "MiniMax-Hailuo-02", "prompt": "Waves hitting the beach at suns
 
 
 @pytest.fixture
-def still() -> Iterator[Emulator]:
+def still(emulator_factory: Callable[..., Emulator]) -> Emulator:
     """An emulator whose time moves only when a test advances it."""
-    with Emulator(time_scale=0.0, task_seconds=60.0) as server:
-        yield server
+    return emulator_factory(api_key=KEY, time_scale=0.0, task_seconds=60.0)
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def http(still: Emulator) -> Iterator[httpx.Client]:
         yield client
 
 
-def test_task_progression_follows_the_clock(still: Emulator, http: httpx.Client) -> None:
+def test_task_progression_follows_the_clock(still: Emulator, http: httpx.Client, tmp_path: Path) -> None:
     submitted = http.post("/v1/videos/generations", json=BODY)
     assert submitted.status_code == 200
     task = submitted.json()
@@ -61,8 +65,13 @@ def test_task_progression_follows_the_clock(still: Emulator, http: httpx.Client)
     assert done["result"] == {"type": "video", "data": [{"url": f"{still.url}/files/videos/{task['id']}.mp4"}]}
     video = httpx.get(done["result"]["data"][0]["url"])  # no API key needed for the signed-style URL
     assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
-    assert video.content == build_mp4(task["id"], duration_seconds=10)
-    assert still.stats.queries == 3 and still.stats.downloads == 1
+    path = tmp_path / "waves.mp4"
+    path.write_bytes(video.content)
+    info = verify_video(path, 10)  # a real H.264 clip of the 10 seconds asked for, at 25 fps
+    assert info.codec == "h264" and info.fps == 25 and info.frames == 250 and info.duration == 10
+    assert info.size == (342, 192) and info.tags["comment"] == task["id"]  # 768P 16:9 at the default scale
+    assert httpx.get(done["result"]["data"][0]["url"]).content == video.content  # the same clip again
+    assert still.stats.queries == 3 and still.stats.downloads == 2
 
 
 def test_authentication(still: Emulator) -> None:
@@ -102,19 +111,76 @@ def test_upload(still: Emulator, http: httpx.Client, tmp_path: Path) -> None:
     assert still.stats.uploads == 3
 
 
-def test_mp4_structure() -> None:
-    data = build_mp4("vid_ABC", duration_seconds=6, payload_bytes=1000)
-    boxes = dict(iter_boxes(data))
-    assert list(boxes) == [b"ftyp", b"moov", b"mdat"]
-    assert boxes[b"ftyp"][:4] == b"isom"
-    moov = dict(iter_boxes(boxes[b"moov"]))
-    mvhd = moov[b"mvhd"]
-    assert len(mvhd) == 100 and mvhd[0] == 0  # version 0 movie header
-    timescale, duration = struct.unpack_from(">II", mvhd, 12)
-    assert duration / timescale == 6
-    assert dict(iter_boxes(moov[b"udta"]))[b"name"] == b"vid_ABC"
-    assert len(boxes[b"mdat"]) == 1000
-    assert build_mp4("vid_ABD") != build_mp4("vid_ABC")
+def _png(size: tuple[int, int], color: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", size, color)
+    ImageDraw.Draw(picture).rectangle((size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), fill=(255, 255, 255))
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _difference(one: Image.Image, two: Image.Image) -> float:
+    """Mean absolute difference of two pictures of one size, 0 to 255."""
+    return sum(ImageStat.Stat(ImageChops.difference(one.convert("RGB"), two.convert("RGB"))).mean) / 3
+
+
+def _finish(still: Emulator, http: httpx.Client, body: dict[str, Any], tmp_path: Path, **headers: str) -> Path:
+    task = http.post("/v1/videos/generations", json=body, headers=headers).json()
+    still.clock.advance(60)
+    path = tmp_path / f"{task['id']}.mp4"
+    path.write_bytes(http.get(f"/files/videos/{task['id']}.mp4").content)
+    return path
+
+
+def test_videos_start_on_the_uploaded_first_frame_and_end_on_the_last(
+    still: Emulator, http: httpx.Client, tmp_path: Path
+) -> None:
+    first, last = _png((600, 800), (200, 40, 40)), _png((600, 800), (40, 40, 200))
+    urls = [
+        http.post("/v1/uploads/images", files={"file": ("f.png", data, "image/png")}).json()["data"]["url"]
+        for data in (first, last)
+    ]
+    body = {
+        "prompt": "A girl grows up [Tilt up]",
+        "image_urls": urls[:1],
+        "metadata": {"last_frame_image": urls[1]},
+        "duration": 6,
+    }
+    path = _finish(still, http, body, tmp_path)
+    info = verify_video(path, 6)
+    assert info.size == (192, 256)  # 768P names the short side; the first frame's 3:4 gives the long one
+    assert _difference(first_frame(path), Image.open(io.BytesIO(first)).resize(info.size)) < 4
+    assert _difference(last_frame(path), Image.open(io.BytesIO(last)).resize(info.size)) < 4
+
+
+def test_text_to_video_card_names_the_shot_sent_in_the_emulator_header(
+    still: Emulator, http: httpx.Client, tmp_path: Path
+) -> None:
+    named = _finish(still, http, BODY, tmp_path, **{SHOT_HEADER: "waves-01"})
+    anonymous = _finish(still, http, BODY, tmp_path)
+    assert probe_video(named).tags["title"] == "waves-01" and "title" not in probe_video(anonymous).tags
+    assert [task.shot for task in still.tasks.values()] == ["waves-01", None]
+    assert _difference(first_frame(named), first_frame(anonymous)) > 0.5  # the name is drawn on the card
+    assert _finish(still, http, BODY, tmp_path, **{SHOT_HEADER: "../../etc"}).exists()
+    assert list(still.tasks.values())[-1].shot is None  # not a shot name: ignored
+
+
+def test_video_scale_and_determinism(tmp_path: Path) -> None:
+    def video(scale: float) -> bytes:
+        with (
+            Emulator(time_scale=0.0, seed=5, video_scale=scale) as server,
+            httpx.Client(base_url=server.url, headers=AUTH) as client,
+        ):
+            task = client.post("/v1/videos/generations", json={**BODY, "prompt": "Waves [Shake]"}).json()
+            server.clock.advance(60)
+            return client.get(f"/files/videos/{task['id']}.mp4").content
+
+    small = tmp_path / "small.mp4"
+    small.write_bytes(video(0.125))
+    assert probe_video(small).size == (170, 96)
+    assert video(0.125) == small.read_bytes()  # the same seed gives the same task id and the same clip, shake and all
+    with pytest.raises(ValueError, match="video_scale"):
+        Emulator(video_scale=0)
 
 
 def test_submit_answer_shapes(still: Emulator, http: httpx.Client) -> None:
@@ -222,6 +288,7 @@ def test_submit_validation_matches_the_request_model(body: dict[str, Any]) -> No
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+@pytest.mark.usefixtures("terminal_sigint")
 def test_emulator_command_serves_until_ctrl_c() -> None:
     process = subprocess.Popen(
         [
@@ -235,6 +302,8 @@ def test_emulator_command_serves_until_ctrl_c() -> None:
             "k1",
             "--task-seconds",
             "5",
+            "--video-scale",
+            "0.1",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -257,6 +326,11 @@ def test_emulator_command_serves_until_ctrl_c() -> None:
             process.kill()
     assert process.returncode == 0, err
     assert "Traceback" not in err and "1 tasks accepted" in out
+
+
+def test_emulator_command_checks_the_video_scale() -> None:
+    result = CliRunner().invoke(emulator_command.emulator, ["--video-scale", "0"])
+    assert result.exit_code == 2 and "--video-scale" in result.output
 
 
 def test_emulator_command_port_taken() -> None:

@@ -46,11 +46,11 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # --- exit codes -----------------------------------------------------------------------------
 
 
-def test_clean_file_exits_0_silently(tmp_path: Path) -> None:
+def test_clean_file_exits_0_and_says_so(tmp_path: Path) -> None:
     path = write(tmp_path / "lamb.prompt", "[Push in] A lamb stands on the grass.\n")
     result = run("lint", str(path))
     assert result.exit_code == 0
-    assert result.output == ""
+    assert result.output == "All checks passed!\n"
 
 
 def test_findings_exit_1_with_position_and_caret(tmp_path: Path) -> None:

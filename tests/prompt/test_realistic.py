@@ -8,6 +8,7 @@ import json
 import pytest
 
 from hailuo_dsl import Severity, fix, format_prompt, lint
+from hailuo_dsl.prompt.directives import DIRECTIVES
 
 FOUR_MOVES = "Waves crash on black sand [Push in] a seagull lands [Pan left] the tide goes out [Tilt up] the sun sets [Zoom out]."
 
@@ -71,6 +72,35 @@ REALISTIC: list[tuple[str, list[str]]] = [
     ("A robot waves hello in a sunny lab; the camera stays still.", ["HL504"]),
     ("   ", ["HL502"]),
     ("A tall ship under sail. " * 84, ["HL501"]),
+    # Valid, in Chinese, mixed, and with camera words in the prose only: nothing to report.
+    (
+        "一位宇航员独自走过金色时刻的红色沙漠[跟随]，尘土在她的靴子周围旋转，然后她停下来仰望两个月亮[上摇]。",
+        [],
+    ),
+    ("[推进]清晨，一只小羊站在雾气弥漫的山坡上，羊毛在低低的阳光中闪闪发光。", []),
+    ("雨夜的赛博朋克小巷，霓虹灯倒映在水洼中[左摇,上升]，一架无人机从头顶飞过。", []),
+    ("【主体】一位老渔夫在码头补网【场景】海鸥在港口上空盘旋[右移]，然后镜头缓缓拉开[变焦拉远]。", []),
+    ("一只白猫蜷缩在窗台上晒太阳，镜头缓缓推进，光线柔和，电影感。", []),
+    ("一个小女孩在海边放风筝[固定]，风筝越飞越高[上摇]，然后她笑着跑向镜头[拉远]。", []),
+    ("一位厨师在厨房里翻炒[晃动]，火焰冲天，然后他把菜装盘[固定]。", []),
+    ("Tokyo at night, 霓虹灯闪烁 [Pan left, 上升], crowds crossing Shibuya.", []),
+    ("A street food vendor in Bangkok flips noodles in a wok, flames leaping [Truck left, Pan right], steam rising.", []),
+    ("A dancer in a red dress twirls through an empty ballroom, then slowly stops and bows [Static shot].", []),
+    ("Drone footage over a misty pine forest at sunrise, the camera glides forward [Push in], birds scatter.", []),
+    ("A girl in a yellow raincoat jumps into a puddle [Shake], then laughs as her friend joins her [Pull out, Zoom in].", []),
+    ("Close-up of an old man's hands carving wood [Static shot]; sawdust drifts in a beam of light [Tilt down].", []),
+    # Mistakes of typing Chinese, and invented moves built around a real one.
+    ("一只狐狸在雪地里奔跑【跟随】，然后停下来回头看【固定】。", ["HL006", "HL006"]),
+    ("女孩站在樱花树下[缓慢推进]，花瓣随风飘落。", ["HL106"]),
+    ("城市天际线在黄昏时分亮起灯光[左摇，上升]，车流穿梭。", ["HL007"]),
+    ("一辆红色跑车在山路上飞驰[跟拍]，然后驶入隧道[推镜]。", ["HL105", "HL102"]),
+    ("门缓缓打开[推进,然后拉远]，阳光涌入房间。", ["HL301"]),
+    ("钟摆在古老的钟楼里摆动[左摇,右摇]。", ["HL203"]),
+    ("A woman walks along the shore at sunset [slow pull back], waves washing over her feet.", ["HL105"]),
+    ("A wolf howls on a cliff under a full moon [Orbit].", ["HL105"]),
+    ("An astronaut floats in the space station [gentle pan to the left], Earth glowing through the window.", ["HL105"]),
+    ("A spotlight hits the stage as the singer begins [Dolly zoom].", ["HL105"]),
+    ("A cat slinks down the alley [lateral truck right], rain dripping from the gutters.", ["HL105"]),
 ]
 
 
@@ -118,7 +148,7 @@ FIXES = [
     ("An eagle soars over the canyon [Pan up].", "An eagle soars over the canyon [Tilt up]."),
     (
         "A hiker reaches the summit at sunrise [Slow push in], clouds rolling below.",
-        "A hiker reaches the summit at sunrise slow [Push in], clouds rolling below.",
+        "A hiker reaches the summit at sunrise [Push in] slowly, clouds rolling below.",
     ),
     (
         "A candle flickers in a dark room [Static shot, then Zoom out].",
@@ -133,6 +163,27 @@ FIXES = [
     (
         "A butterfly lands on a flower 🦋 [Zoom in], then flies away [pull out]",
         "A butterfly lands on a flower 🦋 [Zoom in], then flies away [Pull out]",
+    ),
+    ("一只狐狸在雪地里奔跑【跟随】，然后停下来回头看【固定】。", "一只狐狸在雪地里奔跑[跟随]，然后停下来回头看[固定]。"),
+    ("女孩站在樱花树下[缓慢推进]，花瓣随风飘落。", "女孩站在樱花树下缓慢[推进]，花瓣随风飘落。"),
+    ("城市天际线在黄昏时分亮起灯光[左摇，上升]，车流穿梭。", "城市天际线在黄昏时分亮起灯光[左摇,上升]，车流穿梭。"),
+    ("一辆红色跑车在山路上飞驰[跟拍]，然后驶入隧道[推镜]。", "一辆红色跑车在山路上飞驰[跟随]，然后驶入隧道[推进]。"),
+    ("门缓缓打开[推进,然后拉远]，阳光涌入房间。", "门缓缓打开[推进]，然后[拉远]，阳光涌入房间。"),
+    (
+        "A woman walks along the shore at sunset [slow pull back], waves washing over her feet.",
+        "A woman walks along the shore at sunset [Pull out] slowly, waves washing over her feet.",
+    ),
+    (
+        "An astronaut floats in the space station [gentle pan to the left], Earth glowing through the window.",
+        "An astronaut floats in the space station [Pan left] gently, Earth glowing through the window.",
+    ),
+    (
+        "A spotlight hits the stage as the singer begins [Dolly zoom].",
+        "A spotlight hits the stage as the singer begins [Push in, Zoom out].",
+    ),
+    (
+        "A cat slinks down the alley [lateral truck right], rain dripping from the gutters.",
+        "A cat slinks down the alley [Truck right], rain dripping from the gutters.",
     ),
 ]
 
@@ -163,7 +214,19 @@ CONTRACT_PROMPTS = [
     "A man picks up a book [Pedestal up], then reads [Static shot].",
     "[Push in, Zoom out]",
     "[Pull out, Zoom in]",
+    "[左摇,上升]",
+    "...[推进]，然后...[拉远]",
 ]
+# The Chinese table of section 6, verbatim (English | Chinese | English | Chinese).
+CONTRACT_CHINESE = """\
+| Truck left | 左移 | Truck right | 右移 |
+| Pan left | 左摇 | Pan right | 右摇 |
+| Push in | 推进 | Pull out | 拉远 |
+| Pedestal up | 上升 | Pedestal down | 下降 |
+| Tilt up | 上摇 | Tilt down | 下摇 |
+| Zoom in | 变焦推近 | Zoom out | 变焦拉远 |
+| Shake | 晃动 | Tracking shot | 跟随 |
+| Static shot | 固定 | | |"""
 # The prompts of the design notes' .shot sketch, as the script joins them.
 DESIGN_PROMPTS = [
     "A mouse runs toward the camera, smiling and blinking [Push in],\nthen stops and looks up at the sky [Static shot].",
@@ -208,3 +271,15 @@ def test_contract_typo_tilt_left_is_flagged() -> None:
 
 def test_contract_contradiction_example_is_flagged() -> None:
     assert [d.code for d in lint("[Pan left, Pan right]")] == ["HL203"]
+
+
+def test_the_chinese_names_are_the_contracts() -> None:
+    pairs = {}
+    for row in CONTRACT_CHINESE.splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        pairs.update({e: c for e, c in zip(cells[::2], cells[1::2], strict=True) if e})
+    assert {d.name: d.chinese for d in DIRECTIVES} == pairs
+    for english, chinese in pairs.items():
+        assert lint(f"[{chinese}]") == [] and format_prompt(f"[{chinese}]") == f"[{chinese}]"
+        # the twins are one directive: together they are a repeat, not two moves
+        assert [d.code for d in lint(f"[{english}, {chinese}]")] == ["HL202"]

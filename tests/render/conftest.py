@@ -1,22 +1,15 @@
-"""Fixtures for the render tests: an emulator per test where a task takes 60 ms, and a fast async
-client pointed at it."""
+"""Fixtures for the render tests: a fast async client pointed at the shared ``emulator``
+(``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
-from render_helpers import API_KEY, fast_client
+from render_helpers import fast_client
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    """An emulator where a 60-second task completes in 60 ms."""
-    with Emulator(api_key=API_KEY, time_scale=1000.0, task_seconds=60.0) as server:
-        yield server
 
 
 @pytest.fixture

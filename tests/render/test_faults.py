@@ -8,6 +8,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from render_helpers import API_KEY, assert_video_of, fast_client, make_shot
@@ -31,6 +32,7 @@ faults = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(faults=faults, count=st.integers(1, 4))
 def test_every_accepted_task_is_in_the_journal_and_every_shot_ends_downloaded(faults: Faults, count: int) -> None:

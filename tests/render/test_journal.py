@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hailuo_dsl.render.journal import Journal, JournalError, default_journal_path
+from hailuo_dsl.render import default_journal_path
+from hailuo_dsl.render.journal import Journal, JournalError
 from hailuo_dsl.render.records import SCHEMA_VERSION
 from hailuo_dsl.render.states import MAY_HAVE_TASK, TRANSITIONS, ShotState
 
@@ -183,7 +184,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_journal_gives_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite"
     path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(JournalError, match="not a usable journal"):
+    with pytest.raises(JournalError, match=r"not a hailuo journal .*nothing was changed"):
         Journal(path)
 
 
@@ -202,7 +203,7 @@ def test_another_programs_database_with_a_shots_table_gives_a_one_line_error(tmp
     with sqlite3.connect(path) as other:
         other.execute("CREATE TABLE shots (frame INTEGER, label TEXT)")
     other.close()
-    with pytest.raises(JournalError, match=r"not a usable journal.*no such column"):
+    with pytest.raises(JournalError, match=r"not a hailuo journal \(its tables: shots\); nothing was changed"):
         Journal(path)
 
 

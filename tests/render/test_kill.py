@@ -1,12 +1,14 @@
-"""``hailuo render`` killed with SIGKILL at seeded random points, rerun until done: every shot ends
-with exactly one accepted submit and one video file, the right one.
+"""``hailuo render`` killed with SIGKILL at seeded points, rerun until done: every shot ends with
+exactly one accepted submit and one video file, the right one.
 
 The renders run in child processes against an emulator in this process (``HAILUO_BASE_URL`` /
-``HAILUO_API_KEY``). Kills fire from inside the emulator when it receives the N-th request of a
-run, either before that request is served (it is lost) or while it is being served (it takes
-effect, the answer never arrives), or after a random delay. A shot left ``unknown`` is settled as
-a person would: the account (the emulator's task list) is checked, the task found is adopted,
-or the shot is forgotten when there is none.
+``HAILUO_API_KEY``). Every kill is tied to a request, never to a clock: it fires from inside the
+emulator at the N-th request of a kind (upload, submit, query, download, or any) in a run, at one
+of three moments: when the request arrives (it is lost), while it is served (it takes effect, the
+answer never arrives), or once its answer was written (the render dies in whatever follows: its
+journal, the next request, a file being written). A shot left ``unknown`` is settled as a person
+would: the account (the emulator's task list) is checked, the task found is adopted, or the shot is
+forgotten when there is none.
 
 Children are forked from one helper process that has imported the package already, so each run
 starts in milliseconds; the final run of each round is a fresh interpreter through the CLI's
@@ -15,7 +17,9 @@ entry point, as a user would start it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import enum
 import json
 import os
 import random
@@ -23,13 +27,16 @@ import signal
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from render_helpers import API_KEY, assert_video_of, make_image
 
-from hailuo_dsl.emulator import Emulator
+from hailuo_dsl.contract import SUBMIT_PATH, UPLOAD_PATH
+from hailuo_dsl.emulator import Emulator, Faults
 from hailuo_dsl.emulator.models import ConnectionAction, HttpRequest, HttpResponse
 from hailuo_dsl.render import Journal, ShotState
 
@@ -37,7 +44,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and 
 
 SEED = 20261125
 MIN_KILLS = 24
-MAX_ROUNDS = 10
+MAX_ROUNDS = 20  # a round ends early when its run finishes before the drawn request
 SHOTS_PER_ROUND = 6
 KILLS_PER_ROUND = 8
 
@@ -64,45 +71,93 @@ for line in sys.stdin:
 """
 
 
+class Moment(enum.Enum):
+    """When, around the request that trips the switch, the render is killed."""
+
+    ARRIVED = "arrived"  # before the request is served: it is lost, the connection drops
+    SERVED = "served"  # while it is served: it takes effect, the answer never arrives
+    ANSWERED = "answered"  # once its answer was written: the render dies in whatever it does next
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    """The N-th request of a kind (``None``: of any kind) in one run, and the moment to kill."""
+
+    kind: str | None
+    index: int
+    moment: Moment
+
+
+def request_kind(request: HttpRequest) -> str:
+    path = request.path.split("?", 1)[0]
+    if request.method == "POST":
+        return {SUBMIT_PATH: "submit", UPLOAD_PATH: "upload"}.get(path, "other")
+    if path.startswith(SUBMIT_PATH + "/"):
+        return "query"
+    return "download" if path.startswith("/files/videos/") else "other"
+
+
 class KillSwitch:
-    """Kills an armed child process from inside the emulator at its N-th request of a run."""
+    """Kills the armed render from inside the emulator when its run reaches the armed request."""
 
     def __init__(self, emulator: Emulator) -> None:
+        # ANSWERED kills run on the emulator's loop right after the handler returns, which is after
+        # the answer is written only when the server does not wait before writing it.
+        assert emulator.app.latency == 0 and emulator.faults == Faults()
         self.serve = emulator.app.handle
         emulator.app.handle = self.handle  # type: ignore[method-assign]
         self.lock = threading.Lock()
+        self.point: KillPoint | None = None
+        self.counts: Counter[str | None] = Counter()
         self.pid: int | None = None
-        self.target = 0
-        self.lose = False
-        self.count = 0
+        self.aimed = threading.Event()
 
-    def arm(self, target: int, *, lose: bool) -> None:
+    def arm(self, point: KillPoint) -> None:
+        """Count the next run's requests from zero and kill it at ``point`` (before it starts)."""
         with self.lock:
-            self.target, self.lose, self.count = target, lose, 0
+            self.point, self.counts, self.pid = point, Counter(), None
+            self.aimed.clear()
 
-    def aim(self, pid: int | None) -> None:
+    def aim(self, pid: int) -> None:
+        """The armed run's process: a request that trips the switch before this waits for it."""
+        self.pid = pid
+        self.aimed.set()
+
+    def disarm(self) -> None:
         with self.lock:
-            self.pid = pid
+            self.point, self.pid = None, None
+            self.aimed.clear()
 
-    def kill_now(self) -> None:
-        with self.lock:
-            self._kill()
-
-    def _kill(self) -> None:
-        if self.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            self.pid = None
+    def _kill(self, pid: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         with self.lock:
-            self.count += 1
-            fire = self.pid is not None and self.count == self.target
-            if fire:
-                self._kill()
-        if fire and self.lose:
+            point = self.point
+            if point is not None:
+                kind = request_kind(request)
+                self.counts[kind] += 1
+                self.counts[None] += 1
+                if self.counts[point.kind] == point.index and point.kind in (None, kind):
+                    self.point = None  # one kill a run
+                else:
+                    point = None
+        if point is None:
+            return self.serve(request)
+        assert self.aimed.wait(timeout=30), "the armed run was never aimed at"
+        pid = self.pid
+        assert pid is not None
+        if point.moment is Moment.ARRIVED:
+            self._kill(pid)
             return HttpResponse(0, action=ConnectionAction.DROP)
-        return self.serve(request)
+        if point.moment is Moment.SERVED:
+            self._kill(pid)
+            return self.serve(request)
+        response = self.serve(request)
+        # The server writes the answer before it next waits; the kill runs at that wait.
+        asyncio.get_running_loop().call_soon(self._kill, pid)
+        return response
 
 
 class Zygote:
@@ -179,11 +234,14 @@ def settle_unknown(journal_path: Path, emulator: Emulator, prompts: dict[str, st
     return settled
 
 
-def test_render_survives_sigkill_at_random_points(tmp_path: Path, emulator: Emulator, zygote_env: dict[str, str]) -> None:
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # dozens of renders, each started, killed and rerun: about 10 s here
+def test_render_survives_sigkill_at_seeded_request_points(tmp_path: Path, emulator: Emulator, zygote_env: dict[str, str]) -> None:
     rng = random.Random(SEED)
     switch = KillSwitch(emulator)
     zygote = Zygote(zygote_env)
     kills = settled = 0
+    killed_at: list[KillPoint] = []
     try:
         for round_no in range(MAX_ROUNDS):
             if kills >= MIN_KILLS:
@@ -195,11 +253,13 @@ def test_render_survives_sigkill_at_random_points(tmp_path: Path, emulator: Emul
             args += ["--concurrency", "3", "--poll-interval", "0.02"]
             in_round = 0
             while in_round < KILLS_PER_ROUND:
-                status = run_with_a_kill(zygote, switch, args, folder / "render.log", rng)
+                point = kill_point(rng, round_no, in_round)
+                status = run_with_a_kill(zygote, switch, args, folder / "render.log", point)
                 if not os.WIFSIGNALED(status):
                     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (folder / "render.log").read_text()
                     break  # the round finished before its kills ran out
                 assert os.WTERMSIG(status) == signal.SIGKILL
+                killed_at.append(point)
                 kills += 1
                 in_round += 1
                 settled += settle_unknown(journal, emulator, prompts)
@@ -210,21 +270,35 @@ def test_render_survives_sigkill_at_random_points(tmp_path: Path, emulator: Emul
         zygote.close()
     assert kills >= MIN_KILLS
     assert settled >= 1  # some kills landed between a submit and its answer
+    assert {point.moment for point in killed_at} == set(Moment)
 
 
-def run_with_a_kill(zygote: Zygote, switch: KillSwitch, args: list[str], log: Path, rng: random.Random) -> int:
-    """One render, killed at its N-th request (lost or served) or after a random delay; its wait status."""
-    by_request = rng.random() < 0.8
-    switch.arm(rng.randint(1, 8) if by_request else 0, lose=rng.random() < 0.5)
-    timer = None if by_request else threading.Timer(rng.uniform(0.0, 0.15), switch.kill_now)
-    switch.aim(zygote.start(args, log))
-    if timer is not None:
-        timer.start()
-    status = zygote.status()
-    switch.aim(None)
-    if timer is not None:
-        timer.cancel()
-    return status
+# The largest N aimed at for each kind of request (None: any kind) in one run.
+LAST_INDEX: dict[str | None, int] = {None: 8, "upload": 2, "submit": 2, "query": 4, "download": 2}
+# How often each is drawn: mostly any request, the count every run surely reaches.
+DRAWN_KINDS: list[str | None] = [None, None, None, "upload", "submit", "query", "download"]
+
+
+def kill_point(rng: random.Random, round_no: int, in_round: int) -> KillPoint:
+    """Where the ``in_round``-th run of a round dies. Its first two kills are sure to fire and cover
+    every moment over two rounds: the first submit (arrived or served, so a shot is left
+    ``unknown``), then an answer; the rest are drawn."""
+    if in_round == 0:
+        return KillPoint("submit", 1, Moment.SERVED if round_no % 2 == 0 else Moment.ARRIVED)
+    if in_round == 1:
+        return KillPoint(None, rng.randint(1, LAST_INDEX[None]), Moment.ANSWERED)
+    kind = rng.choice(DRAWN_KINDS)
+    return KillPoint(kind, rng.randint(1, LAST_INDEX[kind]), rng.choice(list(Moment)))
+
+
+def run_with_a_kill(zygote: Zygote, switch: KillSwitch, args: list[str], log: Path, point: KillPoint) -> int:
+    """One render, killed at ``point`` if its run gets there; its wait status."""
+    switch.arm(point)
+    try:
+        switch.aim(zygote.start(args, log))
+        return zygote.status()
+    finally:
+        switch.disarm()
 
 
 def finish(zygote: Zygote, args: list[str], log: Path, env: dict[str, str], *, fresh: bool) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from render_helpers import API_KEY, assert_video_of, fast_client, make_image, make_shot
+from render_helpers import assert_video_of, fast_client, make_image, make_shot
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.emulator import Emulator, Faults
@@ -85,10 +85,12 @@ async def test_a_shared_image_is_uploaded_once_and_reused_by_the_next_run(
     assert emulator.stats.submits_accepted == 4
 
 
-async def test_an_upload_to_one_api_is_not_reused_with_another(tmp_path: Path, client: AsyncClient, journal: Journal) -> None:
+async def test_an_upload_to_one_api_is_not_reused_with_another(
+    tmp_path: Path, client: AsyncClient, journal: Journal, emulator_factory: Callable[..., Emulator]
+) -> None:
     frame = make_image(tmp_path / "frame.png")
     await render([make_shot("a", "The mouse runs [Push in].", first=frame)], client, journal, tmp_path / "out")
-    with Emulator(api_key=API_KEY, time_scale=1000.0) as other:
+    with emulator_factory() as other:
         async with fast_client(other) as elsewhere:
             summary = await render([make_shot("a", "The mouse stops.", first=frame)], elsewhere, journal, tmp_path / "out")
         assert summary.ok and other.stats.uploads == 1

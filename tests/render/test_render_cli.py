@@ -151,7 +151,7 @@ def test_an_unknown_submit_is_reported_then_adopted(script: Path, emulator: Emul
     args = ["render", str(script), "--shot", "city", "--poll-interval", "0.02"]
     code, out, _ = run(args, api_env(emulator))
     assert code == 1 and "unknown" in out and "--adopt" in out
-    code, out, _ = run(["jobs", str(script), "--json"])
+    code, out, _ = run(["jobs", str(script), "--json"], api_env(emulator))  # the journal of this API
     assert [s["state"] for s in json.loads(out)["shots"]] == ["unknown"]
     code, out, _ = run(args, api_env(emulator))
     assert code == 1 and emulator.stats.submits_accepted == 1
@@ -161,6 +161,7 @@ def test_an_unknown_submit_is_reported_then_adopted(script: Path, emulator: Emul
     assert json.loads(out)["shots"][0]["task_id"] == task_id and emulator.stats.submits_accepted == 1
 
 
+@pytest.mark.usefixtures("terminal_sigint")
 def test_ctrl_c_during_a_submit_keeps_its_task_and_a_rerun_finishes(script: Path, emulator: Emulator) -> None:
     """SIGINT while the submit is on its way: the answer is still recorded, the exit is 130, and
     the rerun submits nothing more."""
@@ -183,7 +184,7 @@ def test_ctrl_c_during_a_submit_keeps_its_task_and_a_rerun_finishes(script: Path
     out, err = child[0].communicate(timeout=60)
     assert child[0].returncode == 130, out + err
     assert "journal" in err and "run the same command again" in err
-    code, out, _ = run(["jobs", str(script), "--json"])
+    code, out, _ = run(["jobs", str(script), "--json"], api_env(emulator))
     (record,) = json.loads(out)["shots"]
     assert record["state"] == "submitted" and record["task_id"] in emulator.tasks
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
@@ -242,7 +243,7 @@ def test_a_forgotten_shot_is_submitted_again_and_jobs_lists_it(script: Path, emu
     code, out, err = run([*args, "--forget", "city"], api_env(emulator))
     assert code == 0, err
     assert emulator.stats.submits_accepted == 1
-    code, out, _ = run(["jobs", str(script)], {"COLUMNS": "200"})
+    code, out, _ = run(["jobs", str(script)], {"COLUMNS": "200", **api_env(emulator)})
     assert code == 0
     (row,) = [line for line in out.splitlines() if " city " in line]
     assert "downloaded" in row and "renders/launch/city.mp4" in row and " 2 " in row  # two attempts

@@ -118,6 +118,7 @@ def _meaning(script: Script) -> object:
     )
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data(), reflow=st.none() | st.integers(10, 80))
 def test_format_is_idempotent_and_keeps_everything(

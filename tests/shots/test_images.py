@@ -1,4 +1,5 @@
-"""Frame checks by bytes: format, truncation, size, short side, aspect, URLs, the cache."""
+"""Frame facts by bytes (format, truncation, size, short side, aspect), URLs and the cache, each
+judged by the frame rules (HL607-HL611, HL613) as the compiler judges them."""
 
 from __future__ import annotations
 
@@ -11,33 +12,45 @@ from images_util import Routes, make_image, padded_png, serve, truncate
 from PIL import Image, ImageFile
 
 from hailuo_dsl import contract
+from hailuo_dsl.rules import FRAME_CHECKS, run_checks
+from hailuo_dsl.rules.contexts import FrameContext
 from hailuo_dsl.shots import images
-from hailuo_dsl.shots.images import ImageInfo, check_image, is_url, probe_url, url_problem
+from hailuo_dsl.shots.images import ImageFacts, image_facts, is_url, probe_url, url_facts
 
 
-def codes(info: ImageInfo) -> list[str]:
-    return [p.code for p in info.problems]
+def judged(facts: ImageFacts) -> list[tuple[str, str]]:
+    """What the frame rules make of ``facts``: each problem's code and reason."""
+    context = FrameContext(facts, "first frame", "f.png", "", (None, (0, 0)))
+    return [(rule.code, found.message.removeprefix('first frame "f.png" ')) for rule, found in run_checks(FRAME_CHECKS, context)]
 
 
-def messages(info: ImageInfo) -> str:
-    return " | ".join(p.message for p in info.problems)
+def ok(facts: ImageFacts) -> bool:
+    return not judged(facts)
+
+
+def codes(facts: ImageFacts) -> list[str]:
+    return [code for code, _reason in judged(facts)]
+
+
+def messages(facts: ImageFacts) -> str:
+    return " | ".join(reason for _code, reason in judged(facts))
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_each_format_the_model_takes_passes(tmp_path: Path, fmt: str) -> None:
-    info = check_image(make_image(tmp_path / f"frame.{fmt.lower()}", (640, 360), fmt))
-    assert info.ok, messages(info)
+    info = image_facts(make_image(tmp_path / f"frame.{fmt.lower()}", (640, 360), fmt))
+    assert ok(info), messages(info)
     assert info.size == (640, 360)
     assert info.format == images.FORMATS[fmt]
 
 
 def test_format_is_read_from_the_bytes_not_the_name(tmp_path: Path) -> None:
-    info = check_image(make_image(tmp_path / "actually-jpeg.png", (640, 360), "JPEG"))
-    assert info.ok and info.format == "JPEG"
+    info = image_facts(make_image(tmp_path / "actually-jpeg.png", (640, 360), "JPEG"))
+    assert ok(info) and info.format == "JPEG"
 
 
 def test_a_gif_named_png_is_refused(tmp_path: Path) -> None:
-    info = check_image(make_image(tmp_path / "logo.png", (640, 360), "GIF"))
+    info = image_facts(make_image(tmp_path / "logo.png", (640, 360), "GIF"))
     assert codes(info) == ["HL608"]
     assert "GIF" in messages(info)
 
@@ -45,69 +58,69 @@ def test_a_gif_named_png_is_refused(tmp_path: Path) -> None:
 def test_a_text_file_named_png_is_not_an_image(tmp_path: Path) -> None:
     path = tmp_path / "notes.png"
     path.write_text("a shot list, not a picture\n")
-    info = check_image(path)
+    info = image_facts(path)
     assert codes(info) == ["HL608"]
     assert "not an image" in messages(info)
 
 
 def test_missing_empty_and_folder(tmp_path: Path) -> None:
-    assert codes(check_image(tmp_path / "nowhere.png")) == ["HL607"]
-    assert "does not exist" in messages(check_image(tmp_path / "nowhere.png"))
+    assert codes(image_facts(tmp_path / "nowhere.png")) == ["HL607"]
+    assert "does not exist" in messages(image_facts(tmp_path / "nowhere.png"))
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
-    assert codes(check_image(empty)) == ["HL607"]
-    assert "empty" in messages(check_image(empty))
+    assert codes(image_facts(empty)) == ["HL607"]
+    assert "empty" in messages(image_facts(empty))
     (tmp_path / "folder.png").mkdir()
-    assert codes(check_image(tmp_path / "folder.png")) == ["HL607"]
+    assert codes(image_facts(tmp_path / "folder.png")) == ["HL607"]
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_a_file_cut_in_its_data_is_truncated(tmp_path: Path, fmt: str) -> None:
     path = truncate(make_image(tmp_path / f"cut.{fmt.lower()}", (640, 480), fmt), 0.6)
-    info = check_image(path)
+    info = image_facts(path)
     assert codes(info) == ["HL608"]
     assert "truncated" in messages(info) and images.FORMATS[fmt] in messages(info)
 
 
 def test_a_png_cut_in_its_header_is_one_clear_error(tmp_path: Path) -> None:
     path = truncate(make_image(tmp_path / "cut.png"), 20)
-    info = check_image(path)
+    info = image_facts(path)
     assert codes(info) == ["HL608"]
     assert "truncated or damaged PNG" in messages(info)
 
 
 @pytest.mark.parametrize(
-    ("size", "ok"),
+    ("size", "fits"),
     [((301, 400), True), ((300, 400), False), ((400, 300), False), ((640, 301), True), ((200, 200), False)],
 )
-def test_short_side_must_be_over_300(tmp_path: Path, size: tuple[int, int], ok: bool) -> None:
-    info = check_image(make_image(tmp_path / "f.png", size))
-    assert ("HL610" not in codes(info)) is ok
+def test_short_side_must_be_over_300(tmp_path: Path, size: tuple[int, int], fits: bool) -> None:
+    info = image_facts(make_image(tmp_path / "f.png", size))
+    assert ("HL610" not in codes(info)) is fits
 
 
 @pytest.mark.parametrize(
-    ("size", "ok"),
+    ("size", "fits"),
     [((320, 800), True), ((320, 801), False), ((800, 320), True), ((801, 320), False), ((1280, 720), True)],
 )
-def test_aspect_between_2_5_and_5_2_inclusive(tmp_path: Path, size: tuple[int, int], ok: bool) -> None:
-    info = check_image(make_image(tmp_path / "f.png", size))
-    assert ("HL611" not in codes(info)) is ok
-    assert info.ok is ok
+def test_aspect_between_2_5_and_5_2_inclusive(tmp_path: Path, size: tuple[int, int], fits: bool) -> None:
+    info = image_facts(make_image(tmp_path / "f.png", size))
+    assert ("HL611" not in codes(info)) is fits
+    assert ok(info) is fits
 
 
 def test_file_size_limits(tmp_path: Path) -> None:
-    at_limit = check_image(padded_png(tmp_path / "ten.png", contract.MAX_UPLOAD_BYTES))
-    assert at_limit.ok, messages(at_limit)
-    over_upload = check_image(padded_png(tmp_path / "eleven.png", contract.MAX_UPLOAD_BYTES + 1))
+    at_limit = image_facts(padded_png(tmp_path / "ten.png", contract.MAX_UPLOAD_BYTES))
+    assert ok(at_limit), messages(at_limit)
+    over_upload = image_facts(padded_png(tmp_path / "eleven.png", contract.MAX_UPLOAD_BYTES + 1))
     assert codes(over_upload) == ["HL609"]
     assert "upload endpoint takes at most 10 MB" in messages(over_upload)
-    over_model = check_image(padded_png(tmp_path / "twenty.png", contract.MAX_MODEL_IMAGE_BYTES))
+    over_model = image_facts(padded_png(tmp_path / "twenty.png", contract.MAX_MODEL_IMAGE_BYTES))
     assert codes(over_model) == ["HL609"]
     assert "under 20 MB" in messages(over_model)
 
 
 def test_several_problems_are_all_reported(tmp_path: Path) -> None:
-    info = check_image(make_image(tmp_path / "strip.png", (1600, 200)))
+    info = image_facts(make_image(tmp_path / "strip.png", (1600, 200)))
     assert codes(info) == ["HL610", "HL611"]
 
 
@@ -120,19 +133,19 @@ def test_only_the_header_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(Image.Image, "load", no_decoding)
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
-    assert check_image(path).size == (1920, 1080)
+    assert image_facts(path).size == (1920, 1080)
 
 
 def test_results_are_cached_per_path_mtime_and_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_image(tmp_path / "f.png", (640, 360))
-    first = check_image(path)
+    first = image_facts(path)
     opened: list[object] = []
     real_open = Image.open
     monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
-    assert check_image(path) is first
+    assert image_facts(path) is first
     assert opened == []
     make_image(path, (360, 640))  # a new image at the same path
-    assert check_image(path).size == (360, 640)
+    assert image_facts(path).size == (360, 640)
     assert len(opened) == 1
 
 
@@ -147,12 +160,12 @@ def test_digest_follows_the_content(tmp_path: Path) -> None:
 def test_references() -> None:
     assert is_url("https://example.com/a.jpg") and is_url("http://x/a.png") and is_url("data:image/png;base64,AAAA")
     assert not is_url("frames/a.png") and not is_url("C:\\frames\\a.png") and not is_url("/abs/a.png")
-    data = url_problem("data:image/png;base64,iVBORw0KGgo=")
-    assert data is not None and data.code == "HL613"
-    assert "use a file path or an http(s) URL" in data.message
-    ftp = url_problem("ftp://example.com/a.png")
-    assert ftp is not None and "ftp" in ftp.message
-    assert url_problem("https://example.com/a.jpg") is None
+    data = judged(url_facts("data:image/png;base64,iVBORw0KGgo="))
+    assert len(data) == 1 and data[0][0] == "HL613"
+    assert "use a file path or an http(s) URL" in data[0][1]
+    ftp = judged(url_facts("ftp://example.com/a.png"))
+    assert len(ftp) == 1 and "ftp" in ftp[0][1]
+    assert judged(url_facts("https://example.com/a.jpg")) == []
     assert images.local_path("file:///tmp/a%20b.png") == Path("/tmp/a b.png")
 
 
@@ -176,8 +189,8 @@ def server() -> Iterator[str]:
 
 def test_probe_urls(server: str) -> None:
     with httpx.Client(timeout=5) as client:
-        assert probe_url(f"{server}/frame.png", client).ok
-        assert probe_url(f"{server}/no-head.webp", client).ok
+        assert ok(probe_url(f"{server}/frame.png", client))
+        assert ok(probe_url(f"{server}/no-head.webp", client))
         gone = probe_url(f"{server}/gone.png", client)
         assert codes(gone) == ["HL613"] and "HTTP 404" in messages(gone)
         page = probe_url(f"{server}/page.html", client)
@@ -202,8 +215,8 @@ def test_data_after_the_end_of_the_image_is_not_damage(tmp_path: Path) -> None:
     for fmt in ("JPEG", "PNG"):
         path = make_image(tmp_path / f"trailer.{fmt.lower()}", (640, 360), fmt)
         path.write_bytes(path.read_bytes() + b"\x00\x00\x00\x18ftypmp42" + b"\x17" * 5000)
-        info = check_image(path)
-        assert info.ok, messages(info)
+        info = image_facts(path)
+        assert ok(info), messages(info)
 
 
 def test_a_jpeg_cut_after_its_thumbnail_is_truncated(tmp_path: Path) -> None:
@@ -220,9 +233,9 @@ def test_a_jpeg_cut_after_its_thumbnail_is_truncated(tmp_path: Path) -> None:
     embedded = thumbnail.read_bytes()
     app = b"\xff\xe9" + (len(embedded) + 2).to_bytes(2, "big") + embedded
     path.write_bytes(data[:2] + app + data[2:])
-    assert check_image(path).ok
+    assert ok(image_facts(path))
     truncate(path, 0.8)
-    assert codes(check_image(path)) == ["HL608"]
+    assert codes(image_facts(path)) == ["HL608"]
 
 
 def test_the_caches_keep_at_most_their_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,7 +243,7 @@ def test_the_caches_keep_at_most_their_limit(tmp_path: Path, monkeypatch: pytest
     images.clear_cache()
     paths = [make_image(tmp_path / f"f{i}.png", (400, 400)) for i in range(5)]
     for path in paths:
-        assert images.check_image(path).problems == ()
+        assert ok(images.image_facts(path))
         images.file_digest(path)
     kept = {key[0] for key in images._CACHE}
     assert kept == {str(p) for p in paths[2:]} and {key[0] for key in images._DIGESTS} == kept  # the newest three

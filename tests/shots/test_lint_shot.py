@@ -1,5 +1,6 @@
-"""Linting ``.shot`` scripts: every HL7xx rule at its exact span, prompt findings mapped to the file
-line and column (fixes too), suppression scopes, and the ``hailuo lint`` / ``hailuo fmt`` commands."""
+"""Linting ``.shot`` scripts: prompt findings mapped to the file line and column (fixes too),
+suppression scopes, and the ``hailuo lint`` / ``hailuo fmt`` commands. (The cases of each script
+rule, HL6xx and HL7xx, are data: ``tests/shots/cases``.)"""
 
 from __future__ import annotations
 
@@ -16,76 +17,7 @@ from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import DocumentKind, fix_document, lint_document
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import script_syntax
 from hailuo_dsl.shots import parse_script
-
-# Each case: the rule's code and a script in which « » mark the one span the parser reports.
-CASES: list[tuple[str, str]] = [
-    ("HL701", "«»"),
-    ("HL701", "«»# only a comment\n\n"),
-    ("HL702", "shot a\n«prose at column 0»\n  text\n"),
-    ("HL702", "  «indented text first»\nshot a\n  text\n"),
-    ("HL702", "«@duration 10»\nshot a\n  text\n"),
-    ("HL703", "«shot»\n  text\n"),
-    ("HL703", "shot «the opening»  # a comment\n  text\n"),
-    ("HL703", "shot «-dash»\n  text\n"),
-    ("HL703", 'shot «"quoted"»\n  text\n'),
-    ("HL704", "shot a\n  one\nshot «a»\n  two\n"),
-    ("HL705", "  «@duration 10»\nshot a\n  text\n"),
-    ("HL706", "shot a\n  «@durration» 10\n  text\n"),
-    ("HL706", "shot a\n  «@colour» red\n  text\n"),
-    ("HL707", "shot a\n  «@duration»\n  text\n"),
-    ("HL707", "shot a\n  «@» 10\n  text\n"),
-    ("HL707", "shot a\n  @first_frame frames/my «mouse.png»\n  text\n"),
-    ("HL707", "«spec»\nshot a\n  text\n"),
-    ("HL708", 'shot a\n  @first_frame «"frames/a.png»\n  text\n'),
-    ("HL708", 'spec «"launch.toml»\nshot a\n  text\n'),
-    ("HL709", "shot a\n  @duration 6\n  «@duration» 10\n  text\n"),
-    ("HL710", "shot a\n  text\n  «@duration 10»\n"),
-    ("HL711", "shot a\n  text\n«spec b.toml»\n"),
-    ("HL711", "spec a.toml\n«spec b.toml»\nshot a\n  text\n"),
-    ("HL712", "# hailuo: «ignroe» HL303\nshot a\n  text\n"),
-    ("HL712", "# hailuo: ignore «HL999»\nshot a\n  text\n"),
-    ("HL712", "shot a\n  text\n«# hailuo: ignore-shot»\n"),
-    ("HL713", "shot a\n  A cat.\n\t«shot b»\n  A dog.\n"),
-]
-
-
-def _marked(case: str) -> tuple[str, int, int]:
-    start = case.index("«")
-    end = case.index("»") - 1
-    return case.replace("«", "").replace("»", ""), start, end
-
-
-@pytest.mark.parametrize(("code", "case"), CASES)
-def test_syntax_rule_at_its_span(code: str, case: str) -> None:
-    text, start, end = _marked(case)
-    found = [(d.code, d.start, d.end) for d in parse_script(text).diagnostics]
-    assert found == [(code, start, end)]
-
-
-def test_every_syntax_rule_has_a_case_and_an_example() -> None:
-    assert {r.code for r in script_syntax.RULES} == {code for code, _ in CASES}
-    for rule in script_syntax.RULES:
-        assert "Bad:" in rule.explanation and "Good:" in rule.explanation
-
-
-def test_duplicate_name_mentions_the_first_line() -> None:
-    (d,) = parse_script("shot a\n  one\n\nshot a\n  two\n").diagnostics
-    assert "line 1" in d.message and d.severity is Severity.ERROR
-
-
-def test_unknown_setting_fix_is_safe_and_lands() -> None:
-    text = "shot a\n  @durration 10\n  @First-Frame x.png\n  text\n"
-    fixed = fix_document(text, DocumentKind.SHOT).text
-    assert fixed == "shot a\n  @duration 10\n  @first_frame x.png\n  text\n"
-
-
-def test_unindented_setting_in_a_shot_is_indented_by_the_fix() -> None:
-    text = "shot a\n  text\n@duration 10\n"
-    (d,) = parse_script(text).diagnostics
-    assert d.code == "HL702" and d.fix is not None and d.fix.safe
-
 
 # -- prompt findings mapped into the file -----------------------------------------------------------
 
@@ -161,18 +93,6 @@ BODY = "  A cat [Static].\n"
 def test_suppression_scopes(text: str, silenced: bool) -> None:
     codes = [d.code for d in lint_document(text, DocumentKind.SHOT)]
     assert ("HL103" not in codes) is silenced
-
-
-def test_trailing_suppression_covers_its_setting_line() -> None:
-    text = "shot a\n  @durration 6  # hailuo: ignore HL706\n  A dog.\n"
-    assert [d.code for d in lint_document(text, DocumentKind.SHOT)] == []
-
-
-def test_config_severity_and_ignore_apply() -> None:
-    text = "shot a\n  A cat [Static].\n  @duration 6\n"
-    config = LintConfig(ignore=["HL103"], severity={"HL710": Severity.ERROR})
-    found = lint_document(text, DocumentKind.SHOT, config)
-    assert [(d.code, d.severity) for d in found] == [("HL710", Severity.ERROR)]
 
 
 # -- the command line ---------------------------------------------------------------------------------
@@ -266,6 +186,7 @@ def test_lint_is_total_and_in_bounds(text: str) -> None:
             assert all(0 <= e.start <= e.end <= len(text) for e in d.fix.edits)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
 def test_fixes_are_idempotent_and_add_no_syntax_errors(scripts: st.SearchStrategy[Any], data: st.DataObject) -> None:
@@ -286,17 +207,6 @@ def test_a_fix_never_turns_a_prompt_line_into_a_setting_comment_or_escape() -> N
         assert empty.fix is None
         assert fix_document(text, DocumentKind.SHOT, unsafe=True).text == text
     assert fix_document("shot a\n  [ ] A cat walks\n", DocumentKind.SHOT).text == "shot a\n   A cat walks\n"
-
-
-def test_setting_after_prompt_is_moved_up_by_the_fix() -> None:
-    text = "shot a\n  @duration 10\n  A boat drifts\n  past the pier.\n  @resolution 768P  # note\n  # end\n"
-    fixed = fix_document(text, DocumentKind.SHOT).text
-    assert fixed == "shot a\n  @duration 10\n  @resolution 768P  # note\n  A boat drifts\n  past the pier.\n  # end\n"
-    assert (
-        fix_document("shot a\r\n  A boat.\r\n  @duration 6\r\n", DocumentKind.SHOT).text
-        == "shot a\r\n  @duration 6\r\n  A boat.\r\n"
-    )
-    assert fix_document("shot a\n  A boat.\n  @duration 6", DocumentKind.SHOT).text == "shot a\n  A boat.\n  @duration 6"
 
 
 FOUR_MOVES = "  A cat [Push in], then [Pan left], then [Tilt up], then [Zoom out].\n"

@@ -116,6 +116,7 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 STRUCTURE = st.text(st.sampled_from(list('shotpec @#\\"[], \t\n\r\n東🐭x')) | st.characters(), max_size=120)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=st.data())
 def test_generated_scripts_parse_to_what_they_say(scripts: st.SearchStrategy[Any], data: st.DataObject) -> None:

@@ -75,60 +75,12 @@ def test_the_setting_keys_are_the_settings_table() -> None:
     assert set(SETTING_KEYS) == set(SETTINGS)
 
 
-@pytest.mark.parametrize(
-    ("text", "message", "position"),
-    [
-        ("[shots.opening]\ndurration = 10\n", "shots.opening.durration: unknown key; did you mean 'duration'?", (2, 1)),
-        ("[default]\nduration = 10\n", "default: unknown key; did you mean 'defaults'?", (1, 1)),
-        ("[defaults]\n  frist_frame = 'a.png'\n", "defaults.frist_frame: unknown key; did you mean 'first_frame'?", (2, 3)),
-        ("[lint]\nselct = ['HL1']\n", "lint.selct: unknown key; did you mean 'select'?", (2, 1)),
-        ("shots.opening.watermarc = true\n", "shots.opening.watermarc: unknown key; did you mean 'watermark'?", (1, 1)),
-        ("[shots]\nopening = { duration = 6, resolutoin = '768P' }\n", "shots.opening.resolutoin: unknown key", (2, 27)),
-    ],
-)
-def test_unknown_keys_name_the_key_path_and_the_key_meant(text: str, message: str, position: tuple[int, int]) -> None:
-    d = only(text)
-    assert d.code == "HL602"
-    assert d.message.startswith(message)
-    assert where(text, d) == position
-
-
-@pytest.mark.parametrize(
-    ("text", "message", "position"),
-    [
-        ('[shots.opening]\nduration = "ten"\n', 'shots.opening.duration must be 6 or 10, got "ten"', (2, 1)),
-        ("[shots.opening]\nduration = 8\n", "shots.opening.duration must be 6 or 10, got 8", (2, 1)),
-        ('[defaults]\nduration = "10"\n', 'defaults.duration must be 6 or 10, got "10"', None),
-        ("[defaults]\nresolution = 720\n", "defaults.resolution must be 512P, 768P or 1080P, got 720", (2, 1)),
-        ('[defaults]\nwatermark = "yes"\n', 'defaults.watermark must be true or false, got "yes"', (2, 1)),
-        ("[defaults]\nfirst_frame = 5\n", "defaults.first_frame must be a file path or an http(s) URL, got 5", (2, 1)),
-        ('[defaults]\nmodel = "hailuo-01"\n', 'defaults.model must be MiniMax-Hailuo-02, got "hailuo-01"', (2, 1)),
-        ("[lint]\nignore = ['HL9999']\n", "lint.ignore: unknown rule 'HL9999'", (2, 1)),
-        ("shots = 3\n", "shots must be a table, got 3", (1, 1)),
-        ("[shots]\nopening = 3\n", "shots.opening must be a table, got 3", (2, 1)),
-    ],
-)
-def test_wrong_values_say_what_is_expected(text: str, message: str, position: tuple[int, int] | None) -> None:
-    d = only(text)
-    assert d.code == "HL601"
-    assert d.message.startswith(message)
-    if position is not None:
-        assert where(text, d) == position
-
-
 def test_a_string_ten_in_toml_is_not_a_number() -> None:
     """In TOML the type counts: ``"10"`` is text (the .shot's ``@duration 10`` is read from text)."""
     assert coerce("duration", "10", text=True) == 10  # from text
     d = only('[defaults]\nduration = "10"\n')
     assert d.code == "HL601"
     assert d.message.endswith("(a string; write 10 without quotes)")
-
-
-def test_every_error_is_reported_in_order() -> None:
-    text = "[defaults]\nduration = 7\n[shots.a]\nresolutoin = '768P'\nwatermark = 1\n"
-    spec, found = parse_spec(text, "s.toml")
-    assert spec is None
-    assert [(d.code, where(text, d)) for d in found] == [("HL601", (2, 1)), ("HL602", (4, 1)), ("HL601", (5, 1))]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,102 @@
+"""What ``hailuo render`` and ``hailuo jobs`` show: the live view of a run, its final table, and
+the table of a journal."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from hailuo_dsl.render import RenderEvent, RenderSummary, ShotRecord, ShotState, Step
+
+STATE_STYLE = {
+    ShotState.DOWNLOADED: "green",
+    ShotState.COMPLETED: "cyan",
+    ShotState.SUBMITTED: "cyan",
+    ShotState.PENDING: "yellow",
+    ShotState.SUBMITTING: "magenta",
+    ShotState.UNKNOWN: "bold magenta",
+    ShotState.FAILED: "red",
+}
+
+
+class Display:
+    """The live view of a run: one overall bar, and a row per shot while it is in flight."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}", style="bold"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[note]}"),
+            console=console,
+            transient=True,
+        )
+        self.overall = self.progress.add_task("all shots", total=0, note="")
+        self.rows: dict[str, TaskID] = {}
+        self.seen: set[str] = set()
+        self.finished: set[str] = set()
+
+    def __call__(self, event: RenderEvent) -> None:
+        if event.shot not in self.seen:
+            self.seen.add(event.shot)
+            self.progress.update(self.overall, total=len(self.seen))
+        if event.action is Step.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
+            self._finish(event.shot)
+            return
+        if event.action is Step.QUEUED:
+            return
+        note = f"{event.action.value} {event.task_id or ''}".rstrip()
+        row = self.rows.get(event.shot)
+        if row is None:
+            row = self.rows[event.shot] = self.progress.add_task(event.shot, total=100, note=note)
+        self.progress.update(row, completed=event.progress, note=note)
+
+    def _finish(self, shot: str) -> None:
+        row = self.rows.pop(shot, None)
+        if row is not None:
+            self.progress.remove_task(row)
+        if shot not in self.finished:
+            self.finished.add(shot)
+            self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
+
+
+def print_summary(console: Console, summary: RenderSummary) -> None:
+    count = len(summary.shots)
+    table = Table(title=f"Render of {count} shot{'' if count == 1 else 's'}", title_justify="left")
+    table.add_column("shot", overflow="fold")
+    table.add_column("state", no_wrap=True)
+    table.add_column("task", overflow="fold")
+    table.add_column("video / note", overflow="fold")
+    for shot in summary.shots:
+        style = STATE_STYLE[shot.state]
+        detail = shown(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
+        table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
+    console.print(table)
+    done = sum(1 for s in summary.shots if s.done)
+    console.print(f"{done} of {len(summary.shots)} videos in {shown(summary.out_dir)}; journal {shown(summary.journal)}")
+
+
+def shown(path: Path | str) -> str:
+    """A path as short as it can be said: relative to the working folder when below it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
+    table = Table(title=str(path), title_justify="left")
+    for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("state", "tries"))
+    for r in records:
+        status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
+        detail = shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
+        updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
+        table.add_row(
+            r.name, f"[{STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail
+        )
+    console.print(table)

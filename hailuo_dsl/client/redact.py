@@ -1,0 +1,72 @@
+"""The API key: checked before any request, and kept out of everything the client passes on.
+
+Redaction happens in one place, where text enters from outside: each answer is redacted when it
+has been read (its text, its parsed JSON, its URL), and each httpx failure when it is turned into
+an error, always before anything is cut short, so no prefix of the key survives a truncation.
+Every error, task, journal record and output is built from that redacted text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from hailuo_dsl.client.errors import AuthenticationError
+from hailuo_dsl.contract import API_KEY_ENV
+
+REDACTED = "<api-key>"
+
+
+def checked_key(key: str | None, *, from_environment: bool) -> str:
+    """The key stripped of surrounding blanks; ``AuthenticationError`` when it is missing or holds a
+    character an HTTP header cannot carry (only printable ASCII without spaces). The message
+    never shows the key."""
+    where = f"the {API_KEY_ENV} environment variable" if from_environment else "api_key="
+    if not key or not key.strip():
+        raise AuthenticationError(f"No API key: pass api_key= or set the {API_KEY_ENV} environment variable.")
+    key = key.strip()
+    for position, char in enumerate(key, 1):
+        if not "!" <= char <= "~":
+            kind = "a space" if char.isspace() else "a control character" if ord(char) < 0x20 else "a character that is not ASCII"
+            raise AuthenticationError(
+                f"The API key in {where} has {kind} at position {position}; an API key holds only printable ASCII "
+                "(copy it again from the account)."
+            )
+    return key
+
+
+class Redactor:
+    """Replaces the key, in every form it may be quoted in, by ``<api-key>``."""
+
+    def __init__(self, key: str) -> None:
+        forms = {key, json.dumps(key)[1:-1], repr(key)[1:-1], repr(key.encode())[2:-1], quote(key, safe=""), quote_plus(key)}
+        self.forms = sorted((form for form in forms if form), key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        for form in self.forms:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def tree(self, data: Any) -> tuple[Any, bool]:
+        """Parsed JSON with the key redacted from every string (keys too), and whether any was.
+
+        Iterative: a hostile answer may nest as deep as the JSON parser allows."""
+        if isinstance(data, str):
+            clean = self.text(data)
+            return clean, clean != data
+        changed = False
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+            for key, value in items:
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+                elif isinstance(value, str) and (clean := self.text(value)) != value:
+                    node[key], changed = clean, True
+                if isinstance(key, str) and (clean_key := self.text(key)) != key:
+                    node[clean_key] = node.pop(key)
+                    changed = True
+        return data, changed
