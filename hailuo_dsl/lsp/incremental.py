@@ -6,9 +6,10 @@ the text before the first shot, then one piece per shot). Each piece's parse, it
 and its compile findings are kept by the piece's text, the spec and configuration they were
 computed against (by identity: both are cached and replaced when they change) and the stamps of
 the frame files it names; an edit re-parses and re-checks only the pieces whose text changed.
-The rules across shots (duplicate names, ``[shots.NAME]`` tables of the spec, the spec's own
-findings) run over all pieces every time; they are cheap. A script that cannot be cut is linted
-whole. A spec the editor has open is read from the editor, not from the disk.
+The syntax rules (HL7xx) judge the whole tree every time, joined from the pieces' trees moved to
+file offsets (some judge across shots: a name used twice; some name other lines); the spec's
+findings are made again when the script's shot names change. Both are cheap. A script that
+cannot be cut is linted whole. A spec the editor has open is read from the editor, not the disk.
 """
 
 from __future__ import annotations
@@ -20,21 +21,15 @@ from pathlib import Path
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.lsp.watch import Stamp, stamp
-from hailuo_dsl.prompt.syntax import Span
 from hailuo_dsl.shots import images
+from hailuo_dsl.shots.compiler import shot_findings
 from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
+from hailuo_dsl.shots.lint import shot_prompt_findings
 from hailuo_dsl.shots.parser import parse_script
-from hailuo_dsl.shots.pieces import (
-    EMPTY_SCRIPT,
-    cut,
-    duplicate_names,
-    prompt_findings,
-    shifted,
-    shot_checks,
-    spec_table_findings,
-)
-from hailuo_dsl.shots.spec import ShotSpec, load_script_spec, parse_spec
-from hailuo_dsl.shots.syntax import Script, Shot, Suppression
+from hailuo_dsl.shots.pieces import cut, joined, moved, shifted
+from hailuo_dsl.shots.spec import ShotSpec, read_script_spec, read_spec, spec_findings
+from hailuo_dsl.shots.spec_keys import SpecRead
+from hailuo_dsl.shots.syntax import Script
 from hailuo_dsl.textfile import user_path
 
 OpenText = Callable[[Path], "str | None"]
@@ -45,13 +40,14 @@ _NO_FILES: dict[Path, Stamp] = {}
 
 @dataclass(slots=True)
 class _Placed:
-    """A piece's findings and suppressions in file offsets, for one place in the file."""
+    """A piece's tree and findings moved to file offsets, for one place in the file."""
 
-    key: tuple[int, int, int, object, object]
-    syntax: list[Diagnostic]
+    start: int
+    prompt_of: list[Diagnostic]
+    compile_of: list[Diagnostic]
+    tree: Script
     prompt: list[Diagnostic]
     compile: list[Diagnostic]
-    suppressions: list[Suppression]
 
 
 @dataclass(slots=True)
@@ -59,7 +55,6 @@ class _Piece:
     """One piece's parse (offsets from the piece's start) and the findings worked out from it."""
 
     script: Script
-    lines: int
     frame_refs: list[str]
     frame_files: list[Path] | None = None
     prompt_for: tuple[object, object] | None = None
@@ -71,28 +66,24 @@ class _Piece:
     def prompt_at(self, spec: ShotSpec | None, config: LintConfig) -> None:
         """Lint the shots' prompts unless done against this spec and configuration already."""
         if self.prompt_for is None or self.prompt_for[0] is not spec or self.prompt_for[1] is not config:
-            self.prompt = [d for shot in self.script.shots for d in prompt_findings(self.script, shot, spec, config)]
+            self.prompt = [d for shot in self.script.shots for d in shot_prompt_findings(self.script, shot, spec, config)]
             self.prompt_for = (spec, config)
 
     def compile_at(self, spec: ShotSpec | None, frames: tuple[Stamp, ...]) -> None:
         """Check the shots' settings and frames unless done against this spec and these frames."""
         if self.compile_for is None or self.compile_for[0] is not spec or self.compile_for[1] != frames:
-            self.compile = [d for shot in self.script.shots for d in shot_checks(self.script, shot, spec)]
+            self.compile = shot_findings(self.script, spec, self.script.shots)
             self.compile_for = (spec, frames)
 
-    def placed(self, start: int, line: int, size: int, *, whole_script: bool) -> _Placed:
-        """The findings and suppressions moved to where the piece stands in a file of ``size``."""
-        key = (start, line, size, self.prompt, self.compile)
+    def placed(self, start: int) -> _Placed:
+        """The tree and the findings moved to where the piece starts in the file."""
         found = self._placed
-        if found is None or found.key[:3] != key[:3] or found.key[3] is not self.prompt or found.key[4] is not self.compile:
-            syntax = [d for d in self.script.diagnostics if whole_script or d.code != EMPTY_SCRIPT]
-            found = self._placed = _Placed(
-                key,
-                [shifted(d, start, line) for d in syntax],
-                [shifted(d, start) for d in self.prompt],
-                [shifted(d, start) for d in self.compile],
-                _placed_suppressions(self.script.suppressions, start, size),
-            )
+        if found is None or found.start != start:
+            found = self._placed = _Placed(start, [], [], moved(self.script, start), [], [])
+        if found.prompt_of is not self.prompt:
+            found.prompt_of, found.prompt = self.prompt, [shifted(d, start) for d in self.prompt]
+        if found.compile_of is not self.compile:
+            found.compile_of, found.compile = self.compile, [shifted(d, start) for d in self.compile]
         return found
 
 
@@ -112,7 +103,8 @@ class ScriptLinter:
 
     def __init__(self) -> None:
         self._pieces: dict[str, _Piece] = {}
-        self._spec_texts: dict[tuple[Path, str], tuple[ShotSpec | None, list[Diagnostic]]] = {}
+        self._spec_texts: dict[tuple[Path, str], tuple[ShotSpec | None, SpecRead]] = {}
+        self._spec_found: tuple[SpecRead, tuple[str, ...], list[Diagnostic]] | None = None
         self._effective: tuple[object, object, LintConfig] | None = None
         self._spec_frames: tuple[object, dict[str, list[Path]]] | None = None
 
@@ -133,37 +125,31 @@ class ScriptLinter:
 
         head = entries[0][1].script  # the text before the first shot, or the whole script
         read: dict[Path, Stamp] = {}
-        spec_path, spec, spec_found, spec_text = self._spec(head, path, open_text, read)
+        spec_path, spec, spec_read, spec_text = self._spec(head, path, open_text, read)
+        checked = spec_read is None or spec_read.ok  # a spec with errors would compile wrong requests
         effective = self._effective_config(config, spec)
-        shots = [shot for _start, entry in entries for shot in entry.script.shots]
-        suppressions: list[Suppression] = []
-        syntax: list[Diagnostic] = []
         prompt: list[Diagnostic] = []
         compiled: list[Diagnostic] = []
-        line = 0
+        trees: list[Script] = []
         for start, entry in entries:
             entry.prompt_at(spec, effective)
-            if not spec_found:
+            if checked:
                 frames = self._frames(entry, spec, path)
                 read.update(frames)
                 entry.compile_at(spec, tuple(frames.values()))
-            placed = entry.placed(start, line, len(text), whole_script=pieces is None)
-            suppressions.extend(placed.suppressions)
-            syntax.extend(placed.syntax)
+            if pieces is None:
+                prompt.extend(entry.prompt)
+                compiled.extend(entry.compile if checked else ())
+                continue
+            placed = entry.placed(start)
+            trees.append(placed.tree)
             prompt.extend(placed.prompt)
-            if not spec_found:
-                compiled.extend(placed.compile)
-            line += entry.lines
-        whole = Script(text, path, head.spec, shots, [], suppressions, [])
-        if pieces is not None and _has_duplicates(shots):
-            syntax.extend(duplicate_names(text, [start + _header(entry) for start, entry in entries[1:]]))
-        found = syntax + prompt
-        if spec_found:
-            found.extend(spec_found)  # a spec with errors would compile wrong requests: nothing more
-        else:
-            if spec is not None:
-                found.extend(spec_table_findings(whole, spec))
-            found.extend(compiled)
+            compiled.extend(placed.compile if checked else ())
+        whole = head if pieces is None else joined(text, path, trees)
+        found = whole.diagnostics + prompt
+        if spec_read is not None:
+            found.extend(self._spec_findings(spec_read, tuple(shot.name for shot in whole.shots)))
+        found.extend(compiled)
         findings = sorted_findings(c for d in found if (c := configured(d, effective, whole)) is not None)
         return ScriptLint(findings, spec_path, spec_text, read)
 
@@ -171,25 +157,32 @@ class ScriptLinter:
 
     def _spec(
         self, head: Script, path: Path | None, open_text: OpenText, read: dict[Path, Stamp]
-    ) -> tuple[Path | None, ShotSpec | None, list[Diagnostic], str | None]:
-        """The script's spec: from the editor when it has the file open, else as the compiler
-        reads it (its stamp taken first, into ``read``); its findings, and the text their
-        offsets count in (None: the file on disk)."""
+    ) -> tuple[Path | None, ShotSpec | None, SpecRead | None, str | None]:
+        """The script's spec and what reading it found: from the editor when it has the file
+        open, else as the compiler reads it (its stamp taken first, into ``read``); and the text
+        the findings' offsets count in (None: the file on disk)."""
         if head.spec is None:
-            return None, None, [], None
+            return None, None, None, None
         spec_path = user_path(head.spec.value)
         if not spec_path.is_absolute():
             spec_path = (path.parent if path is not None else Path()) / spec_path
         held = open_text(spec_path)
         if held is None:
             read[spec_path] = stamp(spec_path)
-            spec, found = load_script_spec(head)
-            return spec_path, spec, found, None
+            spec, spec_read = read_script_spec(head)
+            return spec_path, spec, spec_read, None
         key = (spec_path, held)
         if key not in self._spec_texts:
-            self._spec_texts = {key: parse_spec(held, spec_path)}  # the editor's latest text only
-        spec, found = self._spec_texts[key]
-        return spec_path, spec, list(found), held
+            self._spec_texts = {key: read_spec(held, spec_path)}  # the editor's latest text only
+        spec, spec_read = self._spec_texts[key]
+        return spec_path, spec, spec_read, held
+
+    def _spec_findings(self, spec_read: SpecRead, names: tuple[str, ...]) -> list[Diagnostic]:
+        """What the spec rules find in the spec as read for these shot names, kept while both stay."""
+        found = self._spec_found
+        if found is None or found[0] is not spec_read or found[1] != names:
+            found = self._spec_found = (spec_read, names, spec_findings(spec_read, names))
+        return found[2]
 
     def _effective_config(self, config: LintConfig, spec: ShotSpec | None) -> LintConfig:
         """The spec's ``[lint]`` over the configuration, the same object while both stay the same
@@ -230,33 +223,7 @@ class ScriptLinter:
 def _parse_piece(text: str, path: Path | None) -> _Piece:
     script = parse_script(text, path)
     refs = [s.value for shot in script.shots for s in shot.settings if s.key in _FRAME_KEYS]
-    return _Piece(script, text.count("\n"), refs)
-
-
-def _header(entry: _Piece) -> int:
-    """The offset of the header line in a shot's piece (after the comments above it)."""
-    text = entry.script.text
-    at = 0
-    while not (text.startswith("shot", at) and (len(text) == at + 4 or text[at + 4] in " \t\r\n")):
-        at = text.index("\n", at) + 1
-    return at
-
-
-def _placed_suppressions(suppressions: list[Suppression], start: int, size: int) -> list[Suppression]:
-    """A piece's suppressions in file offsets; a file-wide one covers the whole file."""
-    found = []
-    for s in suppressions:
-        span = Span(s.span.start + start, s.span.end + start)
-        if s.scope == "file":
-            found.append(Suppression(s.codes, "file", 0, size, span))
-        else:
-            found.append(Suppression(s.codes, s.scope, s.start + start, s.end + start, span))
-    return found
-
-
-def _has_duplicates(shots: list[Shot]) -> bool:
-    names = [shot.name for shot in shots]
-    return len(set(names)) < len(names)
+    return _Piece(script, refs)
 
 
 def _frame_path(reference: object, folder: Path) -> Path | None:

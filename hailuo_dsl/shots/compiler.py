@@ -75,6 +75,22 @@ def _compile(
         out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
         if not read.ok:  # a spec with errors would compile wrong requests: stop at its findings
             return out
+    _compile_shots(out, script, overrides, chosen, check_urls, client, shot_checks, build)
+    return out
+
+
+def _compile_shots(
+    out: _Compiled,
+    script: Script,
+    overrides: Mapping[str, object],
+    chosen: Sequence[Shot],
+    check_urls: bool,
+    client: httpx.Client | None,
+    shot_checks: tuple[Bound, ...],
+    build: bool,
+) -> None:
+    """Steps 3-5 for the ``chosen`` shots against ``out.spec``, read whole."""
+    spec = out.spec
     index = LineIndex(script.text)
     layers = Layers(script, spec, overrides, index)
     frames = FrameChecker(check_urls, client)
@@ -90,7 +106,6 @@ def _compile(
                 out.shots.append(_request(context, index))  # 5. build the body
     finally:
         frames.close()
-    return out
 
 
 def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
@@ -229,4 +244,14 @@ def compile_checks(script: Script, config: LintConfig, path: Path | None) -> lis
     return sorted_findings(d for _owner_name, d in out.found)
 
 
-__all__ = ["compile_checks", "compile_script"]
+def shot_findings(script: Script, spec: ShotSpec | None, shots: Sequence[Shot]) -> list[Diagnostic]:
+    """The findings :func:`compile_checks` reports for ``shots`` (shots of ``script``) against a
+    spec already read whole (None: the script names none), at each rule's own severity, sorted:
+    without the spec's own findings. For a language server, which re-checks only the shots an
+    edit touched, against a spec the editor may hold unsaved."""
+    out = _Compiled(spec)
+    _compile_shots(out, script, {}, shots, False, None, LINT_SHOT_CHECKS, build=False)
+    return sorted_findings(d for _owner_name, d in out.found)
+
+
+__all__ = ["compile_checks", "compile_script", "shot_findings"]

@@ -30,12 +30,19 @@ def lint_script(text: str, config: LintConfig | None = None, path: Path | None =
     config = effective_config(config, spec)
     found = list(script.diagnostics)
     for shot in script.shots:
-        duration, has_first_frame = _resolved(shot, spec, config)
-        found.extend(
-            _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
-        )
+        found.extend(shot_prompt_findings(script, shot, spec, config))
     found.extend(compile_checks(script, config, path))
     return sorted_findings(c for d in found if (c := configured(d, config, script)) is not None)
+
+
+def shot_prompt_findings(script: Script, shot: Shot, spec: ShotSpec | None, config: LintConfig) -> list[Diagnostic]:
+    """One shot's prompt linted as a prompt (its duration and first frame resolved by the
+    compiler's precedence), in the offsets of ``script``'s text; before the configuration and the
+    suppressions apply. ``config`` is the script's effective one (its spec's ``[lint]`` applied).
+    A step of :func:`lint_script`, public for a language server that lints only the shots an
+    edit touched."""
+    duration, has_first_frame = _resolved(shot, spec, config)
+    return _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
 
 
 def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[int, bool]:

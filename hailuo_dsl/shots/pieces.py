@@ -1,15 +1,17 @@
 """A ``.shot`` script cut into pieces that each parse alone exactly as they parse in the whole file,
-so a language server can parse and lint only the pieces an edit touched; and the per-shot steps of
-``lint_script`` as functions of one shot (its prompt findings, its compile findings) and of the
-whole (the spec's ``[shots.NAME]`` tables), built from the linter's and the compiler's own parts.
+so a language server can parse only the pieces an edit touched, and the whole script's tree put
+back together from the pieces' trees.
 
 The pieces: the text before the first shot, then one piece per shot. A shot's piece starts at the
 column-0 comments and blank lines just above its header (so a ``# hailuo: ignore-shot`` or
 ``# hailuo: ignore`` written there meets its header in the same piece) and ends where the next
 one starts. What still crosses a cut is listed by :func:`cut`'s checks: a suppression comment
-that waits for a line or a shot beyond its piece; then the script is not cut. Duplicate shot
-names and the spec's ``[shots.NAME]`` tables are rules across shots: the caller checks them over
-all pieces (:func:`duplicate_names`).
+that waits for a line or a shot beyond its piece; then the script is not cut.
+
+The parser records facts and the syntax rules (HL7xx) judge them; some judge the whole script
+(HL701: no shot at all, HL704: a name used twice, HL709: a message naming another line). So the
+pieces' trees are moved to file offsets (:func:`moved`) and joined (:func:`joined`), and the rules
+judge the joined tree, which is the tree ``parse_script`` makes of the whole text.
 """
 
 from __future__ import annotations
@@ -17,16 +19,24 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from pathlib import Path
 
-from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
-from hailuo_dsl.prompt.linter import lint
-from hailuo_dsl.shots.compiler import _PROMPT_CODES, _Compiler, _unknown_spec_shots
-from hailuo_dsl.shots.findings import sorted_findings
-from hailuo_dsl.shots.lint import _prompt_diagnostics, _resolved
-from hailuo_dsl.shots.parser import parse_script
-from hailuo_dsl.shots.spec import ShotSpec
-from hailuo_dsl.shots.syntax import Script, Shot
+from hailuo_dsl.prompt.syntax import Span
+from hailuo_dsl.shots.parser import judged
+from hailuo_dsl.shots.syntax import (
+    Comment,
+    PromptLine,
+    Script,
+    Setting,
+    SettingLine,
+    Shot,
+    SpecLine,
+    SpecRef,
+    Suppression,
+    UnreadSuppression,
+)
 
 _HEADER = re.compile(r"^shot(?=[ \t]|\r?$)", re.MULTILINE)
 """A header line, as the scanner tells one: ``shot`` at column 0, then a blank or the line's end."""
@@ -35,16 +45,15 @@ _WAITING = re.compile(r"^(?P<indent>[ \t]*)#[ \t]*hailuo[ \t]*:[ \t]*(?P<action>
 its action read as the parser reads it (``_SUPPRESSION``: the word after ``hailuo:``)."""
 _CONTENT_LINE = re.compile(r"^[ \t]*[^ \t\r\n#]", re.MULTILINE)
 """A line that is neither blank nor a comment."""
-_LINE_IN_MESSAGE = re.compile(r"(\bon line )(\d+)")
-DUPLICATE_NAME = "HL704"
-EMPTY_SCRIPT = "HL701"
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def cut(text: str) -> list[int] | None:
     """The offsets where the pieces start (the first is 0, the text before the first shot); None
-    when the script has no shot, or when a suppression comment waits across a cut."""
+    when the script has no shot, when a suppression comment waits across a cut, or when a line
+    ends in a lone CR (the cut reads lines as ending in LF; such a file is parsed whole)."""
     headers = [m.start() for m in _HEADER.finditer(text)]
-    if not headers:
+    if not headers or _LONE_CR.search(text) is not None:
         return None
     starts = [0]
     for header in headers:
@@ -87,73 +96,67 @@ def _waits_across(text: str, starts: list[int], headers: list[int]) -> bool:
     return False
 
 
-def shifted(d: Diagnostic, offset: int, lines: int = 0) -> Diagnostic:
-    """A finding of a piece moved to file offsets (one located in another file stays). ``lines``
-    is the piece's first line in the file: the parser's messages that name a line of the text it
-    parsed (``already set on line 3``) are given the file's line."""
+def shifted(d: Diagnostic, offset: int) -> Diagnostic:
+    """A finding of a piece moved to file offsets (one located in another file stays)."""
     if offset == 0 or d.path is not None:
         return d
     fix = d.fix
     if fix is not None:
         fix = Fix(fix.description, tuple(Edit(e.start + offset, e.end + offset, e.text) for e in fix.edits), fix.safe)
-    message = d.message
-    if lines:
-        message = _LINE_IN_MESSAGE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + lines}", message)
-    return dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix, message=message)
+    return dataclasses.replace(d, start=d.start + offset, end=d.end + offset, fix=fix)
 
 
-def duplicate_names(text: str, headers: list[int]) -> list[Diagnostic]:
-    """HL704 for the shots of a cut script, as the whole parse reports them: the header lines
-    parsed on their own, every other line left empty so line numbers stay."""
-    lines: list[str] = []
-    where: list[int] = []
-    line = 0
-    previous = 0
-    for header in headers:
-        line += text.count("\n", previous, header)
-        previous = header
-        end = text.find("\n", header)
-        lines.extend([""] * (line - len(lines)))
-        lines.append(text[header : len(text) if end < 0 else end])
-        where.append(header)
-    only = "\n".join(lines)
-    found = []
-    for d in parse_script(only).diagnostics:
-        if d.code == DUPLICATE_NAME:
-            line_start = only.rfind("\n", 0, d.start) + 1
-            index = only.count("\n", 0, d.start)
-            offset = where[headers_by_line(lines, index)] - line_start
-            found.append(shifted(d, offset))
-    return found
+# -- the whole tree from the pieces' trees -------------------------------------------------------
 
 
-def headers_by_line(lines: list[str], index: int) -> int:
-    """Which header (0-based) stands on line ``index`` of the header-only text."""
-    return sum(1 for line in lines[:index] if line)
+def moved(piece: Script, offset: int) -> Script:
+    """The tree of a piece parsed alone, moved to where the piece starts in the file (``offset``);
+    without its findings, which :func:`joined` makes again for the whole. A file-wide suppression
+    keeps the piece's extent until :func:`joined` gives it the file's."""
+
+    def at(span: Span) -> Span:
+        return Span(span.start + offset, span.end + offset)
+
+    def shot(s: Shot) -> Shot:
+        settings = [Setting(t.key, t.value, t.raw, at(t.span), at(t.key_span), at(t.value_span)) for t in s.settings]
+        lines = [PromptLine(line.text, line.start + offset) for line in s.lines]
+        offsets = [o + offset for o in s.prompt_offsets]
+        return Shot(s.name, at(s.name_span), at(s.span), settings, lines, s.prompt, offsets)
+
+    spec = piece.spec
+    return Script(
+        piece.text,
+        piece.path,
+        None if spec is None else SpecRef(spec.value, at(spec.span), at(spec.value_span)),
+        [shot(s) for s in piece.shots],
+        [Comment(c.text, at(c.span)) for c in piece.comments],
+        [Suppression(s.codes, s.scope, s.start + offset, s.end + offset, at(s.span)) for s in piece.suppressions],
+        [],
+        [shot(s) for s in piece.invalid_shots],
+        [dataclasses.replace(line, span=at(line.span)) for line in piece.stray_lines],
+        [SettingLine(line.key, at(line.key_span), line.shape, at(line.value_span)) for line in piece.setting_lines],
+        [
+            SpecLine(at(line.span), at(line.keyword), line.shape, at(line.value_span), line.after_shot)
+            for line in piece.spec_lines
+        ],
+        [UnreadSuppression(u.trouble, u.word, at(u.span)) for u in piece.unread_suppressions],
+    )
 
 
-# -- one shot's findings, as lint_script and compile_checks find them ----------------------------
-
-
-def prompt_findings(script: Script, shot: Shot, spec: ShotSpec | None, config: LintConfig) -> list[Diagnostic]:
-    """One shot's prompt linted as a prompt (its duration and mode resolved as the compiler
-    resolves them), the findings moved to file offsets; before the configuration and the
-    suppressions apply. ``config`` is the script's effective configuration."""
-    duration, has_first_frame = _resolved(shot, spec, config)
-    return _prompt_diagnostics(script, shot, lint(shot.prompt, config, duration=duration, require_text=not has_first_frame))
-
-
-def shot_checks(script: Script, shot: Shot, spec: ShotSpec | None) -> list[Diagnostic]:
-    """The compile findings of one shot against a spec already loaded (and free of findings), as
-    ``compile_checks`` reports them for that shot; the spec may be one the editor has not saved."""
-    compiler = _Compiler(script, spec, {}, False, None, False)
-    try:
-        _compiled, found = compiler.compile(shot)
-    finally:
-        compiler.frames.close()
-    return sorted_findings(d for d in found if d.code not in _PROMPT_CODES)
-
-
-def spec_table_findings(script: Script, spec: ShotSpec) -> list[Diagnostic]:
-    """HL616 for each ``[shots.NAME]`` table of the spec that names no shot of the script."""
-    return _unknown_spec_shots(script, spec)
+def joined(text: str, path: Path | None, pieces: Sequence[Script]) -> Script:
+    """The tree of the whole ``text`` from the trees of its pieces (:func:`cut`), in order and
+    moved to file offsets, with the findings the syntax rules make of the whole: what
+    ``parse_script(text, path)`` gives, but for the order of the suppressions."""
+    whole = Script(text, path, pieces[0].spec, [], [], [])
+    for piece in pieces:
+        whole.shots.extend(piece.shots)
+        whole.comments.extend(piece.comments)
+        whole.suppressions.extend(
+            Suppression(s.codes, "file", 0, len(text), s.span) if s.scope == "file" else s for s in piece.suppressions
+        )
+        whole.invalid_shots.extend(piece.invalid_shots)
+        whole.stray_lines.extend(piece.stray_lines)
+        whole.setting_lines.extend(piece.setting_lines)
+        whole.spec_lines.extend(piece.spec_lines)
+        whole.unread_suppressions.extend(piece.unread_suppressions)
+    return judged(whole)

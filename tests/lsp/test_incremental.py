@@ -13,7 +13,9 @@ from PIL import Image
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.lsp.incremental import ScriptLinter
 from hailuo_dsl.shots.lint import lint_script
-from hailuo_dsl.shots.pieces import cut
+from hailuo_dsl.shots.parser import parse_script
+from hailuo_dsl.shots.pieces import cut, joined, moved
+from hailuo_dsl.shots.syntax import Script
 
 LINES = [
     "shot a",
@@ -117,6 +119,28 @@ def test_a_spec_held_by_the_editor_wins(folder: Path) -> None:
     assert result.spec_text == held and result.spec_path == folder / "look.toml"
     (folder / "look.toml").write_text(held, encoding="utf-8")
     assert result.findings == lint_script(text, LintConfig(), path)
+
+
+def _in_order(script: Script) -> Script:
+    script.suppressions.sort(key=lambda s: (s.span.start, s.scope))
+    return script
+
+
+@settings(max_examples=300, deadline=None)
+@given(scripts, st.sampled_from(["\n", "\r\n"]))
+def test_the_pieces_trees_join_into_the_whole_tree(text: str, newline: str) -> None:
+    text = text.replace("\n", newline)
+    path = Path("/tmp/joined.shot")
+    starts = cut(text)
+    if starts is None:
+        return
+    bounds = zip(starts, [*starts[1:], len(text)], strict=True)
+    whole = joined(text, path, [moved(parse_script(text[a:b], path), a) for a, b in bounds])
+    assert _in_order(whole) == _in_order(parse_script(text, path))
+
+
+def test_a_lone_cr_is_not_cut() -> None:
+    assert cut("shot a\r  A cat.\nshot b\n  B.\n") is None
 
 
 def test_cut_keeps_comments_above_a_header_with_it() -> None:
