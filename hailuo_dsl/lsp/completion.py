@@ -13,7 +13,8 @@ The items are built to insert whole in every editor, not only in those that appl
   ``[Pa`` it is ``Pan left``, after ``[Pan l`` it is ``left``; after ``@res`` it is ``resolution ``
   (with the space, so the value can follow);
 - the server filters and sorts: only the names the typed text begins (any case; the exact case
-  first) are offered, because Neovim shows the server's list as given;
+  first) are offered, because Neovim shows the server's list as given; a directive is offered by
+  its English and its Chinese name (``[Pa`` offers ``Pan left``, ``[左`` offers ``左移`` and ``左摇``);
 - ``filterText`` is the typed word followed by the rest of the name, so a client's own prefix
   match (Neovim's ``startswith``, Emacs' ``string-prefix-p``) keeps each item the server offers.
 """
@@ -21,14 +22,14 @@ The items are built to insert whole in every editor, not only in those that appl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lsprotocol import types
 
 from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.capabilities import COMPLETION_TRIGGERS
-from hailuo_dsl.prompt.directives import DIRECTIVES, Directive
+from hailuo_dsl.prompt.directives import DIRECTIVES, is_chinese, join_items
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
@@ -36,6 +37,9 @@ TRIGGER_CHARACTERS = COMPLETION_TRIGGERS
 
 _SETTING_KEY = re.compile(r"^[ \t]+@([A-Za-z_]*)$")
 _SETTING_VALUE = re.compile(r"^[ \t]+@([A-Za-z_]+)[ \t]+\"?([^\"\s]*)$")
+_ITEM_SEPARATOR = re.compile("[,，、]")
+"""What separates the items of a bracket as people type them (the full-width ones are a finding
+of their own, HL007, but the next item is still a name being typed)."""
 _WORD_TAIL = re.compile(r"\w*$")
 """The word an editor replaces when an item has no ``textEdit``: the word characters before the cursor."""
 
@@ -49,14 +53,6 @@ class Candidate:
     kind: types.CompletionItemKind
     detail: str | None = None
     documentation: str | None = None
-
-
-def directive_names(directive: Directive) -> tuple[str, ...]:
-    """Every name a directive is written with, the canonical one first: the one place completion
-    (an item per name) and hover (the other names) learn them. Names the directive table gives
-    besides the canonical one (an ``aliases`` tuple, e.g. the Chinese names) are offered too."""
-    others = getattr(directive, "aliases", ())
-    return (directive.name, *(n for n in others if isinstance(n, str)))
 
 
 def complete(text: str, index: LineIndex, offset: int, kind: DocumentKind) -> list[types.CompletionItem]:
@@ -78,9 +74,10 @@ def complete(text: str, index: LineIndex, offset: int, kind: DocumentKind) -> li
     return _directives(before)
 
 
-def offer(candidates: Iterable[Candidate], typed: str, lead: str = "") -> list[types.CompletionItem]:
+def offer(candidates: Iterable[Candidate], typed: str, lead: Callable[[str], str] | None = None) -> list[types.CompletionItem]:
     """The items for what the user has ``typed`` of one name: those it begins (any case; exact case
-    sorts first), each inserting the rest from the start of the word being typed, after ``lead``."""
+    sorts first), each inserting the rest from the start of the word being typed, after what
+    ``lead`` gives for the candidate's text (nothing when None)."""
     word_start = len(typed) - len(_WORD_TAIL.search(typed).group())  # type: ignore[union-attr]
     word = typed[word_start:]
     items = []
@@ -94,7 +91,7 @@ def offer(candidates: Iterable[Candidate], typed: str, lead: str = "") -> list[t
                 kind=c.kind,
                 detail=c.detail,
                 documentation=c.documentation,
-                insert_text=lead + rest,
+                insert_text=(lead(c.text) if lead is not None else "") + rest,
                 insert_text_format=types.InsertTextFormat.PlainText,
                 filter_text=word + c.text[len(typed) :],
                 sort_text=f"{0 if c.text.startswith(typed) else 1}{i:03d}",
@@ -108,19 +105,25 @@ def _directives(before: str) -> list[types.CompletionItem]:
     if open_at < 0 or "]" in before[open_at:]:
         return []
     inside = before[open_at + 1 :]
-    comma = inside.rfind(",")
-    item = inside[comma + 1 :]
-    typed = item.lstrip(" \t")
-    lead = " " if comma >= 0 and item == "" else ""  # `[Pan left,` → `[Pan left, Truck left`
-    return offer(_directive_candidates(), typed, lead)
+    items = _ITEM_SEPARATOR.split(inside)
+    typed = items[-1].lstrip(" \t")
+    previous = items[-2].strip(" \t") if len(items) > 1 else ""
+    # The language of the bracket's previous name, else of the prose just before it, comes first.
+    candidates = _directive_candidates(chinese_first=is_chinese(previous or before[:open_at].rstrip()[-1:]))
+    if not inside.endswith(","):
+        return offer(candidates, typed)
+    # Right after a comma: the space each documentation's style puts there, as the formatter joins
+    # names (`[Pan left, Truck left`, `[左摇,上升`).
+    return offer(candidates, typed, lambda name: join_items((previous, name))[len(previous) + 1 : -len(name)])
 
 
-def _directive_candidates() -> list[Candidate]:
-    return [
-        Candidate(name, name, types.CompletionItemKind.EnumMember, d.category, d.description)
-        for d in DIRECTIVES
-        for name in directive_names(d)
-    ]
+def _directive_candidates(*, chinese_first: bool) -> list[Candidate]:
+    """Both canonical names of every directive (contract §6): the English ones and the Chinese
+    ones, each Chinese item naming its English twin (``左摇``: ``Pan left · Pan``)."""
+    kind = types.CompletionItemKind.EnumMember
+    english = [Candidate(d.name, d.name, kind, d.category, d.description) for d in DIRECTIVES]
+    chinese = [Candidate(d.chinese, d.chinese, kind, f"{d.name} · {d.category}", d.description) for d in DIRECTIVES]
+    return chinese + english if chinese_first else english + chinese
 
 
 def _setting_candidates(space: str) -> list[Candidate]:

@@ -22,8 +22,10 @@ Each function takes the line, the cursor column (code points) and the items, and
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from lsprotocol import types
 
@@ -31,7 +33,8 @@ Editor = Callable[[str, int, Sequence[types.CompletionItem]], dict[str, str]]
 
 _KEYWORD_TAIL = re.compile(r"[\w\u00c0-\u00ff]*$")
 """Vim's ``\\k*$`` with the default ``iskeyword`` (``@,48-57,_,192-255``; wide characters count)."""
-_VSCODE_WORD = re.compile(r"[^\s\[\],#@\"]*$")
+_VSCODE_CONFIG = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "language-configuration.json"
+_VSCODE_WORD = re.compile(json.loads(_VSCODE_CONFIG.read_text(encoding="utf-8"))["wordPattern"].removesuffix("+") + "*$")
 """The ``wordPattern`` of ``editors/vscode/language-configuration.json``, up to the cursor."""
 _EMACS_SYMBOL = re.compile(r"[\w_]*$")
 """Word and symbol constituents of Emacs' standard syntax table (``@``, ``[`` and ``,`` are not)."""

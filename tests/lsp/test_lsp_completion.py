@@ -21,14 +21,33 @@ from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
 NAMES = [d.name for d in DIRECTIVES]
+CHINESE = [d.chinese for d in DIRECTIVES]
 
 # (document kind, line before the cursor, the labels offered (in order), {label: the line after accepting it})
 CASES: list[tuple[DocumentKind, str, list[str] | None, dict[str, str]]] = [
-    (DocumentKind.PROMPT, "A cat [", NAMES, {"Pan left": "A cat [Pan left"}),
+    (DocumentKind.PROMPT, "A cat [", NAMES + CHINESE, {"Pan left": "A cat [Pan left", "左摇": "A cat [左摇"}),
     (DocumentKind.PROMPT, "A cat [Pa", ["Pan left", "Pan right"], {"Pan left": "A cat [Pan left"}),
     (DocumentKind.PROMPT, "A cat [Pan ", ["Pan left", "Pan right"], {"Pan right": "A cat [Pan right"}),
-    (DocumentKind.PROMPT, "A cat [Pan left,", NAMES, {"Truck left": "A cat [Pan left, Truck left"}),
-    (DocumentKind.PROMPT, "A cat [Pan left, ", NAMES, {"Truck left": "A cat [Pan left, Truck left"}),
+    (
+        DocumentKind.PROMPT,
+        "A cat [Pan left,",
+        NAMES + CHINESE,
+        {"Truck left": "A cat [Pan left, Truck left", "上升": "A cat [Pan left, 上升"},
+    ),
+    (DocumentKind.PROMPT, "A cat [Pan left, ", NAMES + CHINESE, {"Truck left": "A cat [Pan left, Truck left"}),
+    # Chinese: a CJK prefix filters, Chinese prose or a Chinese name before puts the Chinese names
+    # first, and two Chinese names are joined by a bare comma as the Chinese documentation writes them.
+    (DocumentKind.PROMPT, "一只猫[左", ["左移", "左摇"], {"左摇": "一只猫[左摇"}),
+    (DocumentKind.PROMPT, "一只猫[", CHINESE + NAMES, {"推进": "一只猫[推进"}),
+    (
+        DocumentKind.PROMPT,
+        "一只猫[左摇,",
+        CHINESE + NAMES,
+        {"上升": "一只猫[左摇,上升", "Pedestal up": "一只猫[左摇, Pedestal up"},
+    ),
+    (DocumentKind.PROMPT, "一只猫[左摇,变焦", ["变焦推近", "变焦拉远"], {"变焦拉远": "一只猫[左摇,变焦拉远"}),
+    (DocumentKind.PROMPT, "一只猫[左摇，右", ["右移", "右摇"], {"右摇": "一只猫[左摇，右摇"}),
+    (DocumentKind.SHOT, "  一只猫跑过来 [Pan left, 推", ["推进"], {"推进": "  一只猫跑过来 [Pan left, 推进"}),
     (DocumentKind.PROMPT, "A cat [Pan left, Truck l", ["Truck left"], {"Truck left": "A cat [Pan left, Truck left"}),
     (
         DocumentKind.PROMPT,
@@ -89,7 +108,7 @@ def test_wrong_case_prefix_is_offered_in_canonical_case() -> None:
             assert got["Pan left"] == "A [Pan left"
 
 
-@given(st.sampled_from(NAMES), st.data())
+@given(st.sampled_from(NAMES + CHINESE), st.data())
 def test_any_prefix_of_any_directive_completes_to_it(name: str, data: st.DataObject) -> None:
     cut = data.draw(st.integers(min_value=0, max_value=len(name)))
     before = f"A fox [Tilt up, {name[:cut]}"

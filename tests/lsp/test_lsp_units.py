@@ -13,8 +13,9 @@ from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.actions import minimal_edit, wanted
 from hailuo_dsl.lsp.completion import complete
 from hailuo_dsl.lsp.convert import edits_from_data, offset, position, to_lsp_diagnostic
-from hailuo_dsl.lsp.hover import _item_at, hover_text
+from hailuo_dsl.lsp.hover import _item_at, directive_markdown, hover_text
 from hailuo_dsl.lsp.options import ServerOptions
+from hailuo_dsl.prompt.directives import DIRECTIVES
 from hailuo_dsl.prompt.positions import LineIndex
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab [],\n猫🐈é\r")), max_size=40)
@@ -78,6 +79,24 @@ def test_hover_names_a_mistyped_setting_key_whole() -> None:
     text = "shot a\n  @first-frame x.png\n  A cat.\n"
     answer = hover_text(text, LineIndex(text), text.index("frame"), DocumentKind.SHOT, LintConfig(), None)
     assert answer is not None and answer[0].startswith("`@first-frame` is not a setting.")
+
+
+def test_hover_names_both_names_of_every_directive() -> None:
+    for d in DIRECTIVES:
+        for name in d.names:
+            assert directive_markdown(name).startswith(f"**{d.name}** · {d.chinese} — {d.category}\n\n{d.description}")
+
+
+def test_hover_on_a_near_miss_says_what_to_write() -> None:
+    # A variant spelling: its canonical spelling in the language it was written in.
+    assert directive_markdown("推進").startswith("Write it exactly `推进`.\n\n**Push in** · 推进")
+    assert directive_markdown("pan left").startswith("Write it exactly `Pan left`.\n\n**Pan left** · 左摇")
+    # One answer: write it instead.
+    assert directive_markdown("Pan lfet").endswith("Write `[Pan left]` instead.")
+    # A likely reading among several (an orbit goes either way): the candidates, no instruction.
+    orbit = directive_markdown("orbit")
+    assert "An orbit circles the subject" in orbit and "instead" not in orbit
+    assert orbit.endswith("Closest: `[Truck left, Pan right]`, `[Truck right, Pan left]`.")
 
 
 def test_completion_inserts_from_the_typed_word() -> None:

@@ -70,11 +70,11 @@ def test_grammar_is_valid_json_with_python_regexes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["shot.tmLanguage.json", "prompt.tmLanguage.json"])
-def test_grammar_knows_exactly_the_fifteen_directives(name: str) -> None:
+def test_grammar_knows_exactly_the_fifteen_directives_by_both_names(name: str) -> None:
     exact, loose = load(name)["repository"]["brackets"]["patterns"][:2]
     names = re.search(r"\(([A-Z][^()]*)\)", exact["match"])
     assert names is not None
-    assert sorted(names.group(1).split("|")) == sorted(d.name for d in DIRECTIVES)
+    assert sorted(names.group(1).split("|")) == sorted(n for d in DIRECTIVES for n in d.names)
     spaced = re.search(r"\(\?i:([^()]*)\)", loose["match"])
     assert spaced is not None
     assert sorted(n.replace("[ \\t]+", " ") for n in spaced.group(1).split("|")) == sorted(d.name for d in DIRECTIVES)
@@ -124,6 +124,15 @@ def test_shot_sample_scopes() -> None:
     assert scopes_of(tokens, 11, "home is prose") == ("source.shot",)
     assert "invalid.illegal.unindented-text.shot" in scopes_of(tokens, 13, "stray text")
     assert "entity.name.section.shot" in scopes_of(tokens, 14, "growing-up")
+
+
+@pytest.mark.parametrize("name", ["shot.tmLanguage.json", "prompt.tmLanguage.json"])
+def test_chinese_names_are_directives(name: str) -> None:
+    tokens = tokenize(load(name), "shot a\n  一只猫跑过来 [左摇,上升] [变焦推近, Pan left] [左摇，上升]\n")
+    scope = "support.function.directive." + ("shot" if name.startswith("shot") else "hailuo-prompt")
+    for item in ("左摇", "上升", "变焦推近", "Pan left"):
+        assert scope in scopes_of(tokens, 1, item), item
+    assert any(s.startswith("invalid.illegal.unknown-directive") for s in scopes_of(tokens, 1, "左摇，上升"))
 
 
 def test_unclosed_bracket_ends_at_the_line_break() -> None:
