@@ -35,7 +35,6 @@ from hailuo_dsl.textfile import user_path
 OpenText = Callable[[Path], "str | None"]
 """The text the editor holds for a file, or None when it is not open there."""
 _FRAME_KEYS = ("first_frame", "last_frame")
-_NO_FILES: dict[Path, Stamp] = {}
 
 
 @dataclass(slots=True)
@@ -134,9 +133,7 @@ class ScriptLinter:
         for start, entry in entries:
             entry.prompt_at(spec, effective)
             if checked:
-                frames = self._frames(entry, spec, path)
-                read.update(frames)
-                entry.compile_at(spec, tuple(frames.values()))
+                entry.compile_at(spec, self._frames(entry, spec, path, read))
             if pieces is None:
                 prompt.extend(entry.prompt)
                 compiled.extend(entry.compile if checked else ())
@@ -191,9 +188,10 @@ class ScriptLinter:
             self._effective = (config, spec, effective_config(config, spec))
         return self._effective[2]
 
-    def _frames(self, entry: _Piece, spec: ShotSpec | None, path: Path | None) -> dict[Path, Stamp]:
-        """The local frame files the piece's shots may name (from their settings and the spec's
-        tables), with their stamps: a frame saved again re-checks the shots that name it."""
+    def _frames(self, entry: _Piece, spec: ShotSpec | None, path: Path | None, read: dict[Path, Stamp]) -> tuple[Stamp, ...]:
+        """The stamps of the local frame files the piece's shots may name (from their settings and
+        the spec's tables): a frame saved again re-checks the shots that name it. Each file is
+        stamped once per lint, into ``read`` (many shots often name one frame)."""
         if entry.frame_files is None:
             folder = path.parent if path is not None else Path()
             entry.frame_files = [p for ref in entry.frame_refs if (p := _frame_path(ref, folder)) is not None]
@@ -204,7 +202,10 @@ class ScriptLinter:
                 files = [*files, *by_table.get("", ())]
                 for shot in entry.script.shots:
                     files.extend(by_table.get("." + shot.name, ()))
-        return {p: stamp(p) for p in files} if files else _NO_FILES
+        for file in files:
+            if file not in read:
+                read[file] = stamp(file)
+        return tuple(read[file] for file in files)
 
     def _spec_frame_files(self, spec: ShotSpec) -> dict[str, list[Path]]:
         """The frame files the spec names, by table (``""``: defaults, ``".NAME"``: a shot's)."""

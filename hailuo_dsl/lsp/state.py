@@ -32,6 +32,7 @@ from pygls.workspace import TextDocument
 
 from hailuo_dsl.lsp import wire
 from hailuo_dsl.lsp.options import ServerOptions
+from hailuo_dsl.lsp.units import count_fast
 from hailuo_dsl.lsp.watch import Dependencies, file_key
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.version import version
@@ -56,14 +57,16 @@ DEPENDENCY_SUFFIXES = (".toml",)
 
 
 class HailuoProtocol(LanguageServerProtocol):
-    """The standard protocol, except that positions are always UTF-16."""
+    """The standard protocol, except that positions are always UTF-16, their units counted fast."""
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         general = params.capabilities.general
         if general is not None:
             general.position_encodings = None
-        return (yield from super().lsp_initialize(params))
+        result = yield from super().lsp_initialize(params)
+        count_fast(self.workspace.position_codec)
+        return result
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix
@@ -38,22 +38,25 @@ from hailuo_dsl.shots.syntax import (
     UnreadSuppression,
 )
 
-_HEADER = re.compile(r"^shot(?=[ \t]|\r?$)", re.MULTILINE)
-"""A header line, as the scanner tells one: ``shot`` at column 0, then a blank or the line's end."""
 _WAITING = re.compile(r"^(?P<indent>[ \t]*)#[ \t]*hailuo[ \t]*:[ \t]*(?P<action>ignore-shot|ignore)(?=[ \t]|\r?$)", re.MULTILINE)
 """A standalone suppression comment that waits: for the next line (``ignore``) or shot (``ignore-shot``);
 its action read as the parser reads it (``_SUPPRESSION``: the word after ``hailuo:``)."""
 _CONTENT_LINE = re.compile(r"^[ \t]*[^ \t\r\n#]", re.MULTILINE)
 """A line that is neither blank nor a comment."""
-_LONE_CR = re.compile(r"\r(?!\n)")
+_AFTER_HEADER = frozenset(" \t\r\n")
+"""What follows ``shot`` at column 0 on a header line, as the scanner tells one (a blank or the
+line's end; a CR is always the start of a CRLF in a text that is cut)."""
 
 
 def cut(text: str) -> list[int] | None:
     """The offsets where the pieces start (the first is 0, the text before the first shot); None
     when the script has no shot, when a suppression comment waits across a cut, or when a line
-    ends in a lone CR (the cut reads lines as ending in LF; such a file is parsed whole)."""
-    headers = [m.start() for m in _HEADER.finditer(text)]
-    if not headers or _LONE_CR.search(text) is not None:
+    ends in a lone CR (the cut reads lines as ending in LF; such a file is parsed whole). Runs on
+    every edit of a long script, so it looks for its few marks with ``str.find``."""
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    headers = _headers(text)
+    if not headers:
         return None
     starts = [0]
     for header in headers:
@@ -61,6 +64,20 @@ def cut(text: str) -> list[int] | None:
     if _waits_across(text, starts, headers):
         return None
     return starts
+
+
+def _headers(text: str) -> list[int]:
+    """The offsets of the header lines: ``shot`` at column 0, then a blank or the line's end."""
+    found = []
+    newline = -1  # the line break before the line looked at (-1: the text's first line)
+    while True:
+        start = newline + 1
+        end = start + 4
+        if text.startswith("shot", start) and (end == len(text) or text[end] in _AFTER_HEADER):
+            found.append(start)
+        newline = text.find("\nshot", start)
+        if newline < 0:
+            return found
 
 
 def _above(text: str, header: int, floor: int) -> int:
@@ -83,7 +100,7 @@ def _waits_across(text: str, starts: list[int], headers: list[int]) -> bool:
     piece (it waits for the next header), or an ``ignore`` with no line of its piece after it (it
     waits for the next line)."""
     last = len(starts) - 1
-    for found in _WAITING.finditer(text):
+    for found in _waiting(text):
         line_start = found.start()
         piece = bisect_right(starts, line_start) - 1
         if piece == last:
@@ -94,6 +111,19 @@ def _waits_across(text: str, starts: list[int], headers: list[int]) -> bool:
         elif _CONTENT_LINE.search(text, found.end(), starts[piece + 1]) is None:
             return True
     return False
+
+
+def _waiting(text: str) -> Iterator[re.Match[str]]:
+    """The standalone suppression comments that wait (:data:`_WAITING`), line by line."""
+    at = text.find("hailuo")
+    while at >= 0:
+        found = _WAITING.match(text, text.rfind("\n", 0, at) + 1)
+        if found is not None:
+            yield found
+        line_end = text.find("\n", at)
+        if line_end < 0:
+            return
+        at = text.find("hailuo", line_end)
 
 
 def shifted(d: Diagnostic, offset: int) -> Diagnostic:

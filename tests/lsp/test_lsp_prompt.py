@@ -64,6 +64,34 @@ async def test_incremental_edit(client: LanguageClient, tmp_path: Path) -> None:
     assert codes(published) == ["HL101"]
 
 
+async def test_incremental_edits_far_along_a_long_line_of_cjk_and_emoji(client: LanguageClient, tmp_path: Path) -> None:
+    """A prompt file is often one long line: an edit near its end, after astral characters, lands
+    where meant (the server counts UTF-16 units its own fast way)."""
+    path = tmp_path / "long.prompt"
+    text = "猫が走る 🐈🐈 and 😀 " * 100 + "[pan left] 🎬 [Push in]."
+    await open_and_wait(client, path, text)
+    for version, (at, old, new) in enumerate(((text.index("[pan") + 1, "p", "P"), (text.index("Push") + 5, "i", "o")), start=2):
+        start = utf16(text[:at])
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri_of(path), version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=0, character=start), end=types.Position(line=0, character=start + 1)
+                        ),
+                        text=new,
+                    )
+                ],
+            )
+        )
+        assert text[at] == old
+        text = text[:at] + new + text[at + 1 :]
+        published = await wait_for(client, uri_of(path))
+    assert codes(published) == ["HL102"]  # [Pan left] is right now, [Push on] a typo
+    assert published.diagnostics[0].range.start.character == utf16(text[: text.index("Push on")])
+
+
 async def test_positions_are_utf16_on_cjk_and_emoji_lines(client: LanguageClient, tmp_path: Path) -> None:
     prefix = "猫が走る 🐈🐈 and 😀 "
     text = f"{prefix}[pan left] then\n日本語 🎬 [Push out]."

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsp_helpers import apply_edits
 from lsprotocol import types
+from pygls.workspace.position_codec import Utf16
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic, Edit, Fix, Severity
@@ -15,6 +16,7 @@ from hailuo_dsl.lsp.completion import complete
 from hailuo_dsl.lsp.convert import edits_from_data, offset, position, to_lsp_diagnostic
 from hailuo_dsl.lsp.hover import _item_at, directive_markdown, hover_text
 from hailuo_dsl.lsp.options import ServerOptions
+from hailuo_dsl.lsp.units import Utf16Units
 from hailuo_dsl.prompt.directives import DIRECTIVES
 from hailuo_dsl.prompt.positions import LineIndex
 
@@ -141,3 +143,10 @@ def test_options_from_did_change_configuration() -> None:
     changed = ServerOptions.from_json({"hailuo": {"promptExtensions": ["txt"], "pollInterval": 0.5}}, base=base)
     assert (changed.debounce_ms, changed.prompt_extensions, changed.poll_seconds) == (10.0, (".txt",), 0.5)
     assert ServerOptions.from_json({"debounce": "auto"}, base=base).debounce_ms is None
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "猫", "é", "🐈", "😀", "\ud800", "\udfff", "\n"]), max_size=30), st.data())
+def test_fast_utf16_counts_as_pygls_counts(text: str, data: st.DataObject) -> None:
+    column = data.draw(st.integers(min_value=0, max_value=len(text)))
+    assert Utf16Units().num_units(text) == Utf16().num_units(text)
+    assert Utf16Units().column_from_utf32(text, column) == Utf16().column_from_utf32(text, column)
