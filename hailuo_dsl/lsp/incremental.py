@@ -2,10 +2,11 @@
 piece by piece and kept between edits.
 
 The script is cut into pieces that parse alone as in the whole file (``hailuo_dsl.shots.pieces``:
-the text before the first shot, then one piece per shot). Each piece's parse, its prompt findings
-and its compile findings are kept by the piece's text, the spec and configuration they were
-computed against (by identity: both are cached and replaced when they change) and the stamps of
-the frame files it names; an edit re-parses and re-checks only the pieces whose text changed.
+the text before the first shot, then one piece per shot). Each piece's parse and its shots'
+findings (prompt rules and shot rules, judged by ``shots.compiler.shot_findings``, the compile's
+own path) are kept by the piece's text, the spec and configuration they were computed against (by
+identity: both are cached and replaced when they change) and the stamps of the frame files it
+names; an edit re-parses and re-checks only the pieces whose text changed.
 The syntax rules (HL7xx) judge the whole tree every time, joined from the pieces' trees moved to
 file offsets (some judge across shots: a name used twice; some name other lines); the spec's
 findings are made again when the script's shot names change. Both are cheap. A script that
@@ -24,7 +25,6 @@ from hailuo_dsl.lsp.watch import Stamp, stamp
 from hailuo_dsl.shots import images
 from hailuo_dsl.shots.compiler import shot_findings
 from hailuo_dsl.shots.findings import configured, effective_config, sorted_findings
-from hailuo_dsl.shots.lint import shot_prompt_findings
 from hailuo_dsl.shots.parser import parse_script
 from hailuo_dsl.shots.pieces import cut, joined, moved, shifted
 from hailuo_dsl.shots.spec import ShotSpec, read_script_spec, read_spec, spec_findings
@@ -42,47 +42,37 @@ class _Placed:
     """A piece's tree and findings moved to file offsets, for one place in the file."""
 
     start: int
-    prompt_of: list[Diagnostic]
-    compile_of: list[Diagnostic]
+    findings_of: list[Diagnostic]
     tree: Script
-    prompt: list[Diagnostic]
-    compile: list[Diagnostic]
+    findings: list[Diagnostic]
 
 
 @dataclass(slots=True)
 class _Piece:
-    """One piece's parse (offsets from the piece's start) and the findings worked out from it."""
+    """One piece's parse (offsets from the piece's start) and its shots' findings."""
 
     script: Script
     frame_refs: list[str]
     frame_files: list[Path] | None = None
-    prompt_for: tuple[object, object] | None = None
-    prompt: list[Diagnostic] = field(default_factory=list)
-    compile_for: tuple[object, tuple[Stamp, ...]] | None = None
-    compile: list[Diagnostic] = field(default_factory=list)
+    checked_for: tuple[object, bool, object, tuple[Stamp, ...]] | None = None
+    findings: list[Diagnostic] = field(default_factory=list)
     _placed: _Placed | None = None
 
-    def prompt_at(self, spec: ShotSpec | None, config: LintConfig) -> None:
-        """Lint the shots' prompts unless done against this spec and configuration already."""
-        if self.prompt_for is None or self.prompt_for[0] is not spec or self.prompt_for[1] is not config:
-            self.prompt = [d for shot in self.script.shots for d in shot_prompt_findings(self.script, shot, spec, config)]
-            self.prompt_for = (spec, config)
-
-    def compile_at(self, spec: ShotSpec | None, frames: tuple[Stamp, ...]) -> None:
-        """Check the shots' settings and frames unless done against this spec and these frames."""
-        if self.compile_for is None or self.compile_for[0] is not spec or self.compile_for[1] != frames:
-            self.compile = shot_findings(self.script, spec, self.script.shots)
-            self.compile_for = (spec, frames)
+    def check(self, spec: ShotSpec | None, spec_ok: bool, config: LintConfig, frames: tuple[Stamp, ...]) -> None:
+        """Judge the shots (prompts, settings, frames) unless done already against this spec,
+        this configuration and these frames."""
+        done = self.checked_for
+        if done is None or done[0] is not spec or done[1] != spec_ok or done[2] is not config or done[3] != frames:
+            self.findings = shot_findings(self.script, spec, spec_ok, self.script.shots, config)
+            self.checked_for = (spec, spec_ok, config, frames)
 
     def placed(self, start: int) -> _Placed:
         """The tree and the findings moved to where the piece starts in the file."""
         found = self._placed
         if found is None or found.start != start:
-            found = self._placed = _Placed(start, [], [], moved(self.script, start), [], [])
-        if found.prompt_of is not self.prompt:
-            found.prompt_of, found.prompt = self.prompt, [shifted(d, start) for d in self.prompt]
-        if found.compile_of is not self.compile:
-            found.compile_of, found.compile = self.compile, [shifted(d, start) for d in self.compile]
+            found = self._placed = _Placed(start, [], moved(self.script, start), [])
+        if found.findings_of is not self.findings:
+            found.findings_of, found.findings = self.findings, [shifted(d, start) for d in self.findings]
         return found
 
 
@@ -127,26 +117,21 @@ class ScriptLinter:
         spec_path, spec, spec_read, spec_text = self._spec(head, path, open_text, read)
         checked = spec_read is None or spec_read.ok  # a spec with errors would compile wrong requests
         effective = self._effective_config(config, spec)
-        prompt: list[Diagnostic] = []
-        compiled: list[Diagnostic] = []
+        judged: list[Diagnostic] = []
         trees: list[Script] = []
         for start, entry in entries:
-            entry.prompt_at(spec, effective)
-            if checked:
-                entry.compile_at(spec, self._frames(entry, spec, path, read))
+            entry.check(spec, checked, effective, self._frames(entry, spec, path, read) if checked else ())
             if pieces is None:
-                prompt.extend(entry.prompt)
-                compiled.extend(entry.compile if checked else ())
+                judged.extend(entry.findings)
                 continue
             placed = entry.placed(start)
             trees.append(placed.tree)
-            prompt.extend(placed.prompt)
-            compiled.extend(placed.compile if checked else ())
+            judged.extend(placed.findings)
         whole = head if pieces is None else joined(text, path, trees)
-        found = whole.diagnostics + prompt
+        found = list(whole.diagnostics)
         if spec_read is not None:
             found.extend(self._spec_findings(spec_read, tuple(shot.name for shot in whole.shots)))
-        found.extend(compiled)
+        found.extend(judged)
         findings = sorted_findings(c for d in found if (c := configured(d, effective, whole)) is not None)
         return ScriptLint(findings, spec_path, spec_text, read)
 
