@@ -1,5 +1,7 @@
-"""Incremental linting gives exactly what ``hailuo lint`` gives, whatever the script and whatever
-the server linted before it (the pieces it kept)."""
+"""Incremental linting gives exactly what ``hailuo lint`` gives (``shots.compiler.lint_findings``:
+the prompt rules judged on each resolved shot, the configuration and the suppressions applied),
+whatever the script, the configuration and whatever the server linted before it (the pieces it
+kept)."""
 
 from __future__ import annotations
 
@@ -46,6 +48,11 @@ LINES = [
     "  shot d",
     "  [Pan lfet] {name}",
     "  A slow walk, the camera pans left.",
+    "  The camera [Push out] as the crowd cheers.",
+    "  [Pan left] [Tilt up] [Zoom in] [Truck left] [Pedestal up]",
+    "  @callback_url https://example.com/hook",
+    "  @callback_url example.com/hook",
+    "  # hailuo: ignore HL102",
     "# note",
     "# hailuo: ignore HL101",
     "# hailuo: ignore-shot HL102",
@@ -67,6 +74,13 @@ SPECS = [
     '[lint]\nignore = ["HL101"]\n\n[shots.b]\nresolution = "1080P"\nduration = 10\n',
     "[defaults]\nduration = 5\n",
     "[defaults\n",
+    '[lint]\nseverity = { HL102 = "warning" }\nmove_budget = { 6 = 1, 10 = 3 }\n\n[shots.a]\nduration = 10\n',
+]
+CONFIGS = [
+    LintConfig(),
+    LintConfig(severity={"HL102": "warning"}, ignore=["HL504"]),
+    LintConfig(move_budget={6: 1, 10: 2}, duration=10),
+    LintConfig(select=["HL1", "HL5", "HL6"]),
 ]
 
 scripts = st.lists(st.sampled_from(LINES), max_size=24).map(lambda lines: "\n".join(lines))
@@ -84,13 +98,16 @@ def nothing_open(_path: Path) -> str | None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(scripts, min_size=1, max_size=4), st.sampled_from(SPECS), st.sampled_from(["\n", "\r\n"]))
-def test_same_findings_as_hailuo_lint(folder: Path, texts: list[str], spec: str, newline: str) -> None:
+@given(
+    st.lists(st.tuples(scripts, st.sampled_from(CONFIGS)), min_size=1, max_size=4),
+    st.sampled_from(SPECS),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_same_findings_as_hailuo_lint(folder: Path, lints: list[tuple[str, LintConfig]], spec: str, newline: str) -> None:
     (folder / "look.toml").write_text(spec, encoding="utf-8")
     path = folder / "s.shot"
     linter = ScriptLinter()
-    config = LintConfig()
-    for text in texts:
+    for text, config in lints:
         text = text.replace("\n", newline)
         assert linter.lint(text, path, config, nothing_open).findings == lint_script(text, config, path), text
 
