@@ -83,6 +83,14 @@ def test_hover_names_a_mistyped_setting_key_whole() -> None:
     assert answer is not None and answer[0].startswith("`@first-frame` is not a setting.")
 
 
+def test_hover_shows_the_sent_value_while_the_prompt_has_an_error() -> None:
+    # A compile stops a shot whose prompt has an error; what the shot sends does not depend on
+    # the prompt's wording, so hover judges the settings without the prompt rules.
+    text = "shot a\n  @duration 10\n  The camera [Push out] as the crowd cheers.\n"
+    answer = hover_text(text, LineIndex(text), text.index("10"), DocumentKind.SHOT, LintConfig(), None)
+    assert answer is not None and "Sent value: `10` (from @duration at <script>:2)" in answer[0]
+
+
 def test_hover_names_both_names_of_every_directive() -> None:
     for d in DIRECTIVES:
         for name in d.names:
