@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
+from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SHOT_HEADER, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
 from hailuo_dsl.contract.request import VideoRequest
-from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE, SHOT_HEADER, AnimaticSource, task_video
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE, AnimaticSource, task_video
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.models import (
     EXPIRY_SECONDS,

@@ -29,6 +29,7 @@ from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
 from hailuo_dsl.rules.contexts import FrameContext, ShotContext
+from hailuo_dsl.shots import continuity
 from hailuo_dsl.shots.findings import effective_config, kept_in_compile, sorted_findings
 from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
 from hailuo_dsl.shots.parser import load_script
@@ -79,9 +80,10 @@ def _compile(
     layers = Layers(script, spec, overrides, index)
     frames = FrameChecker(check_urls, client)
     clean: set[int] = set()
+    parents = continuity.parents(script)
     try:
         for shot in chosen:
-            context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
+            context = _context(layers.resolve(shot), frames, parents)  # 3. resolve the settings, learn the frames
             failed = False
             for rule, found in _judged(context, shot_checks, clean):  # 4. run the rules
                 out.found.append((shot.name, rule.diagnostic(found)))
@@ -93,15 +95,17 @@ def _compile(
     return out
 
 
-def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
-    """A resolved shot with its mode and its frames (each learnt once per compile)."""
+def _context(resolved: ResolvedShot, frames: FrameChecker, parents: Mapping[str, str]) -> ShotContext:
+    """A resolved shot with its mode and its frames (each learnt once per compile). A shot that
+    continues another (``@continue``) has a first frame, known at render time."""
+    continued = resolved.get("continue") is not None
     found: dict[str, Frame] = {}
     for role in IMAGE_ROLES:
-        if resolved.get(role) is not None:
+        if resolved.get(role) is not None and not (continued and role == "first_frame"):
             value, origin = resolved.values[role]
             found[role] = frames.check(str(value), origin.base)
-    mode = mode_of(resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
-    return ShotContext(resolved, mode, found)
+    mode = mode_of(continued or resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
+    return ShotContext(resolved, mode, found, parents.get(resolved.shot.name) if continued else None)
 
 
 def _judged(context: ShotContext, shot_checks: tuple[Bound, ...], clean: set[int]) -> list[tuple[Rule, Finding]]:
@@ -136,7 +140,7 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         prompt=shot.prompt if shot.prompt.strip() else None,
         duration=resolved.get("duration"),  # type: ignore[arg-type]
         resolution=resolved.get("resolution"),  # type: ignore[arg-type]
-        image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
+        image_urls=[frames["first_frame"].url] if "first_frame" in frames else _continued(context),
         metadata=RequestMetadata(**metadata) if metadata else None,
     )
     settings: dict[str, object] = {}
@@ -153,7 +157,14 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         settings=settings,
         sources=sources,
         line=index.line_of(shot.span.start) + 1,
+        continues=context.continues,
+        takes=int(resolved.get("takes") or 1),  # type: ignore[call-overload]  # coerced when resolved
     )
+
+
+def _continued(context: ShotContext) -> list[str] | None:
+    """The first frame of a continued shot: a placeholder the render fills with the parent's last frame."""
+    return [continuity.placeholder(context.continues)] if context.continues is not None else None
 
 
 def _override(key: str, value: object) -> object:

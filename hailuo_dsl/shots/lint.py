@@ -55,7 +55,8 @@ def _resolved(shot: Shot, spec: ShotSpec | None, config: LintConfig) -> tuple[in
         except ValueError:  # the compiler reports it (HL601) and takes the next level's value
             continue
         break
-    first = shot.setting("first_frame") is not None or any(t.get("first_frame") for t in tables)
+    given = shot.setting("first_frame") is not None or shot.setting("continue") is not None  # @continue gives one
+    first = given or any(t.get("first_frame") for t in tables)
     return duration, first
 
 

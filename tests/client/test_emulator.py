@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from hailuo_dsl.cli import emulator_command
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.emulator.animatic import SHOT_HEADER
+from hailuo_dsl.contract import SHOT_HEADER
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.models import EmulatorClock, HttpRequest
 from hailuo_dsl.video import first_frame, last_frame, probe_video, verify_video
