@@ -39,4 +39,6 @@ def continue_first_shot(ctx: ScriptContext) -> Iterator[Finding]:
 
     for link in links(ctx.script):
         if link.parent is None:
-            yield Finding(*link.setting.span, "@continue on the first shot: there is no shot before it; name the shot to continue")
+            yield Finding(
+                *link.setting.span, "@continue on the first shot: there is no shot before it; name the shot to continue"
+            )

@@ -22,9 +22,9 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 from pydantic import ValidationError
 
 from hailuo_dsl.cli import emulator_command
+from hailuo_dsl.contract import SHOT_HEADER
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.contract import SHOT_HEADER
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.models import EmulatorClock, HttpRequest
 from hailuo_dsl.video import first_frame, last_frame, probe_video, verify_video
