@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def continuation_frame(video: ChosenVideo, out_dir: Path) -> ContinuationFrame:
     path = (folder / f"{video.shot}.take{video.take}.{digest[:16]}.png").absolute()
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f".{path.name}.{os.getpid()}.part")
+        staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
         picture.save(staging, format="PNG")
         os.replace(staging, path)  # complete or absent: a killed run never leaves half a frame
     check_frame(path, f"the last frame of {video.shot} (take {video.take})")

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from hailuo_dsl.client import AsyncClient
-from hailuo_dsl.render.continuity import FrameRefused, continuation_frame
+from hailuo_dsl.render.continuity import ContinuationFrame, FrameRefused, continuation_frame
 from hailuo_dsl.render.decide import TakeDecision, Why, decide
 from hailuo_dsl.render.downloads import Downloads
-from hailuo_dsl.render.graph import Gates, check_graph, chosen_take, video_of
+from hailuo_dsl.render.graph import ChosenVideo, Gates, check_graph, chosen_take, video_of
 from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, JournalError
 from hailuo_dsl.render.records import FIRST_COMPLETED, Lineage, ShotRecord
 from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
@@ -85,7 +85,7 @@ async def render_shots(
         clock=clock,
         name_shots=name_shots,
     )
-    run.gates = Gates(seen, journal)
+    run.gates, run.frames = Gates(seen, journal), {}
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]
     await join(tasks)
     return RenderSummary(journal.path, out_dir, tuple(result for task in tasks for result in task.result()))
@@ -134,6 +134,7 @@ class _Run(Submits, Downloads):
     """One render run: each shot waits for its parent, settles its takes and renders them."""
 
     gates: Gates
+    frames: dict[tuple[str, int], asyncio.Future[ContinuationFrame]]
 
     async def shot(self, shot: RenderableShot) -> list[ShotResult]:
         try:
@@ -151,7 +152,7 @@ class _Run(Submits, Downloads):
                 return self._not_started(name, parent, f"waits for a video of {parent}, which is not on disk yet")
             self._say(name, Step.CONTINUING, f"takes the last frame of {parent} (take {video.take})")
             try:
-                frame = await asyncio.to_thread(continuation_frame, video, self.out_dir)
+                frame = await self._frame_of(video)
             except (ValueError, OSError) as err:  # InvalidVideo and FrameRefused are ValueErrors
                 why = message_of(err) if isinstance(err, FrameRefused) else f"its last frame cannot be read: {message_of(err)}"
                 return self._not_started(name, parent, why)
@@ -189,6 +190,14 @@ class _Run(Submits, Downloads):
             )
             for d, r in zip(decisions, final, strict=True)
         ]
+
+    async def _frame_of(self, video: ChosenVideo) -> ContinuationFrame:
+        """The continuation frame of a parent's take: taken once a run, however many shots continue it."""
+        key = (video.shot, video.take)
+        found = self.frames.get(key)
+        if found is None:
+            found = self.frames[key] = asyncio.ensure_future(asyncio.to_thread(continuation_frame, video, self.out_dir))
+        return await asyncio.shield(found)
 
     async def _settle(self, shot: RenderableShot, decision: TakeDecision, lineage: Lineage | None) -> ShotRecord:
         """Write what the decision says into the journal: a new take, or one started over."""
