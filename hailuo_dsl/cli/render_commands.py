@@ -25,12 +25,12 @@ import click
 from rich.console import Console
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
-from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
+from hailuo_dsl.cli.gate import config_for, gate_scripts
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
+from hailuo_dsl.cli.render_caps import checked_caps, refuse, script_pricing, totals_text
 from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary, shown
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
-from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
@@ -44,6 +44,8 @@ from hailuo_dsl.render import (
     find_journal,
     render_script,
 )
+from hailuo_dsl.render.figures import paid_totals
+from hailuo_dsl.render.plan import CapExceeded
 from hailuo_dsl.shots.result import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
@@ -144,6 +146,19 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Then join the chosen takes into the film, with its timeline (as hailuo assemble does).",
 )
+@click.option(
+    "--max-tasks",
+    type=click.IntRange(min=0),
+    help="Refuse, before any upload or submit, a render that would submit more tasks (hailuo plan counts them).",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    help="Refuse, before any upload or submit, a render whose tasks would cost more (prices from [pricing]).",
+)
+@click.option(
+    "--rate", metavar="N/min", help="Submits a minute, for the whole run [default: the spec's [render] rate, else none]."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -164,6 +179,9 @@ def render(
     download_stall: float,
     download_deadline: float,
     assemble_film: bool,
+    max_tasks: int | None,
+    budget: float | None,
+    rate: str | None,
     as_json: bool,
 ) -> None:
     """Render the shots of each SCRIPT to videos, resuming from its journal.
@@ -188,6 +206,11 @@ def render(
     Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
     recorded first.
 
+    Caps: --max-tasks and --budget (and a spec's [render] budget, which counts what the
+    script's journal paid already) refuse a render whose plan is over them, before any upload
+    or submit (exit 1, the plan's totals printed; hailuo plan shows the plan). --rate (or
+    [render] rate) spaces the submits of the whole run; a 429 holds them all for its Retry-After.
+
     Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors: nothing sent), 2 usage
     or I/O error, 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
     """
@@ -210,8 +233,8 @@ def render(
             raise UsageError(f"{script}: no such file")
     adopted = _parse_adopt(adopt)
     configs = {script: config_for(script) for script in scripts}
-    _gate(scripts, spec, list(shots) or None, configs)
-    jobs = [
+    gate_scripts(scripts, spec, list(shots) or None, configs)
+    jobs: list[tuple[Path, dict[str, Any]]] = [
         (
             script,
             {
@@ -234,6 +257,9 @@ def render(
     stderr = Console(stderr=True)
     live = stderr.is_terminal and not as_json
     limits = transfer_limits(max_download_mb, download_stall, download_deadline)
+    pace, allowance = checked_caps(jobs, emulator, base_url, max_tasks, budget, rate)
+    for _script, options in jobs:
+        options.update(pace=pace, allowance=allowance)
     try:
         with _api(emulator, base_url, poll_interval, limits) as client:
             summaries, stopped_by = asyncio.run(_run(client, stderr if live else None, jobs))
@@ -243,6 +269,8 @@ def render(
         raise UsageError(os_message(err)) from None
     except JournalError as err:
         raise UsageError(str(err)) from None
+    except CapExceeded as err:  # a journal moved between the plan and the render: still refused
+        refuse(err.problems, err.plan)
     if stopped_by is not None:
         exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
@@ -282,28 +310,6 @@ def _films(
             continue
         films[summary.journal] = film.assembly.output
     return films
-
-
-def _gate(scripts: tuple[Path, ...], spec: Path | None, shots: list[str] | None, configs: dict[Path, LintConfig]) -> None:
-    """Compile every script before anything is sent, showing each one's findings as ``hailuo
-    lint`` does; exit 1 when any has an error, so a run never pays for part of a batch that
-    needs fixing (the others wait for the same command once it is fixed)."""
-    from hailuo_dsl.shots.compiler import compile_script
-    from hailuo_dsl.shots.result import UnknownShotError
-
-    failed = []
-    for script in scripts:
-        try:
-            result = compile_script(script, spec=spec, shots=shots, config=configs[script])
-        except (UnknownShotError, OSError) as err:
-            raise UsageError(os_message(err)) from None
-        show_findings(str(script), result.script.text, result.diagnostics)
-        if has_errors(result.diagnostics):
-            failed.append(str(script))
-    if failed and len(scripts) > 1:
-        refuse(f"{', '.join(failed)}: errors; nothing was uploaded or submitted for any script")
-    if failed:
-        refuse()
 
 
 async def _run(
@@ -351,13 +357,14 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
         raise UsageError(f"{path}: no journal here (nothing rendered yet){_other_journals(path, script)}")
     try:
         with Journal(path, create=False) as journal:
-            records = journal.records()
+            records, paid = journal.records(), journal.paid()
     except JournalError as err:
         raise UsageError(str(err)) from None
+    totals = paid_totals(paid, script_pricing(script))
     if as_json:
-        click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
+        click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records], "totals": totals}, indent=2))
         return
-    print_jobs(Console(), path, records)
+    print_jobs(Console(), path, records, totals_text(totals))
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:

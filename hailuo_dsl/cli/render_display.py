@@ -91,6 +91,12 @@ def print_summary(console: Console, summary: RenderSummary) -> None:
     console.print(table)
     done = sum(1 for s in summary.shots if s.done)
     console.print(f"{done} of {len(summary.shots)} videos in {shown(summary.out_dir)}; journal {shown(summary.journal)}")
+    paid = f"{summary.paid} task{'' if summary.paid == 1 else 's'} paid in this run"
+    if summary.paid and summary.cost is not None:
+        paid += f", {summary.cost:.2f} {summary.currency or ''}".rstrip()
+    console.print(
+        paid + (" (no prices: [pricing] in the spec gives them)" if summary.paid and summary.cost is None else ""), markup=False
+    )
     if takes:
         console.print("* the chosen take: hailuo takes SCRIPT lists them, hailuo pick SCRIPT SHOT TAKE chooses another")
 
@@ -103,7 +109,7 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
-def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
+def print_jobs(console: Console, path: Path, records: list[ShotRecord], totals: str | None = None) -> None:
     table = Table(title=str(path), title_justify="left")
     for column in ("shot", "take", "state", "status", "task", "tries", "updated", "video / error"):
         table.add_column(column, overflow="fold", no_wrap=column in ("take", "state", "tries"))
@@ -114,3 +120,5 @@ def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
         state = f"[{STATE_STYLE[r.state]}]{r.state.value}[/]"
         table.add_row(r.name, str(r.take), state, status, r.task_id or "", str(r.attempts), updated, detail)
     console.print(table)
+    if totals is not None:
+        console.print(totals, markup=False)
