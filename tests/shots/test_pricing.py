@@ -26,7 +26,12 @@ def test_a_spec_gives_prices_per_clip_and_the_render_caps() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "where", "says"),
     [
-        ('[pricing]\ncurrency = "USD"\n768P = { 6 = 0.28, 8 = 0.5 }\n', "HL601", (3, 1), "768P clips last 6 or 10 seconds, not 8"),
+        (
+            '[pricing]\ncurrency = "USD"\n768P = { 6 = 0.28, 8 = 0.5 }\n',
+            "HL601",
+            (3, 1),
+            "768P clips last 6 or 10 seconds, not 8",
+        ),
         ('[pricing]\ncurrency = "USD"\n1080P = { 10 = 1 }\n', "HL601", (3, 1), "1080P clips last 6 seconds, not 10"),
         ('[pricing]\ncurrency = "USD"\n720P = { 6 = 0.2 }\n', "HL602", (3, 1), "known keys: currency, 512P, 768P, 1080P"),
         ("[pricing]\n768P = { 6 = 0.28 }\n", "HL601", (1, 1), 'currency = "USD"'),
