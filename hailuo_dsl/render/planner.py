@@ -27,6 +27,8 @@ from hailuo_dsl.shots.pricing import PricingTable
 S = ShotState
 BLOCKED = "waits-for-parent"
 """The reason of a take not submitted because its parent brings no video this run."""
+AFTER_PARENT_HASH = "after-parent: a first frame still to come"
+"""The request hash a plan decides with for a shot whose parent's new video is still to come."""
 
 
 class JournalView(Protocol):
@@ -41,10 +43,24 @@ class JournalView(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class _Settled:
-    """A shot's chosen video as a plan sees it: on disk now (``video``), coming this run, or not."""
+    """A shot's chosen video as a plan sees it: on disk now (``video``), coming this run, or not;
+    ``refetch`` is the chosen take whose file is fetched again (the same video as before)."""
 
     video: Path | None = None
     coming: bool = False
+    refetch: int | None = None
+
+
+def _kept_frame(records: Sequence[ShotRecord], parent: str, refetch: int | None) -> str | None:
+    """The digest of a parent's frame a continued shot's take was made from, when the parent's
+    chosen take is fetched again: the same video, so the same last frame."""
+    if refetch is None:
+        return None
+    for record in records:
+        lineage = record.lineage
+        if lineage is not None and lineage.shot == parent and lineage.take == refetch:
+            return lineage.digest
+    return None
 
 
 def plan_script(
@@ -102,27 +118,29 @@ def plan_script(
         shot = by_name[name]
         records = rows(name)
         parent = shot.continues
-        digest: str | None
+        digest: str | None = None
         if parent is None:
             digest = shot.request_hash()
         else:
             above = of(parent)
-            if above.video is not None:
-                shot = shot.bound(above.video.with_suffix(".last-frame.png"), frame_digest(above.video))
+            frame = frame_digest(above.video) if above.video is not None else _kept_frame(records, parent, above.refetch)
+            if frame is not None:
+                shot = shot.bound((above.video or Path(parent)).with_suffix(".last-frame.png"), frame)
                 digest = shot.request_hash()
-            elif above.coming:
-                digest = None
-            else:
+            elif not above.coming:
                 free.extend(FreeTake(script, name, r.take, BLOCKED, r.state.value, r.task_id) for r in records)
                 if not records:
                     free.append(FreeTake(script, name, 1, BLOCKED, None, None))
                 return _Settled()
-        decisions = decide(name, digest, shot.takes, records, retry_failed=retry_failed, reroll=name in reroll)
+        # A parent whose new video is still to come gives a first frame no take was made from:
+        # the render decides then with a request hash no journal row has, as decided here.
+        decided = digest if digest is not None else AFTER_PARENT_HASH
+        decisions = decide(name, decided, shot.takes, records, retry_failed=retry_failed, reroll=name in reroll)
         for d in decisions:
             if d.why.submits:
-                tasks.append(
-                    _task(script, shot, d, parent, pricing, _uploads(shot, parent, uploads, journal, upload_key, upload_max_age))
-                )
+                why = d.why if digest is not None else Why.AFTER_PARENT
+                found = _uploads(shot, parent, uploads, journal, upload_key, upload_max_age)
+                tasks.append(_task(script, shot, replace(d, why=why), parent, pricing, found))
             else:
                 state, task_id = (d.record.state.value, d.record.task_id) if d.record is not None else (None, None)
                 free.append(FreeTake(script, name, d.take, d.why.value, state, task_id))
@@ -146,7 +164,7 @@ def _chosen(decisions: Sequence[TakeDecision], choice: Choice | None, digest: st
     on_disk = [take for take, output in done.items() if output and Path(output).is_file()]
     if choice is not None and choice.take in done:
         output = done[choice.take]
-        return _Settled(Path(output)) if choice.take in on_disk and output else _Settled(coming=True)
+        return _Settled(Path(output)) if choice.take in on_disk and output else _Settled(coming=True, refetch=choice.take)
     if on_disk:
         output = done[on_disk[0]]
         assert output is not None
@@ -201,4 +219,4 @@ def adopted(record: ShotRecord, task_id: str) -> ShotRecord:
     return replace(record, state=S.SUBMITTED, task_id=task_id, error=None) if record.state is S.UNKNOWN else record
 
 
-__all__ = ["BLOCKED", "JournalView", "adopted", "forgotten", "plan_script"]
+__all__ = ["AFTER_PARENT_HASH", "BLOCKED", "JournalView", "adopted", "forgotten", "plan_script"]
