@@ -160,9 +160,10 @@ class Compiled(BaseModel):
 
 
 class ShotStatus(BaseModel):
-    """One shot as the render journal knows it."""
+    """One take of a shot as the render journal knows it (a shot rendered once has take 1 alone)."""
 
     shot: str
+    take: int
     state: str
     task_id: str | None
     status: str | None

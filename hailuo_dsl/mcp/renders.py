@@ -27,6 +27,7 @@ from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.mcp.models import RunInfo
 from hailuo_dsl.render import EMULATOR_ENDPOINT, JournalError, RenderSummary, endpoint_of, render_script
+from hailuo_dsl.render.plan import CapExceeded
 from hailuo_dsl.shots.result import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
@@ -68,6 +69,8 @@ class Run:
     emulator: bool
     out_dir: Path
     shots: tuple[str, ...]
+    max_tasks: int | None = None
+    """The tasks a real render was confirmed for: the render refuses a plan over it before sending."""
     started_at: float = field(default_factory=time.time)
     state: str = "running"
     finished_at: float | None = None
@@ -112,7 +115,7 @@ class Run:
                 summary = asyncio.run(self._main(client, config, shots))
         except asyncio.CancelledError:
             self._finish("stopped", error="stopped when the server shut down; start it again to resume")
-        except (CompileError, JournalError, HailuoError) as err:
+        except (CompileError, JournalError, HailuoError, CapExceeded) as err:
             self._finish("failed", error=str(err))
         except OSError as err:
             self._finish("failed", error=f"{err.filename}: {err.strerror}" if err.filename else str(err))
@@ -136,6 +139,7 @@ class Run:
                 endpoint=EMULATOR_ENDPOINT if self.emulator else None,
                 shots=shots,
                 config=config,
+                max_tasks=self.max_tasks,
             )
 
 

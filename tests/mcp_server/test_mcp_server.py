@@ -21,6 +21,7 @@ from hailuo_dsl.emulator import Emulator
 from hailuo_dsl.prompt.directives import DIRECTIVES
 from hailuo_dsl.render import Journal, ShotState, find_journal
 from hailuo_dsl.render.location import EMULATOR_ENDPOINT
+from hailuo_dsl.render.plan import plan_render
 from hailuo_dsl.rules import BY_CODE, RULES
 from hailuo_dsl.shots.compiler import compile_script
 
@@ -31,6 +32,7 @@ TOOLS = {
     "list_directives",
     "explain_rule",
     "compile_script",
+    "plan_render",
     "start_render",
     "render_status",
     "assemble_film",
@@ -143,6 +145,7 @@ async def test_a_background_render_on_the_emulator_runs_while_other_calls_are_an
     script = copy_example("city-night.shot", tmp_path)
     async with serve(tmp_path) as client:
         assert "nothing rendered yet" in await refused(client, "assemble_film", script=str(script), emulator=True)
+        assert (await call(client, "plan_render", script=str(script), emulator=True))["totals"]["tasks"] == 3
         started = await call(client, "start_render", script=str(script), emulator=True)
         assert started["started"] and started["shots"] == ["skyline", "alley", "rooftop"]
         assert started["journal"] == str(find_journal(script, EMULATOR_ENDPOINT))
@@ -165,6 +168,7 @@ async def test_a_background_render_on_the_emulator_runs_while_other_calls_are_an
         for shot in by_shot.values():
             assert shot["state"] == "downloaded" and Path(shot["output"]).is_file()
 
+        assert (await call(client, "plan_render", script=str(script), emulator=True))["totals"]["tasks"] == 0
         film = await call(client, "assemble_film", script=str(script), emulator=True)
         assert film["shots"] == ["skyline", "alley", "rooftop"]
         assert Path(film["film"]) == tmp_path / "renders" / "city-night.emulator.mp4"
@@ -195,18 +199,42 @@ async def test_a_script_with_errors_starts_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / ".hailuo").exists() and not (tmp_path / "renders").exists()
 
 
+def _real(emulator: Emulator) -> dict[str, str]:
+    """The environment of a server whose "real" API is an emulator on loopback: nothing can leave the machine."""
+    return {"HAILUO_BASE_URL": emulator.url, "HAILUO_API_KEY": emulator.api_key}
+
+
 @pytest.mark.timeout(120)
-async def test_a_real_render_is_refused_with_nothing_sent(tmp_path: Path, emulator: Emulator) -> None:
-    """The "real" API is an emulator on loopback, so nothing could leave the machine anyway."""
+async def test_an_unconfirmed_real_render_is_refused_with_nothing_sent(tmp_path: Path, emulator: Emulator) -> None:
     script = copy_example("city-night.shot", tmp_path)
-    env = {"HAILUO_BASE_URL": emulator.url, "HAILUO_API_KEY": emulator.api_key}
-    async with serve(tmp_path, env) as client:
-        message = await refused(client, "start_render", script=str(script))
-        assert "emulator=true" in message and "hailuo render" in message
+    async with serve(tmp_path, _real(emulator)) as client:
+        plan = await call(client, "plan_render", script=str(script))
+        assert plan == json.loads(json.dumps(plan_render(script, base_url=emulator.url).as_json()))
+        assert plan["totals"]["tasks"] == 3 and [t["shot"] for t in plan["tasks"]] == ["skyline", "alley", "rooftop"]
+        for confirm in (None, 2, 4):
+            arguments = {} if confirm is None else {"confirm_tasks": confirm}
+            message = await refused(client, "start_render", script=str(script), **arguments)
+            assert "confirm_tasks=3" in message and "nothing was uploaded or submitted" in message
         status = await call(client, "render_status", script=str(script))
         assert status["journal"] is None and status["run"] is None
     assert sum(emulator.stats.requests.values()) == 0 and not emulator.tasks
     assert not (tmp_path / ".hailuo").exists() and not (tmp_path / "renders").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+async def test_a_confirmed_real_render_submits_what_the_plan_said(tmp_path: Path, emulator: Emulator) -> None:
+    script = copy_example("city-night.shot", tmp_path)
+    async with serve(tmp_path, _real(emulator)) as client:
+        count = (await call(client, "plan_render", script=str(script)))["totals"]["tasks"]
+        started = await call(client, "start_render", script=str(script), confirm_tasks=count)
+        assert started["started"] and not started["emulator"]
+        while (status := await call(client, "render_status", script=str(script)))["run"]["state"] == "running":
+            await anyio.sleep(0.2)
+        assert status["run"]["state"] == "finished", status["run"]["error"]
+        assert all(s["state"] == "downloaded" for s in status["shots"])
+        assert (await call(client, "plan_render", script=str(script)))["totals"]["tasks"] == 0
+    assert emulator.stats.submits_accepted == count == 3
 
 
 @pytest.mark.slow
