@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.prompt.positions import LineIndex, utf16_length
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import RULES
 from hailuo_dsl.version import version
 
@@ -202,4 +202,4 @@ def _github(report: FileReport, d: Diagnostic) -> str:
     )
 
 
-__all__ = ["FORMATS", "FileReport", "display_width", "render", "utf16_length"]
+__all__ = ["FORMATS", "FileReport", "display_width", "render"]

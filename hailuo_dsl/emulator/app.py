@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections import OrderedDict, deque
+from concurrent.futures import Future
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,7 +49,14 @@ _VIDEO_CACHE = 64
 
 
 class EmulatorApp:
-    """The emulated API: one instance per emulator, driven by the server's event loop thread."""
+    """The emulated API: one instance per emulator, driven by the server's event loop thread.
+
+    It holds the emulated state of one account: its API key, the tasks it accepted (each with the
+    way it will end), the uploaded images, a bounded cache of the videos made so far, the emulated
+    clock (``time_scale``), the injected faults, a seeded random source and the request counts
+    (``stats``, which tests and benchmarks read). ``handle`` routes one parsed request to its
+    endpoint and answers as the contract says the real API does (§1-§5), errors included.
+    """
 
     def __init__(
         self,
@@ -61,12 +69,15 @@ class EmulatorApp:
         seed: int,
         expiry_seconds: float = EXPIRY_SECONDS,
         video_scale: float = DEFAULT_VIDEO_SCALE,
+        prepare_videos: bool = False,
     ) -> None:
         if task_seconds <= 0:
             raise ValueError("task_seconds must be positive")
         if not 0 < video_scale <= 1:
             raise ValueError("video_scale must be more than 0 and at most 1")
         self.video_scale = video_scale
+        self.prepare_videos = prepare_videos
+        self._making: dict[str, Future[bytes]] = {}
         self.videos: OrderedDict[str, bytes] = OrderedDict()
         self.expiry_seconds = expiry_seconds
         self.api_key = api_key
@@ -182,6 +193,8 @@ class EmulatorApp:
         task = self._create(body)
         shot = request.headers.get(SHOT_HEADER.lower(), "")
         task.shot = shot if _SHOT_NAME.fullmatch(shot) else None
+        if self.prepare_videos and task.outcome == "completed":
+            self._prepare(task)
         if faults.take("drop_after", "submit"):
             return HttpResponse(0, action=ConnectionAction.DROP)
         if faults.take("malformed_json", "submit"):
@@ -260,8 +273,35 @@ class EmulatorApp:
         if video is not None:
             self.videos.move_to_end(task.id)
             return HttpResponse(200, video, content_type="video/mp4", action=action)
+        making = self._making.get(task.id)
+        if making is not None:  # being made while the task ran: wait for it, off the server's loop
+            return HttpResponse(200, content_type="video/mp4", action=action, produce=making.result)
         source = AnimaticSource.of(task.request, shot=task.shot, fetch_image=self._stored_image, scale=self.video_scale)
         return HttpResponse(200, content_type="video/mp4", action=action, produce=lambda: self._made(task.id, source))
+
+    def _prepare(self, task: EmulatedTask) -> None:
+        """Start making a task's video while the task runs, as the service does (``prepare_videos``):
+        its download then only sends it. Made on a thread of its own, outside the lock."""
+        source = AnimaticSource.of(task.request, shot=task.shot, fetch_image=self._stored_image, scale=self.video_scale)
+        making: Future[bytes] = Future()
+        self._making[task.id] = making
+
+        def make() -> None:
+            try:
+                making.set_result(self._made(task.id, source))
+            except BaseException as err:  # the download that waits for it answers the error
+                making.set_exception(err)
+            finally:
+                with self._lock:
+                    self._making.pop(task.id, None)
+
+        threading.Thread(target=make, name=f"hailuo-emulator-video-{task.id}", daemon=True).start()
+
+    def preparing(self, task_id: str) -> Future[bytes] | None:
+        """The video of ``task_id`` being made while its task runs (``prepare_videos``), or None
+        (not asked for, or made already: then it is kept with the others)."""
+        with self._lock:
+            return self._making.get(task_id)
 
     def _made(self, task_id: str, source: AnimaticSource) -> bytes:
         """Make a task's video (off the server's loop, outside the lock: encoding takes a while) and

@@ -3,7 +3,7 @@ every step recorded in a SQLite journal so a rerun resumes without paying twice.
 
 from hailuo_dsl.render.decide import TakeDecision, Why, decide
 from hailuo_dsl.render.figures import FreeTake, PlannedTask, RenderPlan, ScriptPlan
-from hailuo_dsl.render.journal import Journal, JournalError
+from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import (
     DEFAULT_ENDPOINT,
     EMULATOR_ENDPOINT,
@@ -25,6 +25,7 @@ from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary,
 from hailuo_dsl.render.run import RenderableShot
 from hailuo_dsl.render.script import default_out_dir, render_script
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

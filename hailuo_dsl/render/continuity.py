@@ -57,7 +57,7 @@ def continuation_frame(video: ChosenVideo, out_dir: Path) -> ContinuationFrame:
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-        picture.save(staging, format="PNG")
+        picture.save(staging, format="PNG", compress_level=1)  # fast; even a noisy 1080P frame stays far under 10 MB
         os.replace(staging, path)  # complete or absent: a killed run never leaves half a frame
     check_frame(path, f"the last frame of {video.shot} (take {video.take})")
     return ContinuationFrame(path, Lineage(video.shot, video.take, digest, str(path)))

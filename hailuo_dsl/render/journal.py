@@ -328,4 +328,4 @@ def _called(name: str, take: int) -> str:
     return f"shot {name!r}" if take == 1 else f"take {take} of shot {name!r}"
 
 
-__all__ = ["DEFAULT_UPLOAD_MAX_AGE", "Journal", "JournalError"]
+__all__ = ["DEFAULT_UPLOAD_MAX_AGE", "Journal"]

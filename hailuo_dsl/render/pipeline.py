@@ -31,12 +31,13 @@ from hailuo_dsl.render.continuity import ContinuationFrame, FrameRefused, contin
 from hailuo_dsl.render.decide import TakeDecision, Why, decide
 from hailuo_dsl.render.downloads import Downloads
 from hailuo_dsl.render.graph import ChosenVideo, Gates, check_graph, chosen_take, video_of
-from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, JournalError
+from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal
 from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.records import FIRST_COMPLETED, Lineage, ShotRecord
 from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
 from hailuo_dsl.render.run import RenderableShot, message_of
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 from hailuo_dsl.render.submits import Submits
 
 S = ShotState
@@ -141,7 +142,13 @@ class _Choosing:
 
 
 class _Run(Submits, Downloads):
-    """One render run: each shot waits for its parent, settles its takes and renders them."""
+    """One render run: each shot waits for its parent, settles its takes and renders them.
+
+    ``shot`` walks one shot from its recorded takes to a chosen video: wait for the parent's
+    chosen take (``gates``) and take its exact last frame (``frames``: one per parent take, shared
+    by its children), decide what each take needs (``decide``), then upload, submit, wait and
+    download each take (``Submits``, ``Downloads``) and open the gate for its continuations.
+    """
 
     gates: Gates
     frames: dict[tuple[str, int], asyncio.Future[ContinuationFrame]]
@@ -285,4 +292,4 @@ def _outdated(decision: TakeDecision) -> str | None:
     return None
 
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_WAIT_TIMEOUT", "RenderableShot", "join", "render_shots"]
+__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_WAIT_TIMEOUT", "join", "render_shots"]

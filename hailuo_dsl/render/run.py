@@ -49,7 +49,13 @@ class RenderableShot(Protocol):
 
 
 class RunState:
-    """The state of one render run, and the small helpers every step uses."""
+    """The state of one render run, and the small helpers every step uses.
+
+    It holds what every take's task shares: the ``AsyncClient``, the ``Journal`` and its
+    ``GroupCommit`` (every step is on disk before the next one starts, so a rerun resumes and
+    never submits twice), the upload cache, the semaphore that bounds the takes in flight, the
+    output folder, the options and the caller's event callback.
+    """
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.render.figures import RenderPlan, ScriptPlan
 from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import endpoint_of, is_loopback, open_journal
@@ -43,6 +44,7 @@ async def render_script(
     adopt: Mapping[str, str] | None = None,
     on_event: EventCallback | None = None,
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+    config: LintConfig | None = None,
     max_tasks: int | None = None,
     budget: float | None = None,
     pace: SubmitPace | None = None,
@@ -50,7 +52,10 @@ async def render_script(
 ) -> RenderSummary:
     """Compile ``script`` and render its shots (or those named in ``shots``) into ``out_dir``.
 
-    Raises ``CompileError`` when the script has errors (nothing is submitted then) and
+    Raises ``CompileError`` when the script has errors (nothing is uploaded or submitted then):
+    those of ``hailuo lint``, the prompt rules' included, judged with ``config`` (default: the
+    rules' own severities; the spec's ``[lint]`` table and the script's suppression comments
+    apply on top, as in :func:`~hailuo_dsl.shots.compile_script`); and
     ``JournalError`` when the journal cannot be used (another run holds it, it records another
     API, a shot to forget or adopt is unknown, ...). ``forget`` starts the named shots over;
     ``adopt`` maps an ``unknown`` shot to the task id a person found in the account. A shot with
@@ -68,7 +73,7 @@ async def render_script(
     is a run's caps shared between scripts, each submit booked against it.
     """
     path = Path(script)
-    result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
+    result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots, config=config)
     result.raise_for_errors()
     compiled = {s.name for s in result.shots}
     for name in reroll:

@@ -50,9 +50,9 @@ class CompiledShot:
 
     def request_hash(self) -> str:
         """sha256 of the canonical request body with each local frame replaced by the sha256 of
-        its bytes: changing an image's content or any setting changes the hash; moving the
-        project folder does not. A continued shot's first frame counts by its pixels'
-        digest (the lineage), so the same parent frame gives the same hash however it was saved."""
+        its bytes: changing an image's content or any setting but the callback URL changes the
+        hash; moving the project folder does not. A continued shot's first frame counts by its
+        pixels' digest (the lineage), so the same parent frame gives the same hash however it was saved."""
         swaps = {}
         for role, path in self.local_images.items():
             if role == "first_frame" and self.frame_digest is not None:

@@ -24,7 +24,7 @@ TAKES = (1, 2, 3, 4)
 RENDER_OPTION = "none: a render option"
 """The request field of a setting that fills none (``@takes``: the render makes several tasks)."""
 
-SettingKind = Literal["int", "choice", "bool", "path", "str", "shot"]
+SettingKind = Literal["int", "choice", "bool", "path", "url", "str", "shot"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,15 @@ SETTINGS: dict[str, SettingInfo] = {
         ),
         _switch("watermark", Metadata.AIGC_WATERMARK, "Add the service's AIGC watermark to the video."),
         SettingInfo(
+            "callback_url",
+            "url",
+            None,
+            "An http(s) URL the gateway posts the final task state to (needs a webhook set up in the "
+            "gateway account); polling stays the source of truth.",
+            f"metadata.{Metadata.CALLBACK_URL.value}",
+            None,
+        ),
+        SettingInfo(
             "continue",
             "shot",
             None,
@@ -130,6 +139,13 @@ METADATA_SWITCHES: dict[str, Metadata] = {
     name: Metadata(info.api_field.removeprefix("metadata.")) for name, info in SETTINGS.items() if info.kind == "bool"
 }
 """The true/false settings and the ``metadata`` field each fills."""
+METADATA_VALUES: dict[str, Metadata] = {
+    name: Metadata(info.api_field.removeprefix("metadata."))
+    for name, info in SETTINGS.items()
+    if info.kind in ("bool", "url") and info.api_field.startswith("metadata.")
+}
+"""The settings sent in ``metadata`` as they are written (the switches and the callback URL);
+the last frame goes there too, once uploaded, through the frames."""
 
 
 def closest_setting(key: str) -> str | None:

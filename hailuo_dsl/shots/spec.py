@@ -35,7 +35,7 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import SPEC_CHECKS, run_checks
 from hailuo_dsl.rules.contexts import SpecContext
-from hailuo_dsl.shots.precedence import SETTING_KEYS, coerce, shown
+from hailuo_dsl.shots.precedence import coerce, shown
 from hailuo_dsl.shots.pricing import PRICING_KEYS, RENDER_KEYS, PricingTable, RenderTable
 from hailuo_dsl.shots.settings import SPEC_SETTINGS
 from hailuo_dsl.shots.spec_keys import KeyPath, KeyProblem, SpecRead, locate_keys, nearest, toml_key
@@ -62,6 +62,7 @@ class ShotSettings(BaseModel):
     fast_pretreatment: bool | None = None
     watermark: bool | None = None
     takes: int | None = None
+    callback_url: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -281,11 +282,9 @@ def read_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
 
 
 __all__ = [
-    "SETTING_KEYS",
     "ShotSettings",
     "ShotSpec",
     "SpecError",
-    "coerce",
     "load_spec",
     "parse_spec",
     "read_script_spec",
