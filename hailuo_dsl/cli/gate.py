@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli.common import UsageError, os_message, reports_for
+from hailuo_dsl.cli.common import UsageError, reports_for
 from hailuo_dsl.config import ConfigError, LintConfig, load_config
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.output import render
@@ -46,25 +46,3 @@ def refuse(what: str = NOTHING_SENT) -> None:
     """End the command with exit code 1 after its findings, having sent nothing."""
     click.echo(f"hailuo: {what}", err=True)
     raise SystemExit(1)
-
-
-def gate_scripts(scripts: tuple[Path, ...], spec: Path | None, shots: list[str] | None, configs: dict[Path, LintConfig]) -> None:
-    """``hailuo render``'s gate: compile every script before anything is sent, showing each one's findings as ``hailuo
-    lint`` does; exit 1 when any has an error, so a run never pays for part of a batch that
-    needs fixing (the others wait for the same command once it is fixed)."""
-    from hailuo_dsl.shots.compiler import compile_script
-    from hailuo_dsl.shots.result import UnknownShotError
-
-    failed = []
-    for script in scripts:
-        try:
-            result = compile_script(script, spec=spec, shots=shots, config=configs[script])
-        except (UnknownShotError, OSError) as err:
-            raise UsageError(os_message(err)) from None
-        show_findings(str(script), result.script.text, result.diagnostics)
-        if has_errors(result.diagnostics):
-            failed.append(str(script))
-    if failed and len(scripts) > 1:
-        refuse(f"{', '.join(failed)}: errors; nothing was uploaded or submitted for any script")
-    if failed:
-        refuse()

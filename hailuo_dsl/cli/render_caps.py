@@ -6,6 +6,7 @@ totals of what a journal paid (``hailuo jobs``)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,6 +19,28 @@ from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.plan import plan_render
 from hailuo_dsl.shots.pricing import PricingTable, TablesError, parse_rate
 from hailuo_dsl.shots.result import CompileError, UnknownShotError
+
+
+def cap_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-tasks``, ``--budget`` and ``--rate`` (``hailuo render``)."""
+    options = [
+        click.option(
+            "--max-tasks",
+            type=click.IntRange(min=0),
+            help="Refuse, before any upload or submit, a render that would submit more tasks (hailuo plan counts them).",
+        ),
+        click.option(
+            "--budget",
+            type=click.FloatRange(min=0),
+            help="Refuse, before any upload or submit, a render whose tasks would cost more (prices from [pricing]).",
+        ),
+        click.option(
+            "--rate", metavar="N/min", help="Submits a minute, for the whole run [default: the spec's [render] rate, else none]."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def checked_caps(
@@ -40,7 +63,7 @@ def checked_caps(
     whole = RenderPlan(tuple(plans))
     problems = whole.over_caps(max_tasks=max_tasks, budget=budget)
     if problems:
-        refuse(problems, whole)
+        refuse_over_caps(problems, whole)
     if per_minute is None:
         rates = [p.rate for p in plans if p.rate is not None]
         per_minute = min(rates) if rates else None
@@ -61,6 +84,7 @@ def _plan(script: Path, options: dict[str, Any], emulator: bool, base_url: str |
             reroll=options["reroll"],
             forget=options["forget"],
             adopt=options["adopt"],
+            config=options.get("config"),
         )
     except CompileError:
         return None
@@ -71,7 +95,7 @@ def _plan(script: Path, options: dict[str, Any], emulator: bool, base_url: str |
     return found.scripts[0]
 
 
-def refuse(problems: list[str], plan: RenderPlan) -> NoReturn:
+def refuse_over_caps(problems: list[str], plan: RenderPlan) -> NoReturn:
     """Print why a render is refused and its plan's totals; exit 1."""
     from hailuo_dsl.cli.plan_commands import totals_line
 

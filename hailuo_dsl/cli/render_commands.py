@@ -25,12 +25,13 @@ import click
 from rich.console import Console
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
-from hailuo_dsl.cli.gate import config_for, gate_scripts
+from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
-from hailuo_dsl.cli.render_caps import checked_caps, refuse, script_pricing, totals_text
+from hailuo_dsl.cli.render_caps import cap_options, checked_caps, refuse_over_caps, script_pricing, totals_text
 from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary, shown
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
@@ -146,19 +147,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Then join the chosen takes into the film, with its timeline (as hailuo assemble does).",
 )
-@click.option(
-    "--max-tasks",
-    type=click.IntRange(min=0),
-    help="Refuse, before any upload or submit, a render that would submit more tasks (hailuo plan counts them).",
-)
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    help="Refuse, before any upload or submit, a render whose tasks would cost more (prices from [pricing]).",
-)
-@click.option(
-    "--rate", metavar="N/min", help="Submits a minute, for the whole run [default: the spec's [render] rate, else none]."
-)
+@cap_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -233,7 +222,7 @@ def render(
             raise UsageError(f"{script}: no such file")
     adopted = _parse_adopt(adopt)
     configs = {script: config_for(script) for script in scripts}
-    gate_scripts(scripts, spec, list(shots) or None, configs)
+    _gate(scripts, spec, list(shots) or None, configs)
     jobs: list[tuple[Path, dict[str, Any]]] = [
         (
             script,
@@ -270,7 +259,7 @@ def render(
     except JournalError as err:
         raise UsageError(str(err)) from None
     except CapExceeded as err:  # a journal moved between the plan and the render: still refused
-        refuse(err.problems, err.plan)
+        refuse_over_caps(err.problems, err.plan)
     if stopped_by is not None:
         exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
@@ -310,6 +299,28 @@ def _films(
             continue
         films[summary.journal] = film.assembly.output
     return films
+
+
+def _gate(scripts: tuple[Path, ...], spec: Path | None, shots: list[str] | None, configs: dict[Path, LintConfig]) -> None:
+    """Compile every script before anything is sent, showing each one's findings as ``hailuo
+    lint`` does; exit 1 when any has an error, so a run never pays for part of a batch that
+    needs fixing (the others wait for the same command once it is fixed)."""
+    from hailuo_dsl.shots.compiler import compile_script
+    from hailuo_dsl.shots.result import UnknownShotError
+
+    failed = []
+    for script in scripts:
+        try:
+            result = compile_script(script, spec=spec, shots=shots, config=configs[script])
+        except (UnknownShotError, OSError) as err:
+            raise UsageError(os_message(err)) from None
+        show_findings(str(script), result.script.text, result.diagnostics)
+        if has_errors(result.diagnostics):
+            failed.append(str(script))
+    if failed and len(scripts) > 1:
+        refuse(f"{', '.join(failed)}: errors; nothing was uploaded or submitted for any script")
+    if failed:
+        refuse()
 
 
 async def _run(

@@ -43,7 +43,7 @@ def _plan(path: Path, emulator: bool) -> RenderPlan:
     if not compile_findings(path, None).ok:
         raise ToolError(f"{path}: the script has errors (compile_script lists them): nothing would be submitted")
     try:
-        return plan_of(path, emulator=emulator)
+        return plan_of(path, emulator=emulator, config=config_for(path))
     except (CompileError, UnknownShotError, JournalError, TablesError) as err:
         raise ToolError(str(err).splitlines()[0]) from None
     except OSError as err:

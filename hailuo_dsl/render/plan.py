@@ -12,6 +12,7 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL
 from hailuo_dsl.render.continuity import last_frame_digest
 from hailuo_dsl.render.figures import RenderPlan, ScriptPlan
@@ -49,6 +50,7 @@ def plan_render(
     reroll: Collection[str] = (),
     forget: Collection[str] = (),
     adopt: Mapping[str, str] | None = None,
+    config: LintConfig | None = None,
 ) -> RenderPlan:
     """What ``hailuo render SCRIPT... [--emulator]`` with the same options would do now.
 
@@ -59,7 +61,8 @@ def plan_render(
     (a journal of an older schema is brought up to date, as any reader does).
 
     ``spec``, ``journal``, ``shots``, ``reroll``, ``forget`` and ``adopt`` are for one script, as
-    in :func:`~hailuo_dsl.render.script.render_script`. Raises ``CompileError`` for a script with
+    in :func:`~hailuo_dsl.render.script.render_script`, and ``config`` the lint configuration the
+    script is compiled with. Raises ``CompileError`` for a script with
     errors, ``UnknownShotError`` for an unknown ``--reroll`` shot, ``JournalError`` for a journal
     that cannot be read and ``TablesError`` for a wrong ``[tool.hailuo.pricing]``.
     """
@@ -70,7 +73,7 @@ def plan_render(
     endpoint = EMULATOR_ENDPOINT if emulator else endpoint_of(url)
     found = []
     for path in paths:
-        result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
+        result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots, config=config)
         result.raise_for_errors()
         where = Path(journal) if journal is not None else find_journal(path, endpoint)
         if not where.is_file():
