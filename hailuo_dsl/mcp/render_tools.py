@@ -38,9 +38,10 @@ CONFIRM = (
 NOTHING_SENT = "the script has errors: nothing was uploaded or submitted (fix_prompt fixes many prompt findings)"
 
 
-def _plan(path: Path, emulator: bool) -> RenderPlan:
-    """The plan ``hailuo plan`` makes of ``path`` now (nothing is sent), or a one-line ``ToolError``."""
-    if not compile_findings(path, None).ok:
+def _plan(path: Path, emulator: bool, *, compiled: bool = False) -> RenderPlan:
+    """The plan ``hailuo plan`` makes of ``path`` now (nothing is sent), or a one-line ``ToolError``
+    (``compiled``: the caller found the script free of errors already)."""
+    if not compiled and not compile_findings(path, None).ok:
         raise ToolError(f"{path}: the script has errors (compile_script lists them): nothing would be submitted")
     try:
         return plan_of(path, emulator=emulator, config=config_for(path))
@@ -72,7 +73,7 @@ def register(server: MCPServer, renders: Renders) -> None:
         compiled = compile_findings(path, None)
         cap = None
         if not emulator and compiled.ok:
-            plan = _plan(path, emulator)
+            plan = _plan(path, emulator, compiled=True)
             if confirm_tasks != plan.task_count:
                 totals = plan.totals()
                 cost = (
