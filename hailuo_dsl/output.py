@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hailuo_dsl.diagnostics import Diagnostic, Severity
-from hailuo_dsl.prompt.positions import LineIndex, utf16_length
+from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import RULES
 from hailuo_dsl.version import version
 
@@ -298,5 +298,4 @@ __all__ = [
     "printable",
     "render",
     "shown",
-    "utf16_length",
 ]

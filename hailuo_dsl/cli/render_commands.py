@@ -24,10 +24,12 @@ import click
 from rich.console import Console
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL
 from hailuo_dsl.render import (
     DEFAULT_CONCURRENCY,
@@ -156,6 +158,10 @@ def render(
     A shot left "unknown" (its submit may or may not have created a task) waits for you: check
     the account, then --adopt SHOT=TASK_ID or --forget SHOT.
 
+    Every script is compiled first, its prompts linted as `hailuo lint` lints them; findings go
+    to standard error. If any script has an error, nothing is uploaded or submitted for any of
+    them.
+
     Several scripts render one after another, each with its own journal and folder of videos; the
     options that name one script's files or shots (--spec, --out, --journal, --shot, --forget,
     --adopt) then do not apply.
@@ -163,7 +169,7 @@ def render(
     Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
     recorded first.
 
-    Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors), 2 usage
+    Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors: nothing sent), 2 usage
     or I/O error, 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
     """
     from hailuo_dsl.shots.result import UnknownShotError
@@ -183,6 +189,8 @@ def render(
         if not script.is_file():
             raise UsageError(f"{script}: no such file")
     adopted = _parse_adopt(adopt)
+    configs = {script: config_for(script) for script in scripts}
+    _gate(scripts, spec, list(shots) or None, configs)
     jobs = [
         (
             script,
@@ -197,6 +205,7 @@ def render(
                 "forget": forget,
                 "adopt": adopted,
                 "wait_timeout": wait_timeout,
+                "config": configs[script],
             },
         )
         for script in scripts
@@ -224,11 +233,31 @@ def render(
             click.echo(json.dumps(found[0], indent=2))
     else:
         console = Console()
-        for summary in done:
-            for warning in summary.warnings:
-                click.echo(warning, err=True)
+        for summary in done:  # its warnings were shown before anything was sent
             print_summary(console, summary)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
+
+
+def _gate(scripts: tuple[Path, ...], spec: Path | None, shots: list[str] | None, configs: dict[Path, LintConfig]) -> None:
+    """Compile every script before anything is sent, showing each one's findings as ``hailuo
+    lint`` does; exit 1 when any has an error, so a run never pays for part of a batch that
+    needs fixing (the others wait for the same command once it is fixed)."""
+    from hailuo_dsl.shots.compiler import compile_script
+    from hailuo_dsl.shots.result import UnknownShotError
+
+    failed = []
+    for script in scripts:
+        try:
+            result = compile_script(script, spec=spec, shots=shots, config=configs[script])
+        except (UnknownShotError, OSError) as err:
+            raise UsageError(os_message(err)) from None
+        show_findings(str(script), result.script.text, result.diagnostics)
+        if has_errors(result.diagnostics):
+            failed.append(str(script))
+    if failed and len(scripts) > 1:
+        refuse(f"{', '.join(failed)}: errors; nothing was uploaded or submitted for any script")
+    if failed:
+        refuse()
 
 
 async def _run(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli.common import UsageError, read_source, reports_for
+from hailuo_dsl.cli.common import UsageError, read_source
+from hailuo_dsl.cli.gate import config_for, show_findings
 from hailuo_dsl.contract import DURATIONS, RESOLUTIONS
-from hailuo_dsl.output import render
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules.hl614_spec_unreadable import spec_unreadable
 
@@ -28,6 +28,9 @@ from hailuo_dsl.rules.hl614_spec_unreadable import spec_unreadable
 @click.option("--prompt-optimizer/--no-prompt-optimizer", default=None, help="Override metadata.prompt_optimizer.")
 @click.option("--fast-pretreatment/--no-fast-pretreatment", default=None, help="Override metadata.fast_pretreatment.")
 @click.option("--watermark/--no-watermark", default=None, help="Override metadata.aigc_watermark.")
+@click.option(
+    "--callback-url", metavar="URL", help="Set metadata.callback_url (an http(s) URL; polling stays the source of truth)."
+)
 def compile_command(
     script: str,
     spec: str | None,
@@ -42,13 +45,15 @@ def compile_command(
     prompt_optimizer: bool | None,
     fast_pretreatment: bool | None,
     watermark: bool | None,
+    callback_url: str | None,
 ) -> None:
     """Compile SCRIPT.shot into API requests: one JSON object per line (shot, request,
     local_images, request_hash).
 
     Precedence: these options > @settings > spec [shots.NAME] > spec [defaults] > API defaults.
+    Every prompt is linted as `hailuo lint` lints it (same configuration and suppressions).
     Findings go to standard error; with any error nothing is written. Exit status: 0 compiled,
-    1 compile errors, 2 usage or I/O error.
+    1 errors, 2 usage or I/O error.
     """
     from hailuo_dsl.shots.compiler import compile_script
     from hailuo_dsl.shots.parser import parse_script
@@ -66,9 +71,17 @@ def compile_command(
         "prompt_optimizer": prompt_optimizer,
         "fast_pretreatment": fast_pretreatment,
         "watermark": watermark,
+        "callback_url": callback_url,
     }
     try:
-        result = compile_script(parsed, spec=spec, overrides=overrides, shots=list(shots) or None, check_urls=check_urls)
+        result = compile_script(
+            parsed,
+            spec=spec,
+            overrides=overrides,
+            shots=list(shots) or None,
+            check_urls=check_urls,
+            config=config_for(Path(script)),
+        )
     except UnknownShotError as err:
         raise UsageError(f"{script}: {err}") from None
     except ValueError as err:
@@ -80,8 +93,7 @@ def compile_command(
             raise UsageError(first.message)
         pos = LineIndex(source.text).position(first.start)
         raise UsageError(f"{source.name}:{pos.line + 1}:{pos.column + 1}: {first.message}")
-    if result.diagnostics:
-        click.echo(render(reports_for(source.name, source.text, result.diagnostics), "text"), nl=False, err=True)
+    show_findings(source.name, source.text, result.diagnostics)
     if not result.ok:
         raise SystemExit(1)
     objects = [shot.to_json() for shot in result.shots]

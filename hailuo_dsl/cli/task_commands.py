@@ -15,17 +15,21 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import ValidationError
 
 from hailuo_dsl.cli.common import ApiError, UsageError, base_url_option, os_message, require_api_key, task_id_argument
+from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.signals import Stopped, exit_stopped, held_stops, raise_on_stop
 from hailuo_dsl.client import Client, HailuoError, Task, TaskFailed, TransferLimits
 from hailuo_dsl.contract import DEFAULT_DURATION, DEFAULT_RESOLUTION, DURATIONS, POLL_INTERVAL, RESOLUTIONS
 from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
+
+if TYPE_CHECKING:
+    from hailuo_dsl.shots.result import CompiledShot
 
 
 def task_json(task: Task) -> dict[str, Any]:
@@ -117,6 +121,9 @@ def submit(
 ) -> None:
     """Submit one task: SCRIPT --shot NAME, or --prompt TEXT. Prints the task id.
 
+    The prompt is linted first, as `hailuo lint` lints it (the configuration of the script's
+    folder, or of the working folder for --prompt, with --duration for the move budget); findings
+    go to standard error, and with an error nothing is uploaded or submitted (exit 1).
     A submit is a paid task and is never retried once it may have reached the API.
     """
     if (script is None) == (prompt is None):
@@ -129,6 +136,9 @@ def submit(
         raise UsageError(
             "--duration, --resolution and --no-prompt-optimizer go with --prompt; a script's shot has its own settings"
         )
+    shot = _checked_shot(script, shot_name, spec) if script is not None and shot_name else None
+    if prompt is not None:
+        _check_prompt(prompt, int(duration) if duration else DEFAULT_DURATION)
     with _open_client(base_url) as client:
         if prompt is not None:
             try:
@@ -141,8 +151,8 @@ def submit(
             except ValidationError as err:
                 raise UsageError(f"invalid request: {_first_problem(err)}") from None
         else:
-            assert script is not None and shot_name is not None
-            request = _script_request(client, script, shot_name, spec)
+            assert shot is not None
+            request = _uploaded(client, shot)
         with held_stops("the answer of the submit (a paid task)") as held:
             try:
                 task = client.submit(request)
@@ -156,24 +166,40 @@ def submit(
         exit_stopped(held[0], f"The submit in flight was answered first: task {task.id}.")
 
 
-def _script_request(client: Client, script: Path, shot_name: str, spec: Path | None) -> VideoRequest:
-    """The request of one compiled shot, its local images uploaded."""
+def _check_prompt(prompt: str, duration: int) -> None:
+    """Lint ``--prompt`` as ``hailuo lint --prompt --duration D`` does for the clip it asks for;
+    show the findings, refuse on an error."""
+    from hailuo_dsl.prompt.linter import lint
+
+    found = lint(prompt, config_for(None), duration=duration)
+    show_findings("<prompt>", prompt, found)
+    if has_errors(found):
+        refuse()
+
+
+def _checked_shot(script: Path, shot_name: str, spec: Path | None) -> CompiledShot:
+    """One shot of a script, compiled (its prompt linted) with the configuration ``hailuo lint``
+    uses for the script; its findings shown, and nothing sent when one is an error."""
     from hailuo_dsl.shots.compiler import compile_script
-    from hailuo_dsl.shots.result import CompileError, UnknownShotError
+    from hailuo_dsl.shots.result import UnknownShotError
 
     if not script.is_file():
         raise UsageError(f"{script}: no such file")
     try:
-        result = compile_script(script, spec=spec, shots=[shot_name])
-        result.raise_for_errors()
+        result = compile_script(script, spec=spec, shots=[shot_name], config=config_for(script))
     except (UnknownShotError, OSError) as err:
         raise UsageError(os_message(err)) from None
-    except CompileError as err:
-        raise ApiError(str(err)) from None
+    show_findings(str(script), result.script.text, result.diagnostics)
+    if has_errors(result.diagnostics):
+        refuse()
     found = [s for s in result.shots if s.name == shot_name]
     if not found:
         raise UsageError(f"{script}: no shot named {shot_name!r}")
-    shot = found[0]
+    return found[0]
+
+
+def _uploaded(client: Client, shot: CompiledShot) -> VideoRequest:
+    """The request of a compiled shot, its local images uploaded."""
     urls: dict[Path, str] = {}
     for path in sorted(set(shot.local_images.values())):
         try:

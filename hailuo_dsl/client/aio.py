@@ -21,7 +21,12 @@ from hailuo_dsl.contract.request import VideoRequest
 
 
 class AsyncClient:
-    """An asyncio client of the video API (use it as a context manager, or call ``aclose()``)."""
+    """An asyncio client of the video API (use it as a context manager, or call ``aclose()``).
+
+    It holds a ``ClientCore`` (key, URL, retry policy, limits, cadence) and one
+    ``httpx.AsyncClient``, and only sends, sleeps and streams: every decision is the core's,
+    shared with ``Client``.
+    """
 
     def __init__(
         self,

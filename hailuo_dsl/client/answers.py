@@ -55,7 +55,12 @@ class Reply:
 
 
 class Answers:
-    """What each kind of answer means: the part of the client core that reads replies."""
+    """What each kind of answer means: the part of the client core that reads replies.
+
+    It holds no state: it turns a ``Reply`` (status, headers, a bounded and redacted body) into a
+    ``Task``, an upload URL or the typed error of ``hailuo_dsl.client.errors``, and decides when a
+    submit's outcome is unknown (``SubmitOutcomeUnknown``, never retried: a submit is a paid task).
+    """
 
     def read_submit(self, request_body: dict[str, Any] | None, reply: Reply) -> Task:
         """The task a submit created, or the error it met (``SubmitOutcomeUnknown`` when unsure)."""

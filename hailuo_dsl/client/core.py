@@ -105,7 +105,14 @@ class RequestSpec:
 
 
 class ClientCore(Answers):
-    """Settings, request building, bounded reading and answer parsing shared by the two clients."""
+    """Settings, request building, bounded reading and answer parsing shared by the two clients.
+
+    It holds the checked API key (and the ``Redactor`` that keeps it out of every message), the
+    base URL, the ``RetryPolicy``, the ``TransferLimits``, the timeout and the polling cadence.
+    It sends nothing itself: each call becomes a ``RequestSpec`` that ``Client`` or ``AsyncClient`` sends,
+    and what comes back is read here (``Answers``), so the two twins decide nothing on their own
+    and cannot drift apart. Internal to ``hailuo_dsl.client``: everything else uses the clients.
+    """
 
     def __init__(
         self,

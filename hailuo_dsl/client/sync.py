@@ -21,7 +21,11 @@ from hailuo_dsl.contract.request import VideoRequest
 
 
 class Client:
-    """A blocking client of the video API (use it as a context manager, or call ``close()``)."""
+    """A blocking client of the video API (use it as a context manager, or call ``close()``).
+
+    It holds a ``ClientCore`` (key, URL, retry policy, limits, cadence) and one ``httpx.Client``,
+    and only sends, sleeps and streams: every decision is the core's, shared with ``AsyncClient``.
+    """
 
     def __init__(
         self,

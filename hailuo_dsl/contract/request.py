@@ -21,6 +21,7 @@ from hailuo_dsl.contract import (
     MAX_PROMPT_CHARS,
     MODEL_NAME,
     Duration,
+    Metadata,
     Mode,
     Model,
     Offer,
@@ -93,6 +94,14 @@ class VideoRequest(BaseModel):
 
 
 def request_hash(body: Mapping[str, Any]) -> str:
-    """A stable SHA-256 of a submit body (canonical JSON), to recognise the same request again."""
+    """A stable SHA-256 of a submit body (canonical JSON), to recognise the same request again.
+
+    ``metadata.callback_url`` is left out: where the gateway reports a task changes nothing in the
+    video, so adding a callback to a script already rendered does not submit (and pay for) its
+    shots again."""
+    metadata = body.get("metadata")
+    if isinstance(metadata, Mapping) and Metadata.CALLBACK_URL.value in metadata:
+        rest = {k: v for k, v in metadata.items() if k != Metadata.CALLBACK_URL.value}
+        body = {k: v for k, v in body.items() if k != "metadata"} | ({"metadata": rest} if rest else {})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

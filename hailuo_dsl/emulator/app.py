@@ -46,7 +46,14 @@ _VIDEO_CACHE = 64
 
 
 class EmulatorApp:
-    """The emulated API: one instance per emulator, driven by the server's event loop thread."""
+    """The emulated API: one instance per emulator, driven by the server's event loop thread.
+
+    It holds the emulated state of one account: its API key, the tasks it accepted (each with the
+    way it will end), the uploaded images, a bounded cache of the videos made so far, the emulated
+    clock (``time_scale``), the injected faults, a seeded random source and the request counts
+    (``stats``, which tests and benchmarks read). ``handle`` routes one parsed request to its
+    endpoint and answers as the contract says the real API does (§1-§5), errors included.
+    """
 
     def __init__(
         self,

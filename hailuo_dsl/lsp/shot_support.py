@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
+from hailuo_dsl.rules import PROMPT_RULES
 from hailuo_dsl.shots import compile_script, parse_script
 
 
@@ -20,8 +21,12 @@ def resolved_settings(
     shot = script.shot_at(offset)
     if shot is None:
         return None
+    # What a shot sends does not depend on its prompt's wording: judge the settings without the
+    # prompt rules, so the values show while the prompt is being written (the enforced length and
+    # presence rules, HL501 and HL502, still count).
+    settings_only = config.merged(ignore=[*(config.ignore or []), *(r.code for r in PROMPT_RULES)])
     try:
-        result = compile_script(script, shots=[shot.name], config=config)
+        result = compile_script(script, shots=[shot.name], config=settings_only)
     except (ValueError, OSError):  # a duplicate or unreadable shot: nothing to show
         return None
     for compiled in result.shots:

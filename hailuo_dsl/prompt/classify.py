@@ -35,6 +35,8 @@ from hailuo_dsl.prompt.vocabulary import (
 
 
 class ItemKind(enum.Enum):
+    """What a bracket item is, as the rules read it: a directive, a near miss of one, or no move."""
+
     CANONICAL = "canonical"  # exactly as the model expects, in English or Chinese
     SPELLING = "spelling"  # right words, wrong case, hyphens or spacing: "pan left", "Zoom-in", "推進"
     TYPO = "typo"  # a known or near misspelling: "Push out", "Pan lfet", "推镜"; or a full-width comma

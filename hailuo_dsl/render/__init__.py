@@ -1,7 +1,7 @@
 """The resumable render pipeline: ``.shot`` script -> uploads -> submits -> polls -> videos on disk,
 every step recorded in a SQLite journal so a rerun resumes without paying twice."""
 
-from hailuo_dsl.render.journal import Journal, JournalError
+from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import (
     DEFAULT_ENDPOINT,
     EMULATOR_ENDPOINT,
@@ -21,6 +21,7 @@ from hailuo_dsl.render.records import JournalEvent, ShotRecord
 from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
 from hailuo_dsl.render.script import default_out_dir, render_script
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 
 __all__ = [
     "DEFAULT_CONCURRENCY",

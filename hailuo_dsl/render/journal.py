@@ -220,4 +220,4 @@ class Journal(JournalStore):
         )
 
 
-__all__ = ["DEFAULT_UPLOAD_MAX_AGE", "Journal", "JournalError"]
+__all__ = ["DEFAULT_UPLOAD_MAX_AGE", "Journal"]

@@ -24,8 +24,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from hailuo_dsl.contract import DEFAULT_BASE_URL
-from hailuo_dsl.render.journal import Journal, JournalError
+from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 
 JOURNAL_FOLDER = ".hailuo"
 JOURNAL_SUFFIX = ".journal.sqlite"

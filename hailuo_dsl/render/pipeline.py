@@ -42,10 +42,11 @@ from hailuo_dsl.client import (
 )
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.render.commit import GroupCommit
-from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal, JournalError
+from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal
 from hailuo_dsl.render.records import ShotRecord
 from hailuo_dsl.render.results import NOTES, RETRY_HINT, EventCallback, RenderEvent, RenderSummary, ShotResult, Step
 from hailuo_dsl.render.states import ShotState
+from hailuo_dsl.render.store import JournalError
 from hailuo_dsl.render.uploads import Uploads
 
 S = ShotState
@@ -133,7 +134,14 @@ async def render_shots(
 
 
 class _Run:
-    """The state of one render run: the client, the journal, the upload cache and the limit."""
+    """The state of one render run: the client, the journal, the upload cache and the limit.
+
+    It holds what every shot's task shares: the ``AsyncClient``, the ``Journal`` and its
+    ``GroupCommit`` (every step is on disk before the next one starts, so a rerun resumes and
+    never submits twice), the upload cache, the semaphore that bounds concurrency, the output
+    folder and the caller's event callback. ``shot`` walks one shot from its recorded state to a
+    downloaded video (settle with the journal, upload and submit, wait, download).
+    """
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.config import LintConfig
 from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import endpoint_of, open_journal
 from hailuo_dsl.render.pipeline import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, render_shots
@@ -38,10 +39,14 @@ async def render_script(
     adopt: Mapping[str, str] | None = None,
     on_event: EventCallback | None = None,
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+    config: LintConfig | None = None,
 ) -> RenderSummary:
     """Compile ``script`` and render its shots (or those named in ``shots``) into ``out_dir``.
 
-    Raises ``CompileError`` when the script has errors (nothing is submitted then) and
+    Raises ``CompileError`` when the script has errors (nothing is uploaded or submitted then):
+    those of ``hailuo lint``, the prompt rules' included, judged with ``config`` (default: the
+    rules' own severities; the spec's ``[lint]`` table and the script's suppression comments
+    apply on top, as in :func:`~hailuo_dsl.shots.compile_script`); and
     ``JournalError`` when the journal cannot be used (another run holds it, it records another
     API, a shot to forget or adopt is unknown, ...). ``forget`` starts the named shots over;
     ``adopt`` maps an ``unknown`` shot to the task id a person found in the account.
@@ -50,7 +55,7 @@ async def render_script(
     URL; see :mod:`hailuo_dsl.render.location`), or the file ``journal`` names.
     """
     path = Path(script)
-    result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots)
+    result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots, config=config)
     result.raise_for_errors()
     warnings = tuple(
         f"{format_location(d, result.script, result.spec)}: {d.code} [{d.severity.value}] {d.message}" for d in result.diagnostics

@@ -5,8 +5,12 @@ A straight pipeline, read once from top to bottom (:func:`_compile`):
 1. read the script (``parser``: the tree, with its syntax findings, HL7xx);
 2. read its spec (``spec``: what the reading found, judged by the spec rules);
 3. resolve each shot's settings by precedence (``precedence``), and learn its frames (``frames``);
-4. run the rules over each resolved shot (``Scope.SHOT``) and each of its frames (``Scope.FRAME``);
+4. lint each shot's prompt with the prompt rules (the shot's duration sets the move budget), and
+   run the rules over each resolved shot (``Scope.SHOT``) and each of its frames (``Scope.FRAME``);
 5. build the request body of each shot that no error stopped.
+
+``hailuo lint`` reads the same findings (:func:`lint_findings`), so a prompt that reaches a paid
+task has passed the rules ``hailuo lint`` shows, with the same configuration and suppressions.
 
 Every finding points at the ``@setting`` (in the script), the TOML key (in the spec,
 ``Diagnostic.path`` set) or the shot's header when a missing setting is the cause. Rules the
@@ -29,21 +33,17 @@ from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
 from hailuo_dsl.rules.contexts import FrameContext, ShotContext
-from hailuo_dsl.shots.findings import effective_config, kept_in_compile, sorted_findings
+from hailuo_dsl.shots.findings import configured, effective_config, kept_in_compile, prompt_findings, sorted_findings
 from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
 from hailuo_dsl.shots.parser import load_script
 from hailuo_dsl.shots.precedence import SETTING_KEYS, Layers, Level, ResolvedShot, coerce
 from hailuo_dsl.shots.result import CompiledShot, CompileResult, UnknownShotError
-from hailuo_dsl.shots.settings import METADATA_SWITCHES
+from hailuo_dsl.shots.settings import METADATA_VALUES
 from hailuo_dsl.shots.spec import ShotSpec, read_script_spec, spec_findings
 from hailuo_dsl.shots.syntax import Script, Shot
 
 if TYPE_CHECKING:  # httpx is imported only when --check-urls probes a URL
     import httpx
-
-LINT_SHOT_CHECKS: tuple[Bound, ...] = tuple((r, check) for r, check in SHOT_CHECKS if r.check is None)
-"""The shot rules ``hailuo lint`` takes from the compiler: the prompt linter reports the prompt
-rules (HL501, HL502) itself."""
 
 Owned = tuple[str | None, Diagnostic]
 """A finding with the name of the shot it belongs to (None: the script or spec as a whole)."""
@@ -51,9 +51,11 @@ Owned = tuple[str | None, Diagnostic]
 
 @dataclass(slots=True)
 class _Compiled:
-    """What steps 2-5 give: the spec, the findings with their shots, and the shots that compiled."""
+    """What steps 2-5 give: the spec, the configuration (the spec's ``[lint]`` on top of the one
+    given), the findings with their shots, and the shots that compiled."""
 
     spec: ShotSpec | None
+    config: LintConfig
     found: list[Owned] = field(default_factory=list)
     shots: list[CompiledShot] = field(default_factory=list)
 
@@ -65,25 +67,30 @@ def _compile(
     chosen: Sequence[Shot],
     check_urls: bool,
     client: httpx.Client | None,
-    shot_checks: tuple[Bound, ...],
+    config: LintConfig | None,
     build: bool,
 ) -> _Compiled:
-    """Steps 2-5 for the ``chosen`` shots of a read script."""
+    """Steps 2-5 for the ``chosen`` shots of a read script. The prompt findings are at their
+    configured severities and never stop a body here: the caller applies the configuration and
+    the suppressions to every finding, then drops the shots left with an error."""
     spec, read = read_script_spec(script, spec_arg)  # 2. read the spec, and judge what was read
-    out = _Compiled(spec)
+    out = _Compiled(spec, effective_config(config, spec))
+    index = LineIndex(script.text)
     if read is not None:
         out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
         if not read.ok:  # a spec with errors would compile wrong requests: stop at its findings
+            own = Layers(script, None, overrides, index)  # and the prompts, by the shots' own settings
+            out.found.extend((shot.name, d) for shot in chosen for d in _prompt_judged(script, own.resolve(shot), out.config))
             return out
-    index = LineIndex(script.text)
     layers = Layers(script, spec, overrides, index)
     frames = FrameChecker(check_urls, client)
     clean: set[int] = set()
     try:
         for shot in chosen:
             context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
+            out.found.extend((shot.name, d) for d in _prompt_judged(script, context.resolved, out.config))  # 4. lint
             failed = False
-            for rule, found in _judged(context, shot_checks, clean):  # 4. run the rules
+            for rule, found in _judged(context, SHOT_CHECKS, clean):  # 4. run the rules
                 out.found.append((shot.name, rule.diagnostic(found)))
                 failed = failed or rule.severity is Severity.ERROR
             if build and not failed:
@@ -91,6 +98,14 @@ def _compile(
     finally:
         frames.close()
     return out
+
+
+def _prompt_judged(script: Script, resolved: ResolvedShot, config: LintConfig) -> list[Diagnostic]:
+    """The prompt rules' findings on a resolved shot: its duration (the configuration's when no
+    level sets one) gives the move budget, a first frame makes the prompt optional."""
+    duration, origin = resolved.values["duration"]
+    budget = int(str(duration)) if origin.level > Level.API_DEFAULT else config.duration
+    return prompt_findings(script, resolved.shot, config, duration=budget, require_text=resolved.get("first_frame") is None)
 
 
 def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
@@ -126,9 +141,12 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
     """The request of a shot that compiled, with where each of its settings came from."""
     resolved, frames = context.resolved, context.frames
     shot, values = resolved.shot, resolved.values
-    # The switches go into the body only when someone set them; the service applies its defaults.
+    # The switches and the callback URL go into the body only when someone set them; the service
+    # applies its defaults.
     metadata: dict[str, Any] = {
-        field.value: values[key][0] for key, field in METADATA_SWITCHES.items() if values[key][1].level > Level.API_DEFAULT
+        field.value: values[key][0]
+        for key, field in METADATA_VALUES.items()
+        if key in values and values[key][1].level > Level.API_DEFAULT
     }
     if "last_frame" in frames:
         metadata[Metadata.LAST_FRAME_IMAGE.value] = frames["last_frame"].url
@@ -197,13 +215,16 @@ def compile_script(
     ``spec`` replaces the script's ``spec`` line; ``overrides`` are command-line settings (a bad
     one raises ValueError); ``shots`` limits the output to those names (an unknown one raises
     :class:`UnknownShotError`); ``check_urls`` probes http(s) frames with HEAD requests (through
-    ``client`` when given). The script's syntax errors count: a shot holding one is not compiled.
+    ``client`` when given). Each shot's prompt is linted as ``hailuo lint`` lints it: ``config``
+    (default: each rule's own severity) with the spec's ``[lint]`` table on top, and the script's
+    suppression comments. A shot with an error, a syntax error or a prompt rule's included, is not
+    compiled; the findings (warnings too) come with the bodies in the result.
     """
     parsed = script if isinstance(script, Script) else load_script(script)  # 1. read the script
     given = {key: _override(key, value) for key, value in (overrides or {}).items() if value is not None}
     chosen = _chosen(parsed, shots)
-    out = _compile(parsed, spec, given, chosen, check_urls, client, SHOT_CHECKS, build=True)
-    config = effective_config(config, out.spec)
+    out = _compile(parsed, spec, given, chosen, check_urls, client, config, build=True)
+    config = out.config
     syntax = [(_owner(parsed, d), d) for d in parsed.diagnostics]
     if shots is not None:  # the findings of the shots left out are not this compile's
         syntax = [(owner, d) for owner, d in syntax if owner is None or owner in shots]
@@ -219,14 +240,17 @@ def _owner(script: Script, d: Diagnostic) -> str | None:
     return shot.name if shot is not None else None
 
 
-def compile_checks(script: Script, config: LintConfig, path: Path | None) -> list[Diagnostic]:
-    """The compile findings for ``hailuo lint``, at each rule's own severity (the caller applies
-    the configuration and suppressions). The prompt rules (HL501, HL502) are left out: the
-    prompt linter reports them already. ``path`` stands in for ``script.path`` when that is None."""
+def lint_findings(script: Script, config: LintConfig | None = None, path: Path | None = None) -> list[Diagnostic]:
+    """Every finding ``hailuo lint`` shows on a script, sorted: the syntax findings, then those of
+    the compile (the prompt rules included) with the configuration (the spec's ``[lint]`` on top of
+    ``config``) and the suppression comments applied to each, the enforced rules' too. A compile of
+    the script reports the same findings, except that it keeps an enforced rule's finding an error
+    whatever the configuration says. ``path`` stands in for ``script.path`` when that is None."""
     if script.path is None and path is not None:
         script = replace(script, path=path)
-    out = _compile(script, None, {}, script.shots, False, None, LINT_SHOT_CHECKS, build=False)
-    return sorted_findings(d for _owner_name, d in out.found)
+    out = _compile(script, None, {}, script.shots, False, None, config, build=False)
+    found = [*script.diagnostics, *(d for _owner_name, d in out.found)]
+    return sorted_findings(c for d in found if (c := configured(d, out.config, script)) is not None)
 
 
-__all__ = ["compile_checks", "compile_script"]
+__all__ = ["compile_script", "lint_findings"]

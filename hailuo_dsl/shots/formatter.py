@@ -33,6 +33,13 @@ def format_script(text: str, *, reflow: int | None = None) -> str:
 
 
 class _Writer:
+    """Writes a script's scanned lines back in canonical form, one ``on_<kind>`` per line kind.
+
+    It holds the text, the lines written so far, the prompt lines of the paragraph being
+    gathered (written together, reflowed when ``reflow`` is set) and the number of the last line
+    read, so blank lines between blocks are kept as one.
+    """
+
     def __init__(self, text: str, reflow: int | None) -> None:
         self.text = text
         self.reflow = reflow

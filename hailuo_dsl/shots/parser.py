@@ -103,6 +103,14 @@ class _Pending:
 
 
 class _Builder:
+    """The assembler: builds one ``Script`` from its scanned lines, one ``on_<kind>`` per line kind.
+
+    It holds the text, the script being built, the shot still open (its settings and prompt
+    lines gathered until the next header) and the suppression comments waiting for the line or
+    shot they cover. It records what it sees (values, keys, names, stray lines) without judging
+    it: the HL7xx rules judge the records.
+    """
+
     def __init__(self, text: str, path: Path | None) -> None:
         self.text = text
         self.script = Script(text, path, None, [], [], [])

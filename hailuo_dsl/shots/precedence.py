@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from hailuo_dsl.contract import DURATIONS, MODEL_NAME, RESOLUTIONS
 from hailuo_dsl.prompt.positions import LineIndex
@@ -28,6 +30,7 @@ SETTING_KEYS: tuple[str, ...] = tuple(SETTINGS)
 """Every setting's key, in the settings table's order."""
 BOOLEAN_KEYS = ("prompt_optimizer", "fast_pretreatment", "watermark")
 IMAGE_KEYS = ("first_frame", "last_frame")
+URL_KEYS = ("callback_url",)
 
 
 def said(values: tuple[object, ...]) -> str:
@@ -84,7 +87,46 @@ def coerce(key: str, value: object, *, text: bool = False) -> object:
         if isinstance(value, str) and value.strip():
             return value.strip()
         raise ValueError(f"must be a file path or an http(s) URL, got {shown(value) if value != '' else 'an empty string'}")
+    if key in URL_KEYS:
+        problem = http_url_problem(value)
+        if problem is None:
+            return str(value).strip()
+        raise ValueError(problem)
     raise ValueError(f"unknown setting '{key}'")
+
+
+_HTTP = ("http", "https")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def http_url_problem(value: object) -> str | None:
+    """Why ``value`` is not an http(s) URL with a host (``must be ..., got ...``), or None. The
+    gateway posts to it, so ``example.com/hook`` (no scheme), ``ftp://...``, ``https:/host``
+    (one slash: no host) and a URL with a space are refused, each with what to write."""
+    if not isinstance(value, str):
+        return f"must be an http(s) URL, got {shown(value)}"
+    url = value.strip()
+    if not url:
+        return "must be an http(s) URL, got an empty string"
+    if any(c.isspace() for c in url):
+        return f"must be an http(s) URL, got {shown(value)} (a URL has no spaces; write them as %20)"
+    if _SCHEME.match(url) is None:
+        if re.match(r"(?i)https?:", url):  # https:/host, https:host
+            scheme, rest = url.split(":", 1)
+            return f"must be an http(s) URL with a host, got {shown(value)} (write {scheme.lower()}://{rest.lstrip('/')})"
+        return f"must be an http(s) URL, got {shown(value)} (no scheme: write https://{url})"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in _HTTP:
+        return f"must be an http(s) URL, got {shown(value)} (the gateway posts only to http:// or https://)"
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, or over 65535
+        port_ok = False
+    if not parts.hostname:
+        return f"must be an http(s) URL with a host, got {shown(value)}"
+    if not port_ok:
+        return f"must be an http(s) URL with a valid port, got {shown(value)}"
+    return None
 
 
 class SpecTables(Protocol):

@@ -42,8 +42,8 @@ class CompiledShot:
 
     def request_hash(self) -> str:
         """sha256 of the canonical request body with each local frame replaced by the sha256 of
-        its bytes: changing an image's content or any setting changes the hash; moving the
-        project folder does not."""
+        its bytes: changing an image's content or any setting but the callback URL changes the
+        hash; moving the project folder does not."""
         swaps = {file_uri(path): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
         return request_hash(_swap_urls(self.request, swaps).body())
 

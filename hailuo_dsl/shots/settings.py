@@ -18,7 +18,7 @@ from hailuo_dsl.contract import (
     Metadata,
 )
 
-SettingKind = Literal["int", "choice", "bool", "path", "str"]
+SettingKind = Literal["int", "choice", "bool", "path", "url", "str"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,15 @@ SETTINGS: dict[str, SettingInfo] = {
             "Shorten prompt optimisation (only meaningful with prompt_optimizer on).",
         ),
         _switch("watermark", Metadata.AIGC_WATERMARK, "Add the service's AIGC watermark to the video."),
+        SettingInfo(
+            "callback_url",
+            "url",
+            None,
+            "An http(s) URL the gateway posts the final task state to (needs a webhook set up in the "
+            "gateway account); polling stays the source of truth.",
+            f"metadata.{Metadata.CALLBACK_URL.value}",
+            None,
+        ),
     )
 }
 
@@ -98,6 +107,13 @@ METADATA_SWITCHES: dict[str, Metadata] = {
     name: Metadata(info.api_field.removeprefix("metadata.")) for name, info in SETTINGS.items() if info.kind == "bool"
 }
 """The true/false settings and the ``metadata`` field each fills."""
+METADATA_VALUES: dict[str, Metadata] = {
+    name: Metadata(info.api_field.removeprefix("metadata."))
+    for name, info in SETTINGS.items()
+    if info.kind in ("bool", "url") and info.api_field.startswith("metadata.")
+}
+"""The settings sent in ``metadata`` as they are written (the switches and the callback URL);
+the last frame goes there too, once uploaded, through the frames."""
 
 
 def closest_setting(key: str) -> str | None:

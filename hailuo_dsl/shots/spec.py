@@ -57,6 +57,7 @@ class ShotSettings(BaseModel):
     prompt_optimizer: bool | None = None
     fast_pretreatment: bool | None = None
     watermark: bool | None = None
+    callback_url: str | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -272,11 +273,9 @@ def read_script_spec(script: Script, spec: str | Path | None = None) -> tuple[Sh
 
 
 __all__ = [
-    "SETTING_KEYS",
     "ShotSettings",
     "ShotSpec",
     "SpecError",
-    "coerce",
     "load_spec",
     "parse_spec",
     "read_script_spec",

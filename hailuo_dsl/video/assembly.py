@@ -34,6 +34,8 @@ FILM_SETTINGS = EncodeSettings(preset="veryfast", crf=20, keyframe_interval=50, 
 
 
 class JoinMethod(str, enum.Enum):
+    """How clips were joined into a film."""
+
     COPY = "copy"  # packets remuxed, nothing re-encoded
     ENCODE = "encode"  # decoded and encoded once at a common size and frame rate
 

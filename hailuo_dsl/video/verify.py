@@ -126,4 +126,4 @@ def _check_boxes(path: Path) -> None:
             offset += box_size
 
 
-__all__ = ["DURATION_TOLERANCE", "InvalidVideo", "VideoInfo", "probe_video", "verify_video"]
+__all__ = ["DURATION_TOLERANCE", "VideoInfo", "probe_video", "verify_video"]

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hailuo_dsl.render import default_journal_path
-from hailuo_dsl.render.journal import Journal, JournalError
+from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.records import SCHEMA_VERSION
 from hailuo_dsl.render.states import MAY_HAVE_TASK, TRANSITIONS, ShotState
+from hailuo_dsl.render.store import JournalError
 
 S = ShotState
 

@@ -82,8 +82,11 @@ def test_several_scripts_render_in_one_command_each_with_its_own_journal(script:
     broken.write_text("shot empty\n  @duration 10\n", encoding="utf-8")
 
     code, out, err = run(["render", str(script), str(broken), str(other), "--emulator", "--json"])
-    assert code == 1  # the broken script is reported; the others still render
-    assert "broken.shot:" in err and "HL502" in err
+    assert (code, out) == (1, "")  # the broken script is reported, and nothing is sent for any
+    assert "broken.shot:" in err and "HL502" in err and not (tmp_path / ".hailuo").exists()
+
+    code, out, err = run(["render", str(script), str(other), "--emulator", "--json"])
+    assert code == 0, err
     summaries = json.loads(out)
     assert [Path(s["journal"]).name for s in summaries] == [
         "launch.shot.emulator.journal.sqlite",
@@ -225,7 +228,7 @@ def test_single_task_commands_report_errors_in_one_line(script: Path, emulator: 
         assert code == 2 and err.startswith("hailuo: error: ") and len(err.splitlines()) == 1
     assert emulator.stats.submits_accepted == 0
     code, _, err = run(["submit", "--prompt", "x" * 2001], env)
-    assert code == 2 and "2000" in err
+    assert code == 1 and "HL501 [error]" in err and "2000" in err  # the lint gate refuses it
     code, _, err = run(["status", "vid_nope"], env)
     assert code == 1 and "no such task" in err.lower() and len(err.splitlines()) == 1
     code, _, err = run(["status", "vid_nope"])

@@ -18,7 +18,6 @@ from hailuo_dsl.contract.request import RequestMetadata, VideoRequest
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots import CompileError, CompileResult, compile_script, parse_script
-from hailuo_dsl.shots.compiler import compile_checks
 from hailuo_dsl.shots.result import UnknownShotError
 
 
@@ -304,16 +303,6 @@ def test_raise_for_errors_lists_file_line_col(tmp_path: Path) -> None:
         result.raise_for_errors()
     assert str(err.value) == f'{tmp_path / "a.shot"}:2:13: HL601 @duration must be 6 or 10, got "ten"'
     run(tmp_path, "shot a\n  Waves.\n").raise_for_errors()  # no error, no raise
-
-
-def test_compile_checks_leave_the_prompt_rules_to_the_prompt_linter(tmp_path: Path) -> None:
-    path = project(
-        tmp_path, {"a.shot": 'spec "a.toml"\nshot a\n  @resolution 512P\nshot b\n  @duration 7\n', "a.toml": "[shots.c]\n"}
-    )
-    script = parse_script(path.read_text(), None)
-    found = compile_checks(script, LintConfig(), path)
-    assert [d.code for d in found] == ["HL606", "HL601", "HL616"]
-    assert found[-1].path == str(tmp_path / "a.toml")
 
 
 # -- the hash and the uploaded URLs ---------------------------------------------------------------------

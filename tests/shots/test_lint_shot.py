@@ -64,10 +64,11 @@ def test_escaped_prompt_line_start_keeps_its_backslash() -> None:
     assert fix_document(text, DocumentKind.SHOT).text == text.replace("pan left", "Pan left")
 
 
-def test_empty_prompt_points_at_the_shot_name() -> None:
+def test_empty_prompt_points_at_the_shot_header() -> None:
+    """As ``hailuo compile`` reports it: the shot is judged with its resolved settings."""
     text = "shot silent\n  @duration 6\n"
     found = [d for d in lint_document(text, DocumentKind.SHOT) if d.code == "HL502"]
-    assert [(text[d.start : d.end]) for d in found] == ["silent"]
+    assert [(text[d.start : d.end]) for d in found] == ["shot silent"]
 
 
 # -- suppressions -------------------------------------------------------------------------------------

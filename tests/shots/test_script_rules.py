@@ -18,6 +18,9 @@ Each ``[[case]]`` is a small project written to a fresh folder, and what the too
   unsafe fixes too (absent: the same as ``fixed``);
 - optional ``config`` (a ``[tool.hailuo]`` table, for lint and compile) and ``note``.
 
+``gate.toml`` holds cases of the prompt rules in a script: what the lint gate of ``hailuo compile``
+(and so of ``render`` and ``submit``) reports and stops, beside what ``hailuo lint`` reports.
+
 The examples in each rule's explanation (``hailuo rule CODE``) run too: the ``Bad:`` one is reported
 by the rule, the ``Good:`` one is not.
 """
@@ -171,7 +174,9 @@ def test_every_script_rule_has_a_failing_and_a_passing_case() -> None:
 
 
 def test_cases_are_well_formed() -> None:
-    assert {c.rule for c in CASES} <= {r.code for r in SCRIPT_RULES}
+    """Cases are about the script rules, or about a prompt rule in a script (``gate.toml``)."""
+    assert {c.rule for c in CASES if not c.id.startswith("gate")} <= {r.code for r in SCRIPT_RULES}
+    assert {c.rule for c in CASES} <= set(BY_CODE)
     for case in CASES:
         assert any(kind in case.row for kind in KINDS), case.id
         for kind in KINDS:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
+from hailuo_dsl.shots.precedence import SETTING_KEYS, coerce
 from hailuo_dsl.shots.settings import SETTINGS
-from hailuo_dsl.shots.spec import SETTING_KEYS, SpecError, coerce, load_spec, locate_keys, parse_spec
+from hailuo_dsl.shots.spec import SpecError, load_spec, locate_keys, parse_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
