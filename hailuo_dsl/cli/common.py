@@ -61,6 +61,14 @@ def require_api_key(hint: str = "") -> str:
     return key
 
 
+def require_file(path: Path) -> None:
+    """:class:`UsageError` unless ``path`` is a regular file (a device or a pipe would be read
+    without end, or twice), saying which it is."""
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "not a regular file" if path.exists() else "no such file"
+        raise UsageError(f"{path}: {what}")
+
+
 def os_message(err: Exception) -> str:
     """One line for a file problem (or a script's own read error, which carries its message)."""
     if isinstance(err, OSError) and err.strerror and err.filename:

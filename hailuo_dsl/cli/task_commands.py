@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from pydantic import ValidationError
 
-from hailuo_dsl.cli.common import ApiError, UsageError, base_url_option, os_message, require_api_key, task_id_argument
+from hailuo_dsl.cli.common import (
+    ApiError,
+    UsageError,
+    base_url_option,
+    os_message,
+    require_api_key,
+    require_file,
+    task_id_argument,
+)
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.signals import Stopped, exit_stopped, held_stops, raise_on_stop
@@ -183,8 +191,7 @@ def _checked_shot(script: Path, shot_name: str, spec: Path | None) -> CompiledSh
     from hailuo_dsl.shots.compiler import compile_script
     from hailuo_dsl.shots.result import UnknownShotError
 
-    if not script.is_file():
-        raise UsageError(f"{script}: no such file")
+    require_file(script)
     try:
         result = compile_script(script, spec=spec, shots=[shot_name], config=config_for(script))
     except (UnknownShotError, OSError) as err:
