@@ -1,13 +1,15 @@
 """Hostile files benchmark: time and peak memory of the commands on the worst inputs.
 
-Run: ``python benchmarks/hostile_files.py``. Each case is made in a temporary folder and run as
-its own ``hailuo`` process, which reports its peak resident memory (``VmHWM``, Linux; elsewhere
-the column shows ``-``); the table prints the wall time, the peak, the exit code and the bytes
-written. Targets: every peak <= 400 MB and every output <= 2 MB, and time linear in the input:
-the worst script at the limit within 2.6 times the same script at half the limit. Cases: a prompt of 20,000 ``[`` (every finding on one line); a 50 MB prompt; ``/dev/zero``;
-a script as large as the limit allows whose every byte is a finding; 33,000 fixes in one script;
-lone CR line ends; a spec nested 1,000 levels deep; JPEG frames padded with 30 MB and 9 MB of
-fill bytes; a PNG declaring 12000x12000 pixels with no image data.
+Run: ``python benchmarks/hostile_files.py``. Each case is made in a temporary folder and run as its
+own ``hailuo`` process, which reports its peak resident memory (``VmHWM``, Linux; elsewhere the
+column shows ``-``); the table prints the wall time, the peak, the exit code and the bytes written.
+Targets: every peak <= 400 MB and every output <= 2 MB, and time linear in the input: the worst
+script at the limit within 2.6 times the same script at half the limit (each the best of three runs,
+so that other work on the machine weighs less). Cases: a prompt of 20,000 ``[`` (every finding on
+one line); a 50 MB prompt; ``/dev/zero``; a script as large as the limit allows whose every byte is
+a finding; 33,000 fixes in one script; lone CR line ends; a spec nested 1,000 levels deep; JPEG
+frames padded with 30 MB and 9 MB of fill bytes; a PNG declaring 12000x12000 pixels with no image
+data.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("spec nested 1,000 deep: compile", ["compile", "deep.shot"]),
     ("frames: 30 MB + 9 MB fill, 12000x12000 PNG", ["lint", "frames.shot"]),
 ]
+LINEAR = ("worst script at half the limit: lint", "worst script at the limit: lint")
 
 
 def run(folder: Path, args: list[str]) -> tuple[float, str, int, int]:
@@ -119,11 +122,13 @@ def main() -> None:
             if args[-1].startswith("/dev/") and not os.path.exists(args[-1]):
                 continue
             elapsed, peak, code, written = run(folder, args)
+            if label in LINEAR:
+                elapsed = min([elapsed] + [run(folder, args)[0] for _ in range(2)])
             times[label] = elapsed
             peaks.extend([float(peak.split()[0])] if peak != "-" else [])
             outputs.append(written)
             print(f"{label:<46} {elapsed:>7.2f}s {peak:>8} {code:>5} {written:>10,}")
-        ratio = times["worst script at the limit: lint"] / times["worst script at half the limit: lint"]
+        ratio = times[LINEAR[1]] / times[LINEAR[0]]
         print()
         print(f"peak <= 400 MB: {'met' if all(p <= 400 for p in peaks) else 'NOT met'} (highest {max(peaks, default=0):.0f} MB)")
         print(f"output <= 2 MB: {'met' if max(outputs) <= 2_000_000 else 'NOT met'} (largest {max(outputs):,} bytes)")
