@@ -46,12 +46,17 @@ def lint_document(text: str, kind: DocumentKind, config: LintConfig | None = Non
         return lint(_split_newline(text)[0], config)
     from hailuo_dsl.shots.lint import lint_script  # scripts need the compiler; prompt files do not
 
-    found = lint_script(text, config, path)
+    return offered_fixes(text, lint_script(text, config, path))
+
+
+def offered_fixes(text: str, found: list[Diagnostic]) -> list[Diagnostic]:
+    """A script's findings as every front end offers them: those in the script without their
+    fixes when ``text`` has a lone CR, which ends a line for editors but not for the script
+    grammar, so that a fix would join lines an editor shows apart (a whole script into one shot
+    name). Findings in its shot-spec (``path`` set) keep theirs."""
     if lone_cr(text) is None:
         return found
-    # A lone CR ends a line for editors but not for the script grammar, so a fix would join the
-    # lines an editor shows apart (a whole script into one shot name): none is offered.
-    return [replace(d, fix=None) for d in found]
+    return [replace(d, fix=None) if d.path is None else d for d in found]
 
 
 def fix_document(

@@ -10,7 +10,9 @@ A straight pipeline, read once from top to bottom (:func:`_compile`):
 5. build the request body of each shot that no error stopped.
 
 ``hailuo lint`` reads the same findings (:func:`lint_findings`), so a prompt that reaches a paid
-task has passed the rules ``hailuo lint`` shows, with the same configuration and suppressions.
+task has passed the rules ``hailuo lint`` shows, with the same configuration and suppressions. The
+language server re-checks only the shots an edit touched through steps 3-4 alone
+(:func:`shot_findings`), so its findings are these too.
 
 Every finding points at the ``@setting`` (in the script), the TOML key (in the spec,
 ``Diagnostic.path`` set) or the shot's header when a missing setting is the cause. Rules the
@@ -75,14 +77,29 @@ def _compile(
     the suppressions to every finding, then drops the shots left with an error."""
     spec, read = read_script_spec(script, spec_arg)  # 2. read the spec, and judge what was read
     out = _Compiled(spec, effective_config(config, spec))
-    index = LineIndex(script.text)
     if read is not None:
         out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
-        if not read.ok:  # a spec with errors would compile wrong requests: stop at its findings
-            own = Layers(script, None, overrides, index)  # and the prompts, by the shots' own settings
-            out.found.extend((shot.name, d) for shot in chosen for d in _prompt_judged(script, own.resolve(shot), out.config))
-            return out
-    layers = Layers(script, spec, overrides, index)
+    _judge_shots(out, script, read is None or read.ok, overrides, chosen, check_urls, client, build)
+    return out
+
+
+def _judge_shots(
+    out: _Compiled,
+    script: Script,
+    spec_ok: bool,
+    overrides: Mapping[str, object],
+    chosen: Sequence[Shot],
+    check_urls: bool,
+    client: httpx.Client | None,
+    build: bool,
+) -> None:
+    """Steps 3-5 for the ``chosen`` shots against ``out.spec`` and ``out.config``, into ``out``."""
+    index = LineIndex(script.text)
+    if not spec_ok:  # a spec with errors would compile wrong requests: stop at its findings
+        own = Layers(script, None, overrides, index)  # and the prompts, by the shots' own settings
+        out.found.extend((shot.name, d) for shot in chosen for d in _prompt_judged(script, own.resolve(shot), out.config))
+        return
+    layers = Layers(script, out.spec, overrides, index)
     frames = FrameChecker(check_urls, client)
     clean: set[int] = set()
     try:
@@ -97,7 +114,6 @@ def _compile(
                 out.shots.append(_request(context, index))  # 5. build the body
     finally:
         frames.close()
-    return out
 
 
 def _prompt_judged(script: Script, resolved: ResolvedShot, config: LintConfig) -> list[Diagnostic]:
@@ -253,4 +269,20 @@ def lint_findings(script: Script, config: LintConfig | None = None, path: Path |
     return sorted_findings(c for d in found if (c := configured(d, out.config, script)) is not None)
 
 
-__all__ = ["compile_script", "lint_findings"]
+def shot_findings(
+    script: Script, spec: ShotSpec | None, spec_ok: bool, shots: Sequence[Shot], config: LintConfig
+) -> list[Diagnostic]:
+    """What :func:`lint_findings` finds in ``shots`` (shots of ``script``), before the
+    configuration and the suppressions apply: their prompts judged by the prompt rules and their
+    resolved settings and frames by the shot rules, the way a whole compile judges them. ``spec``
+    is the script's spec already read (None: it names none); ``spec_ok`` says whether reading it
+    found no error (else only the prompts are judged, by the shots' own settings, as a compile does);
+    ``config`` is the effective configuration (the spec's ``[lint]`` applied). The spec's own
+    findings and the syntax findings are not included. For a language server, which re-checks
+    only the shots an edit touched, against a spec the editor may hold unsaved."""
+    out = _Compiled(spec, config)
+    _judge_shots(out, script, spec_ok, {}, shots, False, None, build=False)
+    return [d for _owner_name, d in out.found]
+
+
+__all__ = ["compile_script", "lint_findings", "shot_findings"]
