@@ -84,6 +84,14 @@ class Pace(Protocol):
     def limited(self, delay: float) -> None: ...
 
 
+class SyncPace(Protocol):
+    """:class:`Pace` for the blocking ``Client``: :meth:`acquire` blocks."""
+
+    def acquire(self) -> None: ...
+
+    def limited(self, delay: float) -> None: ...
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header: a number of seconds or an HTTP date."""
     if value is None or not value.strip():
