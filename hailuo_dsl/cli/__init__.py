@@ -157,5 +157,40 @@ def main() -> None:
         _collection_paused = True
     try:
         cli(prog_name="hailuo")
+    except OSError as err:  # writing the output failed (a full disk, a closed terminal): one line
+        _output_failed(err)
     finally:
         _resume_collection()
+
+
+_WRITE_ERRORS = frozenset({5, 27, 28, 32, 122})
+"""EIO, EFBIG, ENOSPC, EPIPE, EDQUOT: what writing to standard output or error can meet."""
+
+
+def _output_failed(err: OSError) -> None:
+    """Say in one line why the output could not be written (or, for any other operating-system
+    error no command caught, what failed), and exit 2. Both streams are pointed at the null
+    device first, so that Python's final flush of what is still buffered cannot fail again."""
+    import os
+    import sys
+
+    if err.filename:
+        message = f"{err.filename}: {err.strerror or err}"
+    elif err.errno in _WRITE_ERRORS:
+        message = f"cannot write the output: {err.strerror or err}"
+    else:
+        message = err.strerror or str(err) or type(err).__name__
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    try:
+        sys.stderr.write(f"hailuo: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(2)

@@ -24,7 +24,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key, require_file
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary, shown
@@ -206,8 +206,7 @@ def render(
     if len(scripts) > 1 and given:
         raise UsageError(f"{', '.join(given)}: only with one script; render the scripts one at a time to use it")
     for script in scripts:
-        if not script.is_file():
-            raise UsageError(f"{script}: no such file")
+        require_file(script)
     adopted = _parse_adopt(adopt)
     configs = {script: config_for(script) for script in scripts}
     _gate(scripts, spec, list(shots) or None, configs)

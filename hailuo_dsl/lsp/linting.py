@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.diagnostics import Diagnostic
-from hailuo_dsl.documents import DocumentKind, lint_document
+from hailuo_dsl.documents import DocumentKind, lint_document, offered_fixes
 from hailuo_dsl.lsp.convert import to_lsp_diagnostic, to_range
 from hailuo_dsl.lsp.incremental import ScriptLinter
 from hailuo_dsl.lsp.watch import Stamp, file_key, stamps
@@ -54,7 +54,8 @@ def lint_for_publishing(
     result = linter.lint(text, path, config, lambda wanted: held.get(file_key(wanted)))
     read.update(result.read)
     others = {str(result.spec_path): result.spec_text} if result.spec_path is not None and result.spec_text is not None else {}
-    return Linted(publishable(result.findings, text, version, others), read, time.perf_counter() - started)
+    found = offered_fixes(text, result.findings)
+    return Linted(publishable(found, text, version, others), read, time.perf_counter() - started)
 
 
 def warm_up() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 from lsp_helpers import apply_edits
@@ -29,11 +31,14 @@ def test_position_and_offset_round_trip(text: str, data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(text)))
     pos = position(index, at)
     back = offset(index, pos)
-    # A position names the same code point, except inside a line break, which has no column of its own.
-    assert back == at or (text[back:at] == "\r" or (text[at - 1 : at] == "\n" and back == at))
-    line_start = text.rfind("\n", 0, at) + 1
-    assert pos.line == text.count("\n", 0, at)
-    assert pos.character == len(text[line_start:at].encode("utf-16-le")) // 2
+    # A position names the same code point, except inside a CRLF, which has no column of its own.
+    assert back == at or (text[back:at] == "\r" and text[at : at + 1] == "\n")
+    # Lines end at LF, CRLF or a lone CR, as the protocol counts them (inside a CRLF is before it).
+    inside_crlf = text[at - 1 : at + 1] == "\r\n"
+    lines = re.split(r"\r\n|\r|\n", text[: at - 1] if inside_crlf else text[:at])
+    lines[-1] += "\r" if inside_crlf else ""
+    assert pos.line == len(lines) - 1
+    assert pos.character == len(lines[-1].encode("utf-16-le")) // 2
 
 
 @given(TEXT, TEXT)
