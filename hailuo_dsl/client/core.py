@@ -44,6 +44,7 @@ from hailuo_dsl.contract import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     MAX_UPLOAD_BYTES,
+    SHOT_HEADER,
     SUBMIT_PATH,
     UPLOAD_FIELD,
     UPLOAD_PATH,
@@ -147,8 +148,10 @@ class ClientCore(Answers):
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
 
-    def submit_spec(self, request: VideoRequest) -> RequestSpec:
-        return RequestSpec(Operation.SUBMIT, "POST", self.base_url + SUBMIT_PATH, self._auth(), json_body=request.body())
+    def submit_spec(self, request: VideoRequest, *, shot: str | None = None) -> RequestSpec:
+        """The submit of ``request``; ``shot`` adds the emulator's ``X-Hailuo-Shot`` header."""
+        headers = {**self._auth(), SHOT_HEADER: shot} if shot else self._auth()
+        return RequestSpec(Operation.SUBMIT, "POST", self.base_url + SUBMIT_PATH, headers, json_body=request.body())
 
     def query_spec(self, task_id: str) -> RequestSpec:
         if not task_id:

@@ -35,6 +35,7 @@ from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
 from hailuo_dsl.rules.contexts import FrameContext, ShotContext
+from hailuo_dsl.shots import continuity
 from hailuo_dsl.shots.findings import configured, effective_config, kept_in_compile, prompt_findings, sorted_findings
 from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
 from hailuo_dsl.shots.parser import load_script
@@ -102,9 +103,10 @@ def _judge_shots(
     layers = Layers(script, out.spec, overrides, index)
     frames = FrameChecker(check_urls, client)
     clean: set[int] = set()
+    parents = continuity.parents(script)
     try:
         for shot in chosen:
-            context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
+            context = _context(layers.resolve(shot), frames, parents)  # 3. resolve the settings, learn the frames
             out.found.extend((shot.name, d) for d in _prompt_judged(script, context.resolved, out.config))  # 4. lint
             failed = False
             for rule, found in _judged(context, SHOT_CHECKS, clean):  # 4. run the rules
@@ -118,21 +120,28 @@ def _judge_shots(
 
 def _prompt_judged(script: Script, resolved: ResolvedShot, config: LintConfig) -> list[Diagnostic]:
     """The prompt rules' findings on a resolved shot: its duration (the configuration's when no
-    level sets one) gives the move budget, a first frame makes the prompt optional."""
+    level sets one) gives the move budget, a first frame (a continued shot's too) makes the prompt optional."""
     duration, origin = resolved.values["duration"]
     budget = int(str(duration)) if origin.level > Level.API_DEFAULT else config.duration
-    return prompt_findings(script, resolved.shot, config, duration=budget, require_text=resolved.get("first_frame") is None)
+    return prompt_findings(script, resolved.shot, config, duration=budget, require_text=not _has_first_frame(resolved))
 
 
-def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
-    """A resolved shot with its mode and its frames (each learnt once per compile)."""
+def _has_first_frame(resolved: ResolvedShot) -> bool:
+    """Whether the shot starts on a picture: its own first frame, or its parent's last (``@continue``)."""
+    return resolved.get("first_frame") is not None or resolved.get("continue") is not None
+
+
+def _context(resolved: ResolvedShot, frames: FrameChecker, parents: Mapping[str, str]) -> ShotContext:
+    """A resolved shot with its mode and its frames (each learnt once per compile). A shot that
+    continues another (``@continue``) has a first frame, known at render time."""
+    continued = resolved.get("continue") is not None
     found: dict[str, Frame] = {}
     for role in IMAGE_ROLES:
-        if resolved.get(role) is not None:
+        if resolved.get(role) is not None and not (continued and role == "first_frame"):
             value, origin = resolved.values[role]
             found[role] = frames.check(str(value), origin.base)
-    mode = mode_of(resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
-    return ShotContext(resolved, mode, found)
+    mode = mode_of(continued or resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
+    return ShotContext(resolved, mode, found, parents.get(resolved.shot.name) if continued else None)
 
 
 def _judged(context: ShotContext, shot_checks: tuple[Bound, ...], clean: set[int]) -> list[tuple[Rule, Finding]]:
@@ -170,7 +179,7 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         prompt=shot.prompt if shot.prompt.strip() else None,
         duration=resolved.get("duration"),  # type: ignore[arg-type]
         resolution=resolved.get("resolution"),  # type: ignore[arg-type]
-        image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
+        image_urls=[frames["first_frame"].url] if "first_frame" in frames else _continued(context),
         metadata=RequestMetadata(**metadata) if metadata else None,
     )
     settings: dict[str, object] = {}
@@ -187,7 +196,14 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         settings=settings,
         sources=sources,
         line=index.line_of(shot.span.start) + 1,
+        continues=context.continues,
+        takes=int(resolved.get("takes") or 1),  # type: ignore[call-overload]  # coerced when resolved
     )
+
+
+def _continued(context: ShotContext) -> list[str] | None:
+    """The first frame of a continued shot: a placeholder the render fills with the parent's last frame."""
+    return [continuity.placeholder(context.continues)] if context.continues is not None else None
 
 
 def _override(key: str, value: object) -> object:

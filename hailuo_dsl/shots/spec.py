@@ -33,7 +33,8 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import SPEC_CHECKS, run_checks
 from hailuo_dsl.rules.contexts import SpecContext
-from hailuo_dsl.shots.precedence import SETTING_KEYS, coerce, shown
+from hailuo_dsl.shots.precedence import coerce, shown
+from hailuo_dsl.shots.settings import SPEC_SETTINGS
 from hailuo_dsl.shots.spec_keys import KeyPath, KeyProblem, SpecRead, locate_keys, nearest, toml_key
 from hailuo_dsl.shots.syntax import Script
 from hailuo_dsl.textfile import NUL_IN_NAME, TextFileError, TomlNestingError, read_text_file, toml_loads, user_path
@@ -57,6 +58,7 @@ class ShotSettings(BaseModel):
     prompt_optimizer: bool | None = None
     fast_pretreatment: bool | None = None
     watermark: bool | None = None
+    takes: int | None = None
     callback_url: str | None = None
 
     @field_validator("*", mode="before")
@@ -147,7 +149,7 @@ def _known_keys(loc: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(ShotSpec.model_fields)
     if loc[0] == "lint":
         return tuple(f.alias or name for name, f in LintConfig.model_fields.items())
-    return SETTING_KEYS
+    return SPEC_SETTINGS
 
 
 def _key_problems(err: ValidationError, locations: dict[KeyPath, tuple[int, int]]) -> tuple[KeyProblem, ...]:
