@@ -32,13 +32,16 @@ ROUNDS: dict[str, list[KillPoint]] = {
         KillPoint("download", 1, M.ANSWERED),
     ],
     # A fresh run submits the three heads' takes first; the fourth submit is a child's. Once the
-    # heads are done, every submit of a run is a child's.
+    # heads are done, every submit and upload of a run is a child's. The order makes the first four
+    # kills certain whichever chain is quicker: the storm's frame is never uploaded in the first
+    # run (its parent is at best the fourth submit), a child killed at its upload uploads again,
+    # and one killed once uploaded has still to submit.
     "child killed while submitting": [
         KillPoint("submit", 4, M.ARRIVED),
-        KillPoint("submit", 1, M.SERVED),
-        KillPoint("submit", 1, M.ANSWERED),
         KillPoint("upload", 1, M.SERVED),
         KillPoint("upload", 1, M.ANSWERED),
+        KillPoint("submit", 1, M.SERVED),
+        KillPoint("submit", 1, M.ANSWERED),
     ],
 }
 
