@@ -130,7 +130,7 @@ class RenderPlan:
     def cost(self) -> float | None:
         """What the tasks cost, or None when a price (or one currency for them all) is missing."""
         if not self.tasks:
-            return 0.0 if self.scripts and all(s.pricing is not None for s in self.scripts) else None
+            return 0.0  # nothing to pay, priced or not
         costs = [s.cost for s in self.scripts if s.tasks]
         if self.currency is None or any(c is None for c in costs):
             return None

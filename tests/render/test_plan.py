@@ -1,6 +1,6 @@
 """``hailuo plan`` against the render that follows it: over the emulator on loopback, the tasks a plan
 lists are exactly the submits the emulator then accepts (counted there, by the shot each names),
-through fresh shots, takes, continuations, changed shots, rerolls and failed shots."""
+through fresh shots, takes, a picked take, continuations, changed shots, rerolls and failed shots."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from render_helpers import API_KEY, write_script
 
 from hailuo_dsl.cli import cli
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator
-from hailuo_dsl.render import RenderSummary, Why, render_script
+from hailuo_dsl.emulator.models import HttpRequest, HttpResponse
+from hailuo_dsl.render import Journal, RenderSummary, Why, render_script
 from hailuo_dsl.render.figures import RenderPlan
 from hailuo_dsl.render.plan import plan_render
+from hailuo_dsl.render.records import PICKED
 
 SEA = "The sea at dawn, gulls overhead [Pan left]."
 SCRIPT = f"""spec "film.toml"
@@ -90,6 +93,17 @@ async def test_the_plan_is_what_the_render_then_submits(tmp_path: Path, emulator
     accepted, summary = await submitted_by(emulator, script, client)
     assert accepted == Counter() and summary.paid == 0
 
+    # Another take of the parent picked: the plan decodes its last frame as the render will. The
+    # emulator's takes of one request are the same picture, so the continuation's request holds.
+    with Journal(tmp_path / "p" / "journal.sqlite", create=False) as journal:
+        chosen = journal.choice("sea")
+        assert chosen is not None
+        journal.choose("sea", 3 - chosen.take, by=PICKED)
+    picked = plan(script, emulator)
+    assert picked.task_count == 0 and ("boat", 1, "done") in [(f.shot, f.take, f.reason) for f in picked.scripts[0].free]
+    accepted, summary = await submitted_by(emulator, script, client)
+    assert summary.ok and accepted == planned(picked)
+
     # A changed shot and a reroll: the boat keeps its parent's chosen take, so it is not paid again.
     setup(tmp_path / "p", SCRIPT.replace("A town wakes up", "A town falls asleep"))
     changed = plan(script, emulator, reroll=["sea"])
@@ -145,3 +159,30 @@ def test_hailuo_plan_prints_the_issue_json_and_says_when_prices_are_missing(tmp_
     shown = CliRunner().invoke(cli, ["plan", str(script)], env=env)
     assert shown.exit_code == 0 and "1 task to submit (10 s at 768P), cost unknown" in shown.stdout
     assert emulator.stats.requests["submit"] == 0 and emulator.stats.uploads == 0
+
+
+async def test_a_picked_take_with_another_picture_is_planned_as_its_continuation_changed(
+    tmp_path: Path, emulator: Emulator, client: AsyncClient
+) -> None:
+    # The emulator makes one picture per request; the second sea task's download is given the
+    # video of a night sky instead, so the two takes end on different pictures.
+    night = await client.submit(VideoRequest(prompt="A night sky full of stars [Static shot]."))
+    serve = emulator.app.handle
+
+    def second_take_differs(request: HttpRequest) -> HttpResponse:
+        seas = [t.id for t in emulator.tasks.values() if t.request.get("prompt") == SEA]
+        if len(seas) == 2 and request.path == f"/files/videos/{seas[1]}.mp4":
+            request = HttpRequest(request.method, f"/files/videos/{night.id}.mp4", request.headers, request.body)
+        return serve(request)
+
+    emulator.app.handle = second_take_differs  # type: ignore[method-assign]
+    script = setup(tmp_path / "k")
+    await render(script, client)
+    with Journal(tmp_path / "k" / "journal.sqlite", create=False) as journal:
+        chosen = journal.choice("sea")
+        assert chosen is not None
+        journal.choose("sea", 3 - chosen.take, by=PICKED)
+    picked = plan(script, emulator)
+    assert [(t.shot, t.take, t.why) for t in picked.tasks] == [("boat", 1, Why.CHANGED)]
+    accepted, summary = await submitted_by(emulator, script, client)
+    assert summary.ok and accepted == planned(picked)
