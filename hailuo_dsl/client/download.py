@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import secrets
@@ -36,16 +37,19 @@ class PartialFile:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         mode = _file_mode()  # a video is an ordinary file, not mkstemp's 0600
         fd = -1
+        # Named before it exists, so that a stop at any point knows which file to remove. A signal
+        # can raise as ``os.open`` returns, before ``fd`` is assigned: the file then exists though
+        # ``fd`` says not, so it is removed by name (the random name is ours unless it already existed).
+        self._temp = self.target.parent / f".{self.target.name}.{secrets.token_hex(4)}.part"
         try:
-            # Named before it exists, so that a stop at any point (a signal raises between any two
-            # bytecodes) knows which file to remove.
-            self._temp = self.target.parent / f".{self.target.name}.{secrets.token_hex(4)}.part"
             fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
             self._handle = os.fdopen(fd, "wb")
+        except FileExistsError:
+            raise
         except BaseException:
-            if fd >= 0 and self._handle is None:
-                os.close(fd)
-            if self._temp is not None and fd >= 0:
+            with contextlib.suppress(OSError):  # the first error is the one to report
+                if fd >= 0 and self._handle is None:
+                    os.close(fd)
                 self._temp.unlink(missing_ok=True)
             raise
         return self
