@@ -26,7 +26,7 @@ from rich.console import Console
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
-from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary
+from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_summary, print_total, table_console
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.config import LintConfig
@@ -232,9 +232,12 @@ def render(
         elif found:  # one script: its summary (nothing when it did not compile; stderr says why)
             click.echo(json.dumps(found[0], indent=2))
     else:
-        console = Console()
-        for summary in done:  # its warnings were shown before anything was sent
-            print_summary(console, summary)
+        console = table_console()
+        for script, summary in zip(scripts, summaries, strict=True):  # warnings were shown before anything was sent
+            if isinstance(summary, RenderSummary):
+                print_summary(console, summary, script)
+        if len(scripts) > 1:
+            print_total(console, done)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
 
 
@@ -311,7 +314,19 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
-    print_jobs(Console(), path, records)
+    if script is not None:
+        records = in_script_order(records, _shot_names(script))
+    print_jobs(table_console(), path, records)
+
+
+def _shot_names(script: Path) -> list[str]:
+    """The script's shot names in order (none when it cannot be read: the journal's order then)."""
+    from hailuo_dsl.shots.parser import load_script
+
+    try:
+        return [shot.name for shot in load_script(script).shots]
+    except OSError:
+        return []
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:

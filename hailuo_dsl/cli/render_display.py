@@ -4,6 +4,7 @@ the table of a journal."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -64,9 +65,26 @@ class Display:
             self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
 
 
-def print_summary(console: Console, summary: RenderSummary) -> None:
+LOG_WIDTH = 10_000
+"""The width of a table that is not shown on a terminal (a CI log, a pipe, a file): wide enough
+that no task id or path is ever broken across lines, which would make it unsearchable."""
+
+
+def table_console(*, stderr: bool = False) -> Console:
+    """A console for tables: the terminal's width on a terminal, else one line per row."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=LOG_WIDTH)
+
+
+def _shots(count: int) -> str:
+    return f"{count} shot{'' if count == 1 else 's'}"
+
+
+def print_summary(console: Console, summary: RenderSummary, script: Path | str | None = None) -> None:
+    """The final table of one script's render, titled with the script, then where its videos are."""
     count = len(summary.shots)
-    table = Table(title=f"Render of {count} shot{'' if count == 1 else 's'}", title_justify="left")
+    title = f"{shown(script)}: {_shots(count)}" if script is not None else f"Render of {_shots(count)}"
+    table = Table(title=title, title_justify="left")
     table.add_column("shot", overflow="fold")
     table.add_column("state", no_wrap=True)
     table.add_column("task", overflow="fold")
@@ -80,6 +98,13 @@ def print_summary(console: Console, summary: RenderSummary) -> None:
     console.print(f"{done} of {len(summary.shots)} videos in {shown(summary.out_dir)}; journal {shown(summary.journal)}")
 
 
+def print_total(console: Console, summaries: Sequence[RenderSummary]) -> None:
+    """The overall total of a run of several scripts, after their tables."""
+    shots = sum(len(s.shots) for s in summaries)
+    done = sum(1 for summary in summaries for shot in summary.shots if shot.done)
+    console.print(f"In all: {done} of {shots} videos on disk, {len(summaries)} scripts")
+
+
 def shown(path: Path | str) -> str:
     """A path as short as it can be said: relative to the working folder when below it."""
     try:
@@ -88,10 +113,18 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+def in_script_order(records: list[ShotRecord], names: Sequence[str]) -> list[ShotRecord]:
+    """The journal's shots in the order of the script's shots; shots the script no longer has
+    follow, as the journal lists them."""
+    order = {name: index for index, name in enumerate(names)}
+    return sorted(records, key=lambda r: order.get(r.name, len(order)))
+
+
 def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
-    table = Table(title=str(path), title_justify="left")
+    """The table of a journal, one row per shot in the order given."""
+    table = Table(title=shown(path), title_justify="left")
     for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("state", "tries"))
+        table.add_column(column, overflow="fold", no_wrap=column in ("state", "status", "tries", "updated"))
     for r in records:
         status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
         detail = shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
