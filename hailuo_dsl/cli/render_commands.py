@@ -100,7 +100,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
+    help="Journal file [default: .hailuo/<script name>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
 )
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
@@ -311,11 +311,11 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
             records = journal.records()
     except JournalError as err:
         raise UsageError(str(err)) from None
+    if script is not None:
+        records = in_script_order(records, _shot_names(script))
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
-    if script is not None:
-        records = in_script_order(records, _shot_names(script))
     print_jobs(table_console(), path, records)
 
 
@@ -333,9 +333,9 @@ def _other_journals(missing: Path, script: Path | None) -> str:
     """A hint naming the journals the script has for other APIs (the emulator's, another base URL's)."""
     if script is None or not missing.parent.is_dir():
         return ""
-    real = script.resolve().name
-    others = sorted(p.name for p in missing.parent.glob(glob.escape(real) + ".*journal.sqlite") if p != missing)
-    if others == [f"{real}.emulator.journal.sqlite"]:
+    stem = script.resolve().stem
+    others = sorted(p.name for p in missing.parent.glob(glob.escape(stem) + ".*journal.sqlite") if p != missing)
+    if others == [f"{stem}.emulator.journal.sqlite"]:
         return "; the emulator's renders are listed with --emulator"
     return (
         f"; it has journals for other APIs: {', '.join(others)} (read one with --emulator, --base-url or --journal)"
