@@ -14,7 +14,6 @@ same checks. A property test holds the two paths to the same result.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES, Rule
 from hailuo_dsl.rules.base import DEFAULT_MOVE_BUDGET, Options
+from hailuo_dsl.textfile import TextFileError, read_text_file, toml_loads
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
@@ -60,6 +60,16 @@ def _check_selector(value: str) -> str:
     raise ValueError(f"unknown rule '{value}'{hint}")
 
 
+def _check_budget(value: dict[int, int]) -> dict[int, int]:
+    """A move budget: for a clip's duration (6 or 10 s), how many moves in sequence fit (one or more)."""
+    for seconds, moves in value.items():
+        if seconds not in _DURATIONS:
+            raise ValueError(f"{seconds}: clips last {' or '.join(map(str, _DURATIONS))} seconds")
+        if moves < 1:
+            raise ValueError(f"{seconds} = {moves}: give how many moves fit a {seconds} s clip, at least 1")
+    return value
+
+
 def _resolve_code(key: str) -> str:
     if key.upper() in BY_CODE:
         return key.upper()
@@ -87,6 +97,11 @@ def _table_model() -> type[BaseModel]:
         @classmethod
         def _known_rules(cls, value: list[str] | None) -> list[str] | None:
             return None if value is None else [_check_selector(v) for v in value]
+
+        @field_validator("move_budget")
+        @classmethod
+        def _sensible_budget(cls, value: dict[int, int]) -> dict[int, int]:
+            return _check_budget(value)
 
         @field_validator("severity")
         @classmethod
@@ -127,7 +142,7 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any] | None:
             elif name == "move_budget":
                 if type(value) is not dict or any(type(k) is not int or type(v) is not int for k, v in value.items()):
                     return None
-                out[name] = dict(value)
+                out[name] = _check_budget(dict(value))
             elif type(value) is int and value in _DURATIONS:
                 out[name] = value
             else:
@@ -291,16 +306,6 @@ def _matches(rule: Rule, selectors: list[str] | None) -> bool:
     return any(s == rule.name or rule.code.startswith(s.upper()) for s in selectors)
 
 
-def _read_toml(text: str) -> dict[str, Any]:
-    """``text`` read as TOML (the reader is imported on first use); ``ValueError`` when it is not."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-    data: dict[str, Any] = tomllib.loads(text)
-    return data
-
-
 def _may_name_hailuo(text: str) -> bool:
     """Whether a TOML text can hold a ``hailuo`` key: it says ``hailuo``, or it has a backslash
     (an escape in a quoted key could spell it). Spares reading most pyproject.toml files."""
@@ -316,8 +321,8 @@ def find_pyproject(start: Path) -> Path | None:
         path = candidate / "pyproject.toml"
         if path.is_file():
             try:
-                text = path.read_text(encoding="utf-8")
-                data = _read_toml(text) if _may_name_hailuo(text) else {}
+                text = read_text_file(path)
+                data = toml_loads(text) if _may_name_hailuo(text) else {}
             except (OSError, ValueError):
                 continue
             if "hailuo" in data.get("tool", {}):
@@ -325,13 +330,19 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def config_from_mapping(data: dict[str, Any], where: str) -> LintConfig:
-    """Validate a configuration table; errors name ``where`` and the key path."""
+def config_from_mapping(data: dict[str, Any], where: str, text: str | None = None, table: tuple[str, ...] = ()) -> LintConfig:
+    """Validate a configuration table; errors name ``where`` and the key path, and with the
+    file's ``text`` (the table at the key path ``table`` in it) the line and column of the key."""
     from pydantic import ValidationError
 
     try:
         return LintConfig.model_validate(data)
     except ValidationError as err:
+        if text is not None:
+            from hailuo_dsl.shots.spec_keys import locate_keys, nearest  # a scan of the text, for errors only
+
+            at = nearest(locate_keys(text), table + tuple(str(p) for p in err.errors()[0]["loc"]))[0]
+            where = f"{where.removesuffix(' [tool.hailuo]')}:{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
         raise ConfigError(f"{where}: {validation_message(err)}") from None
 
 
@@ -370,12 +381,14 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> tupl
     if path is None:
         return LintConfig(), None
     try:
-        data = _read_toml(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
-    except ValueError as err:  # not UTF-8, or not TOML
+        text = read_text_file(path)
+        data = toml_loads(text)
+    except TextFileError as err:
+        raise ConfigError(str(err)) from None
+    except ValueError as err:  # not TOML
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
-    table = data.get("tool", {}).get("hailuo", {}) if path.name == "pyproject.toml" else data
+    keys = ("tool", "hailuo") if path.name == "pyproject.toml" else ()
+    table = data.get("tool", {}).get("hailuo", {}) if keys else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.hailuo] must be a table")
-    return config_from_mapping(table, f"{path} [tool.hailuo]"), path
+    return config_from_mapping(table, f"{path} [tool.hailuo]", text, keys), path

@@ -8,6 +8,7 @@ Every front end goes through these functions, so they all see the same diagnosti
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from pathlib import Path
 
 from hailuo_dsl.config import LintConfig
@@ -15,6 +16,7 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.fixes import FixResult, fix_text
 from hailuo_dsl.prompt.formatter import format_prompt
 from hailuo_dsl.prompt.linter import lint
+from hailuo_dsl.textfile import lone_cr
 
 PROMPT_SUFFIXES = (".prompt", ".txt")
 SHOT_SUFFIXES = (".shot",)
@@ -44,7 +46,17 @@ def lint_document(text: str, kind: DocumentKind, config: LintConfig | None = Non
         return lint(_split_newline(text)[0], config)
     from hailuo_dsl.shots.lint import lint_script  # scripts need the compiler; prompt files do not
 
-    return lint_script(text, config, path)
+    return offered_fixes(text, lint_script(text, config, path))
+
+
+def offered_fixes(text: str, found: list[Diagnostic]) -> list[Diagnostic]:
+    """A script's findings as every front end offers them: those in the script without their
+    fixes when ``text`` has a lone CR, which ends a line for editors but not for the script
+    grammar, so that a fix would join lines an editor shows apart (a whole script into one shot
+    name). Findings in its shot-spec (``path`` set) keep theirs."""
+    if lone_cr(text) is None:
+        return found
+    return [replace(d, fix=None) if d.path is None else d for d in found]
 
 
 def fix_document(

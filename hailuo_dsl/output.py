@@ -12,6 +12,11 @@ from hailuo_dsl.rules import RULES
 from hailuo_dsl.version import version
 
 FORMATS = ("text", "json", "sarif", "github")
+MAX_FINDINGS = 200
+"""Findings shown per file by default, in every format; the rest are counted (a file of 20,000
+unclosed brackets gives a short report). ``max_findings=0`` shows them all."""
+EXCERPT = 100
+"""Characters of a line a text report shows around a finding; a longer line is cut around it."""
 
 
 @dataclass(slots=True)
@@ -36,21 +41,38 @@ def _counts(reports: Sequence[FileReport]) -> dict[Severity, int]:
 
 
 def render(
-    reports: Sequence[FileReport], fmt: str, *, color: bool = False, summary: bool = False, fixed: int = 0, would_fix: int = 0
+    reports: Sequence[FileReport],
+    fmt: str,
+    *,
+    color: bool = False,
+    summary: bool = False,
+    fixed: int = 0,
+    would_fix: int = 0,
+    max_findings: int = MAX_FINDINGS,
 ) -> str:
     """The whole report in ``fmt`` (one of :data:`FORMATS`), ending with a line break when not empty.
 
     With ``summary`` the text report also says when all is well ("All checks passed!") and how
-    many problems ``--fix`` fixed (``fixed``) or ``--diff`` would fix (``would_fix``).
+    many problems ``--fix`` fixed (``fixed``) or ``--diff`` would fix (``would_fix``). At most
+    ``max_findings`` findings of a file are shown (0: all); each format says how many are not
+    (JSON, a list of findings, cannot: see :func:`hidden_findings`).
     """
     if fmt in ("json", "sarif"):
         import json
 
-        data: Any = [_json(r, d) for r in reports for d in r.diagnostics] if fmt == "json" else _sarif(reports)
+        data: Any = (
+            [_json(r, d) for r in reports for d in shown(r, max_findings)] if fmt == "json" else _sarif(reports, max_findings)
+        )
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
-        return "".join(_github(r, d) + "\n" for r in reports for d in r.diagnostics)
-    text = _text(reports)
+        lines: list[str] = []
+        for r in reports:
+            lines.extend(_github(r, d) for d in shown(r, max_findings))
+            hidden = len(r.diagnostics) - len(shown(r, max_findings))
+            if hidden:
+                lines.append(f"::notice file={_escape(r.path, True)}::{_escape(_hidden_note(r.path, hidden))}")
+        return "".join(line + "\n" for line in lines)
+    text = _text(reports, max_findings)
     if summary:
         if fixed:
             text += f"Fixed {_problems(fixed)}.\n"
@@ -61,26 +83,48 @@ def render(
     return text
 
 
+def shown(report: FileReport, max_findings: int) -> list[Diagnostic]:
+    """The findings of a file a report shows: the first ``max_findings`` (all for 0)."""
+    return report.diagnostics[:max_findings] if max_findings > 0 else report.diagnostics
+
+
+def hidden_findings(reports: Sequence[FileReport], max_findings: int = MAX_FINDINGS) -> list[str]:
+    """One line for each file whose findings are not all shown (for a JSON report, to print
+    on standard error)."""
+    notes = []
+    for r in reports:
+        hidden = len(r.diagnostics) - len(shown(r, max_findings))
+        if hidden:
+            notes.append(_hidden_note(r.path, hidden))
+    return notes
+
+
+def _hidden_note(path: str, hidden: int) -> str:
+    return f"{path}: {hidden} more finding{'s' if hidden != 1 else ''} not shown (--max-findings 0 shows all)"
+
+
 def _problems(count: int) -> str:
     return f"{count} problem{'s' if count != 1 else ''}"
 
 
-def _text(reports: Sequence[FileReport]) -> str:
+def _text(reports: Sequence[FileReport], max_findings: int) -> str:
     lines: list[str] = []
     fixable = 0
     for report in reports:
+        path = printable(report.path)
         for d in report.diagnostics:
-            start = report.index.position(d.start)
-            end = report.index.position(d.end)
-            lines.append(f"{report.path}:{start.line + 1}:{start.column + 1}: {d.code} [{d.severity.value}] {d.message}")
-            source = report.index.line_text(start.line)
-            stop = end.column if end.line == start.line else len(source)
-            width = max(1, display_width(source[start.column : stop]))
-            lines.append(f"  {source}")
-            lines.append(f"  {' ' * display_width(source[: start.column])}{'^' * width}")
             if d.fix is not None:
                 fixable += 1
-                lines.append(f"  fix{'' if d.fix.safe else ' (unsafe)'}: {d.fix.description}")
+        for d in shown(report, max_findings):
+            start = report.index.position(d.start)
+            end = report.index.position(d.end)
+            lines.append(f"{path}:{start.line + 1}:{start.column + 1}: {d.code} [{d.severity.value}] {printable(d.message)}")
+            lines.extend(_excerpt(report.index, start.line, start.column, end.column if end.line == start.line else None))
+            if d.fix is not None:
+                lines.append(f"  fix{'' if d.fix.safe else ' (unsafe)'}: {printable(d.fix.description)}")
+        hidden = len(report.diagnostics) - len(shown(report, max_findings))
+        if hidden:
+            lines.append(printable(_hidden_note(report.path, hidden)))
     counts = _counts(reports)
     total = sum(counts.values())
     if total:
@@ -88,6 +132,40 @@ def _text(reports: Sequence[FileReport]) -> str:
         tail = f"; {fixable} fixable with --fix" if fixable else ""
         lines.append(f"Found {_problems(total)} ({parts}){tail}.")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _excerpt(index: LineIndex, line: int, start: int, stop: int | None) -> tuple[str, str]:
+    """The line of a finding and its carets, cut to about :data:`EXCERPT` characters around
+    the finding when the line is longer (marked with ``…``), control characters made visible."""
+    first = index.line_starts[line]
+    size = index.line_end(line) - first
+    stop = size if stop is None else stop
+    left = max(0, min(start - EXCERPT // 4, size - EXCERPT))
+    right = min(size, left + EXCERPT)
+    text = index.text
+    cut = first + max(start, min(stop, right))
+    before = printable(text[first + left : first + start]).replace("\t", " ")
+    marked = printable(text[first + start : cut]).replace("\t", " ")
+    after = printable(text[cut : first + right]).replace("\t", " ")
+    lead = "…" if left > 0 else ""
+    tail = "…" if right < size else ""
+    width = max(1, display_width(marked))
+    return f"  {lead}{before}{marked}{after}{tail}", f"  {' ' * display_width(lead + before)}{'^' * width}"
+
+
+_CONTROLS = {
+    **{i: 0x2400 + i for i in range(0x20) if i != 0x09},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+    **dict.fromkeys((0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)), 0xFFFD),
+}
+"""Characters a terminal would act on rather than show (escape sequences, carriage returns,
+line separators, bidirectional overrides), mapped to visible stand-ins of the same width."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown as symbols (␛ for ESC)."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
 
 
 def display_width(text: str) -> int:
@@ -135,7 +213,7 @@ def _json(report: FileReport, d: Diagnostic) -> dict[str, Any]:
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _sarif(reports: Sequence[FileReport]) -> dict[str, Any]:
+def _sarif(reports: Sequence[FileReport], max_findings: int) -> dict[str, Any]:
     rules = [
         {
             "id": r.code,
@@ -149,8 +227,18 @@ def _sarif(reports: Sequence[FileReport]) -> dict[str, Any]:
     ]
     index = {r.code: i for i, r in enumerate(RULES)}
     results = []
+    notes = []
     for report in reports:
-        for d in report.diagnostics:
+        hidden = len(report.diagnostics) - len(shown(report, max_findings))
+        if hidden:
+            notes.append(
+                {
+                    "level": "note",
+                    "message": {"text": _hidden_note(report.path, hidden)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": report.path}}}],
+                }
+            )
+        for d in shown(report, max_findings):
             loc = _location(report, d)
             results.append(
                 {
@@ -173,33 +261,41 @@ def _sarif(reports: Sequence[FileReport]) -> dict[str, Any]:
                     ],
                 }
             )
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "hailuo-dsl", "version": version(), "rules": rules}},
-                "columnKind": "utf16CodeUnits",
-                "results": results,
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "hailuo-dsl", "version": version(), "rules": rules}},
+        "columnKind": "utf16CodeUnits",
+        "results": results,
     }
+    if notes:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+def _escape(value: str, prop: bool = False) -> str:
+    """A value in a workflow command: ``%``, line breaks (and in properties ``:`` and ``,``) escaped."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
 def _github(report: FileReport, d: Diagnostic) -> str:
     loc = _location(report, d)
-
-    def esc(value: str, prop: bool = False) -> str:
-        value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
     return (
-        f"::{_GITHUB_LEVEL[d.severity]} file={esc(report.path, True)},line={loc['line']},col={loc['column']},"
-        f"endLine={loc['end_line']},endColumn={loc['end_column']},title={esc(d.code + ' ' + d.name, True)}::{esc(d.message)}"
+        f"::{_GITHUB_LEVEL[d.severity]} file={_escape(report.path, True)},line={loc['line']},col={loc['column']},"
+        f"endLine={loc['end_line']},endColumn={loc['end_column']},title={_escape(d.code + ' ' + d.name, True)}::{_escape(d.message)}"
     )
 
 
-__all__ = ["FORMATS", "FileReport", "display_width", "render"]
+__all__ = [
+    "EXCERPT",
+    "FORMATS",
+    "MAX_FINDINGS",
+    "FileReport",
+    "display_width",
+    "hidden_findings",
+    "printable",
+    "render",
+    "shown",
+]

@@ -172,9 +172,10 @@ class HostileServer:
         return str(json.loads(answer.body)["id"])
 
     def ordinary(self, request: HttpRequest) -> Answer:
-        """The emulator's own answer."""
+        """The emulator's own answer (a video made on the spot: a render checks what it downloads)."""
         response = self.app.handle(request)
-        return Answer(response.status, [("Content-Type", response.content_type), *response.headers], response.body)
+        body = response.produce() if response.produce is not None else response.body
+        return Answer(response.status, [("Content-Type", response.content_type), *response.headers], body)
 
 
 async def _read_request(reader: asyncio.StreamReader) -> HttpRequest | None:

@@ -28,12 +28,14 @@ async function start() {
   const promptExtensions = config.get("promptExtensions", [".prompt"]);
   // TransportKind.stdio appends `--stdio`, which `hailuo lsp` accepts.
   const serverOptions = { command, args, transport: TransportKind.stdio };
-  const clientOptions = {
-    documentSelector: documentSelector(promptExtensions),
-    initializationOptions: { debounce: config.get("debounce", 150), promptExtensions },
-    // pyproject.toml ([tool.hailuo]) and shot-specs: re-lint open files when they change.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.toml") },
-  };
+  const initializationOptions = { promptExtensions };
+  const debounce = config.get("debounce");
+  if (typeof debounce === "number") {
+    initializationOptions.debounce = debounce; // unset: the server chooses from the cost of a lint
+  }
+  // The server asks VS Code to watch **/*.toml itself (pyproject.toml and shot-specs), so saved
+  // changes re-lint the files that read them at once.
+  const clientOptions = { documentSelector: documentSelector(promptExtensions), initializationOptions };
   client = new LanguageClient("hailuo", "Hailuo", serverOptions, clientOptions);
   await client.start();
 }

@@ -33,6 +33,18 @@ def _render_commands() -> dict[str, click.Command]:
     return render_commands.COMMANDS
 
 
+def _take_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import take_commands
+
+    return take_commands.COMMANDS
+
+
+def _film_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import film_commands
+
+    return film_commands.COMMANDS
+
+
 def _task_commands() -> dict[str, click.Command]:
     from hailuo_dsl.cli import task_commands
 
@@ -71,6 +83,10 @@ COMMANDS: dict[str, Entry] = {
     ),
     "render": Entry("Render the shots of each SCRIPT to videos, resuming from its journal.", _render_commands),
     "jobs": Entry("List the shots of a script's render journal: state, task, progress, file or error.", _render_commands),
+    "takes": Entry("List the takes of a script's shots: shot, take, task id, state, file (* the chosen take).", _take_commands),
+    "pick": Entry("Choose the TAKE of SHOT used downstream: by the shots that continue it, and in the film.", _take_commands),
+    "assemble": Entry("Join the chosen take of every shot, in script order, into one MP4 with its timeline.", _film_commands),
+    "sheet": Entry("Draw a contact sheet: each shot's first and last frame (chosen take), labelled, in a grid.", _film_commands),
     "submit": Entry("Submit one task: SCRIPT --shot NAME, or --prompt TEXT.", _task_commands),
     "status": Entry("Show a task's status, progress and video URL.", _task_commands),
     "wait": Entry("Poll a task on the documented cadence until it completes or fails.", _task_commands),
@@ -141,5 +157,40 @@ def main() -> None:
         _collection_paused = True
     try:
         cli(prog_name="hailuo")
+    except OSError as err:  # writing the output failed (a full disk, a closed terminal): one line
+        _output_failed(err)
     finally:
         _resume_collection()
+
+
+_WRITE_ERRORS = frozenset({5, 27, 28, 32, 122})
+"""EIO, EFBIG, ENOSPC, EPIPE, EDQUOT: what writing to standard output or error can meet."""
+
+
+def _output_failed(err: OSError) -> None:
+    """Say in one line why the output could not be written (or, for any other operating-system
+    error no command caught, what failed), and exit 2. Both streams are pointed at the null
+    device first, so that Python's final flush of what is still buffered cannot fail again."""
+    import os
+    import sys
+
+    if err.filename:
+        message = f"{err.filename}: {err.strerror or err}"
+    elif err.errno in _WRITE_ERRORS:
+        message = f"cannot write the output: {err.strerror or err}"
+    else:
+        message = err.strerror or str(err) or type(err).__name__
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            except (OSError, ValueError):
+                pass
+    try:
+        sys.stderr.write(f"hailuo: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(2)

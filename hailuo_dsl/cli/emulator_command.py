@@ -36,9 +36,21 @@ from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE
     show_default=True,
     help="Size of the videos as a share of the real size (1: 1366x768 for 768P).",
 )
+@click.option(
+    "--prepare-videos",
+    is_flag=True,
+    help="Make each video while its task runs, as the service does (default: on its first download).",
+)
 @click.option("--api-key", default="emulator-key", show_default=True, help="The API key the emulator accepts.")
 def emulator(
-    port: int, latency: float, fail_rate: float, task_seconds: float, time_scale: float, video_scale: float, api_key: str
+    port: int,
+    latency: float,
+    fail_rate: float,
+    task_seconds: float,
+    time_scale: float,
+    video_scale: float,
+    prepare_videos: bool,
+    api_key: str,
 ) -> None:
     """Serve an emulator of the video API on 127.0.0.1 until Ctrl-C.
 
@@ -51,6 +63,7 @@ def emulator(
         task_seconds=task_seconds,
         faults=Faults(fail_rate=fail_rate),
         video_scale=video_scale,
+        prepare_videos=prepare_videos,
         port=port,
     )
     try:

@@ -7,12 +7,22 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli.common import STDIN, Source, UsageError, expand, read_source, reports_for, write_text
+from hailuo_dsl.cli.common import (
+    STDIN,
+    Source,
+    UsageError,
+    expand,
+    max_file_mb_option,
+    read_source,
+    reports_for,
+    to_stdout,
+    write_text,
+)
 from hailuo_dsl.config import ConfigError, LintConfig, load_config, with_overrides
 from hailuo_dsl.contract import DURATIONS
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import fix_document, format_document, kind_of, lint_document
-from hailuo_dsl.output import FORMATS, FileReport, display_width, render
+from hailuo_dsl.output import FORMATS, MAX_FINDINGS, FileReport, display_width, hidden_findings, render
 from hailuo_dsl.prompt.directives import DIRECTIVES, MAX_PER_BRACKET
 from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES
 
@@ -61,9 +71,9 @@ def _unified(source: Source, new: str) -> str:
     return "".join(out)
 
 
-def _to_stdout(text: str) -> None:
+def _to_stdout(source: Source, text: str) -> None:
     """A prompt written to standard output ends with a line break (which is not part of it)."""
-    click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+    to_stdout(source, text if text.endswith("\n") else text + "\n")
 
 
 @click.command()
@@ -78,6 +88,15 @@ def _to_stdout(text: str) -> None:
 @click.option("--output-format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--max-findings",
+    type=click.IntRange(min=0),
+    default=MAX_FINDINGS,
+    show_default=True,
+    metavar="N",
+    help="Findings shown per file (the others are counted); 0 shows all.",
+)
+@max_file_mb_option
 def lint(
     paths: tuple[str, ...],
     prompt: str | None,
@@ -90,6 +109,7 @@ def lint(
     output_format: str,
     config_path: Path | None,
     exit_zero: bool,
+    max_findings: int,
 ) -> None:
     """Lint prompt files (.prompt, .txt), .shot scripts, folders or - (stdin).
 
@@ -120,16 +140,19 @@ def lint(
                     if source.path is not None:
                         write_text(source, result.text)
             if source.path is None and not show_diff:
-                _to_stdout(result.text)
+                _to_stdout(source, result.text)
             diagnostics = result.remaining if not show_diff else lint_document(source.text, kind, config, source.path)
             text = result.text if not show_diff else source.text
         else:
             diagnostics = lint_document(source.text, kind, config, source.path)
             text = source.text
         reports.extend(reports_for(source.name, text, diagnostics))
-    out = render(reports, output_format, summary=True, fixed=fixed, would_fix=would_fix)
+    out = render(reports, output_format, summary=True, fixed=fixed, would_fix=would_fix, max_findings=max_findings)
     if out:
         click.echo(out, nl=False, err=text_on_stdout)
+    if output_format == "json":
+        for note in hidden_findings(reports, max_findings):
+            click.echo(f"hailuo: {note}", err=True)
     failing = any(d.severity is not Severity.INFO for r in reports for d in r.diagnostics) or (show_diff and changed)
     raise SystemExit(1 if failing and not exit_zero else 0)
 
@@ -144,6 +167,7 @@ def lint(
     metavar="WIDTH",
     help="Re-wrap the prompt lines of .shot scripts to WIDTH columns (they are kept as written otherwise).",
 )
+@max_file_mb_option
 def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None) -> None:
     """Format prompt files and .shot scripts: canonical directive spelling and bracket spacing.
 
@@ -155,7 +179,7 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None
         new = format_document(source.text, kind_of(source.path), reflow=reflow)
         if new == source.text:
             if source.path is None and not (check or show_diff):
-                _to_stdout(new)
+                _to_stdout(source, new)
             continue
         would_change.append(source.name)
         if show_diff:
@@ -163,7 +187,7 @@ def fmt(paths: tuple[str, ...], check: bool, show_diff: bool, reflow: int | None
         elif check:
             click.echo(f"would reformat {source.name}", err=True)
         elif source.path is None:
-            _to_stdout(new)
+            _to_stdout(source, new)
         else:
             write_text(source, new)
             click.echo(f"reformatted {source.name}", err=True)

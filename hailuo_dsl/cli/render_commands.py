@@ -9,6 +9,7 @@ journal is intact: run the same command again to resume).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import glob
 import json
 import os
@@ -23,10 +24,18 @@ from typing import Any
 import click
 from rich.console import Console
 
-from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key, require_file
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
-from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_summary, print_total, table_console
+from hailuo_dsl.cli.render_display import (
+    Display,
+    in_script_order,
+    print_jobs,
+    print_summary,
+    print_total,
+    shown,
+    table_console,
+)
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.config import LintConfig
@@ -105,16 +114,22 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
 @click.option(
-    "--forget",
+    "--reroll",
     multiple=True,
     metavar="NAME",
-    help="Start this shot over: its next submit is sent even if an earlier one may have been accepted.",
+    help="Render one more take of this shot (a new, paid task; repeatable); hailuo pick chooses the take used.",
+)
+@click.option(
+    "--forget",
+    multiple=True,
+    metavar="NAME[:TAKE]",
+    help="Start this shot (or take) over: its next submit is sent even if an earlier one may have been accepted.",
 )
 @click.option(
     "--adopt",
     multiple=True,
-    metavar="SHOT=TASK_ID",
-    help="An unknown shot's task, found in the account: follow it instead of submitting.",
+    metavar="SHOT[:TAKE]=TASK_ID",
+    help="An unknown shot's (or take's) task, found in the account: follow it instead of submitting.",
 )
 @click.option(
     "--wait-timeout",
@@ -131,6 +146,12 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     help="Seconds between status queries (the API documents 10; faster only spends quota). Ignored with --emulator.",
 )
 @download_limit_options
+@click.option(
+    "--assemble",
+    "assemble_film",
+    is_flag=True,
+    help="Then join the chosen takes into the film, with its timeline (as hailuo assemble does).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -142,6 +163,7 @@ def render(
     journal_path: Path | None,
     retry_failed: bool,
     shots: tuple[str, ...],
+    reroll: tuple[str, ...],
     forget: tuple[str, ...],
     adopt: tuple[str, ...],
     wait_timeout: float,
@@ -149,6 +171,7 @@ def render(
     max_download_mb: float,
     download_stall: float,
     download_deadline: float,
+    assemble_film: bool,
     as_json: bool,
 ) -> None:
     """Render the shots of each SCRIPT to videos, resuming from its journal.
@@ -158,13 +181,17 @@ def render(
     A shot left "unknown" (its submit may or may not have created a task) waits for you: check
     the account, then --adopt SHOT=TASK_ID or --forget SHOT.
 
+    A shot that continues another (@continue) is submitted once that shot's chosen take is
+    downloaded and checked; independent chains run side by side. @takes N renders N takes of a
+    shot, --reroll SHOT one more; the first one downloaded is chosen (hailuo pick changes it).
+
     Every script is compiled first, its prompts linted as `hailuo lint` lints them; findings go
     to standard error. If any script has an error, nothing is uploaded or submitted for any of
     them.
 
     Several scripts render one after another, each with its own journal and folder of videos; the
-    options that name one script's files or shots (--spec, --out, --journal, --shot, --forget,
-    --adopt) then do not apply.
+    options that name one script's files or shots (--spec, --out, --journal, --shot, --reroll,
+    --forget, --adopt) then do not apply.
 
     Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
     recorded first.
@@ -179,6 +206,7 @@ def render(
         "--out": out_dir,
         "--journal": journal_path,
         "--shot": shots,
+        "--reroll": reroll,
         "--forget": forget,
         "--adopt": adopt,
     }
@@ -186,8 +214,7 @@ def render(
     if len(scripts) > 1 and given:
         raise UsageError(f"{', '.join(given)}: only with one script; render the scripts one at a time to use it")
     for script in scripts:
-        if not script.is_file():
-            raise UsageError(f"{script}: no such file")
+        require_file(script)
     adopted = _parse_adopt(adopt)
     configs = {script: config_for(script) for script in scripts}
     _gate(scripts, spec, list(shots) or None, configs)
@@ -202,6 +229,7 @@ def render(
                 "shots": list(shots) or None,
                 "concurrency": concurrency,
                 "retry_failed": retry_failed,
+                "reroll": reroll,
                 "forget": forget,
                 "adopt": adopted,
                 "wait_timeout": wait_timeout,
@@ -225,6 +253,9 @@ def render(
     if stopped_by is not None:
         exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
+    if assemble_film:
+        films = _films([(script, s) for (script, _), s in zip(jobs, summaries, strict=True)], emulator, base_url, stderr)
+        done = [dataclasses.replace(s, film=films.get(s.journal)) for s in done]
     if as_json:
         found = [s.to_json() for s in done]
         if len(scripts) > 1:
@@ -233,12 +264,34 @@ def render(
             click.echo(json.dumps(found[0], indent=2))
     else:
         console = table_console()
-        for script, summary in zip(scripts, summaries, strict=True):  # warnings were shown before anything was sent
-            if isinstance(summary, RenderSummary):
-                print_summary(console, summary, script)
+        rendered = [script for script, summary in zip(scripts, summaries, strict=True) if isinstance(summary, RenderSummary)]
+        for script, summary in zip(rendered, done, strict=True):  # warnings were shown before anything was sent
+            print_summary(console, summary, script)
+            if summary.film is not None:
+                console.print(f"Film: {shown(summary.film)} (hailuo assemble says more; its timeline beside it)")
         if len(scripts) > 1:
             print_total(console, done)
-    sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) else 1)
+    films_made = not assemble_film or all(s.film is not None for s in done)
+    sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) and films_made else 1)
+
+
+def _films(
+    rendered: list[tuple[Path, RenderSummary | CompileError]], emulator: bool, base_url: str | None, console: Console
+) -> dict[Path, Path]:
+    """``--assemble``: the film of each script rendered (whose every shot has its video), by journal."""
+    from hailuo_dsl.cli.film import assemble_script
+
+    films: dict[Path, Path] = {}
+    for script, summary in rendered:
+        if not isinstance(summary, RenderSummary):
+            continue
+        try:
+            film = assemble_script(script, emulator, base_url, summary.journal, None, None, console)
+        except UsageError as err:
+            click.echo(f"hailuo: {script}: not assembled: {err.message}", err=True)
+            continue
+        films[summary.journal] = film.assembly.output
+    return films
 
 
 def _gate(scripts: tuple[Path, ...], spec: Path | None, shots: list[str] | None, configs: dict[Path, LintConfig]) -> None:

@@ -4,6 +4,7 @@ the table of a journal."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,18 +43,22 @@ class Display:
         self.finished: set[str] = set()
 
     def __call__(self, event: RenderEvent) -> None:
-        if event.shot not in self.seen:
-            self.seen.add(event.shot)
+        label = event.shot if event.take == 1 else f"{event.shot} take {event.take}"
+        if label not in self.seen:
+            self.seen.add(label)
             self.progress.update(self.overall, total=len(self.seen))
         if event.action is Step.DONE or event.state in (ShotState.FAILED, ShotState.UNKNOWN):
-            self._finish(event.shot)
+            self._finish(label)
             return
         if event.action is Step.QUEUED:
             return
-        note = f"{event.action.value} {event.task_id or ''}".rstrip()
-        row = self.rows.get(event.shot)
+        if event.action is Step.CONTINUING:
+            note = event.message or event.action.value
+        else:
+            note = f"{event.action.value} {event.task_id or ''}".rstrip()
+        row = self.rows.get(label)
         if row is None:
-            row = self.rows[event.shot] = self.progress.add_task(event.shot, total=100, note=note)
+            row = self.rows[label] = self.progress.add_task(label, total=100, note=note)
         self.progress.update(row, completed=event.progress, note=note)
 
     def _finish(self, shot: str) -> None:
@@ -82,20 +87,30 @@ def _shots(count: int) -> str:
 
 def print_summary(console: Console, summary: RenderSummary, script: Path | str | None = None) -> None:
     """The final table of one script's render, titled with the script, then where its videos are."""
-    count = len(summary.shots)
-    title = f"{shown(script)}: {_shots(count)}" if script is not None else f"Render of {_shots(count)}"
+    shots = Counter(s.name for s in summary.shots)
+    takes = len(summary.shots) > len(shots)
+    title = f"{shown(script)}: {_shots(len(shots))}" if script is not None else f"Render of {_shots(len(shots))}"
+    title += f", {len(summary.shots)} takes" if takes else ""
     table = Table(title=title, title_justify="left")
     table.add_column("shot", overflow="fold")
+    if takes:
+        table.add_column("take", no_wrap=True)
     table.add_column("state", no_wrap=True)
     table.add_column("task", overflow="fold")
     table.add_column("video / note", overflow="fold")
     for shot in summary.shots:
         style = STATE_STYLE[shot.state]
         detail = shown(shot.output) if shot.output is not None else shot.note + (f"\n{shot.error}" if shot.error else "")
-        table.add_row(shot.name, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
+        if shot.continues is not None and shot.take == 1:
+            detail += f"\n(continues {shot.continues})"
+        chosen = " *" if shot.chosen and shots[shot.name] > 1 else ""
+        cells = [shot.name, *([f"{shot.take}{chosen}"] if takes else [])]
+        table.add_row(*cells, f"[{style}]{shot.state.value}[/]", shot.task_id or "", detail)
     console.print(table)
     done = sum(1 for s in summary.shots if s.done)
     console.print(f"{done} of {len(summary.shots)} videos in {shown(summary.out_dir)}; journal {shown(summary.journal)}")
+    if takes:
+        console.print("* the chosen take: hailuo takes SCRIPT lists them, hailuo pick SCRIPT SHOT TAKE chooses another")
 
 
 def print_total(console: Console, summaries: Sequence[RenderSummary]) -> None:
@@ -121,15 +136,14 @@ def in_script_order(records: list[ShotRecord], names: Sequence[str]) -> list[Sho
 
 
 def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
-    """The table of a journal, one row per shot in the order given."""
+    """The table of a journal, one row per shot (and take) in the order given."""
     table = Table(title=shown(path), title_justify="left")
-    for column in ("shot", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("state", "status", "tries", "updated"))
+    for column in ("shot", "take", "state", "status", "task", "tries", "updated", "video / error"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("take", "state", "status", "tries", "updated"))
     for r in records:
         status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
         detail = shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")
         updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated_at))
-        table.add_row(
-            r.name, f"[{STATE_STYLE[r.state]}]{r.state.value}[/]", status, r.task_id or "", str(r.attempts), updated, detail
-        )
+        state = f"[{STATE_STYLE[r.state]}]{r.state.value}[/]"
+        table.add_row(r.name, str(r.take), state, status, r.task_id or "", str(r.attempts), updated, detail)
     console.print(table)

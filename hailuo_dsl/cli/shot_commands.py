@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from hailuo_dsl.cli.common import UsageError, read_source
+from hailuo_dsl.cli.common import UsageError, read_source, require_file
 from hailuo_dsl.cli.gate import config_for, show_findings
 from hailuo_dsl.contract import DURATIONS, RESOLUTIONS
 from hailuo_dsl.prompt.positions import LineIndex
@@ -60,8 +60,8 @@ def compile_command(
     from hailuo_dsl.shots.result import UnknownShotError
 
     source = read_source(script)
-    if spec is not None and not Path(spec).is_file():
-        raise UsageError(f"{spec}: no such file" if not Path(spec).exists() else f"{spec}: not a file")
+    if spec is not None:
+        require_file(Path(spec))
     parsed = parse_script(source.text, Path(script))
     overrides: dict[str, object] = {
         "duration": duration,

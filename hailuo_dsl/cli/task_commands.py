@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 from pydantic import ValidationError
 
-from hailuo_dsl.cli.common import ApiError, UsageError, base_url_option, os_message, require_api_key
+from hailuo_dsl.cli.common import (
+    ApiError,
+    UsageError,
+    base_url_option,
+    os_message,
+    require_api_key,
+    require_file,
+    task_id_argument,
+)
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.signals import Stopped, exit_stopped, held_stops, raise_on_stop
@@ -182,8 +190,7 @@ def _checked_shot(script: Path, shot_name: str, spec: Path | None) -> CompiledSh
     from hailuo_dsl.shots.compiler import compile_script
     from hailuo_dsl.shots.result import UnknownShotError
 
-    if not script.is_file():
-        raise UsageError(f"{script}: no such file")
+    require_file(script)
     try:
         result = compile_script(script, spec=spec, shots=[shot_name], config=config_for(script))
     except (UnknownShotError, OSError) as err:
@@ -218,7 +225,7 @@ def _first_problem(err: ValidationError) -> str:
 
 
 @click.command("status")
-@click.argument("task_id")
+@task_id_argument
 @base_url_option
 @_as_json
 @stoppable
@@ -233,7 +240,7 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
 
 
 @click.command("wait")
-@click.argument("task_id")
+@task_id_argument
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=900.0, show_default=True, help="Seconds.")
 @click.option(
     "--poll-interval",
@@ -276,7 +283,7 @@ def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | Non
 
 
 @click.command("download")
-@click.argument("task_id")
+@task_id_argument
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (or folder) to write; default ./<task id>.mp4.")
 @download_limit_options
 @base_url_option

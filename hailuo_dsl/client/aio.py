@@ -99,9 +99,10 @@ class AsyncClient:
         spec = self._core.upload_spec(path)
         return self._core.read_upload(await self._send(spec))
 
-    async def submit(self, request: VideoRequest) -> Task:
-        """Submit one generation task (never retried once it may have reached the server)."""
-        spec = self._core.submit_spec(request)
+    async def submit(self, request: VideoRequest, *, shot: str | None = None) -> Task:
+        """Submit one generation task (never retried once it may have reached the server).
+        ``shot`` names it for the project's emulator (``X-Hailuo-Shot``, contract §7)."""
+        spec = self._core.submit_spec(request, shot=shot)
         return self._core.read_submit(spec.json_body, await self._send(spec))
 
     async def get(self, task_id: str) -> Task:

@@ -43,6 +43,8 @@ from hailuo_dsl.contract import (
     API_KEY_ENV,
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    MAX_UPLOAD_BYTES,
+    SHOT_HEADER,
     SUBMIT_PATH,
     UPLOAD_FIELD,
     UPLOAD_PATH,
@@ -146,8 +148,10 @@ class ClientCore(Answers):
     def _auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
 
-    def submit_spec(self, request: VideoRequest) -> RequestSpec:
-        return RequestSpec(Operation.SUBMIT, "POST", self.base_url + SUBMIT_PATH, self._auth(), json_body=request.body())
+    def submit_spec(self, request: VideoRequest, *, shot: str | None = None) -> RequestSpec:
+        """The submit of ``request``; ``shot`` adds the emulator's ``X-Hailuo-Shot`` header."""
+        headers = {**self._auth(), SHOT_HEADER: shot} if shot else self._auth()
+        return RequestSpec(Operation.SUBMIT, "POST", self.base_url + SUBMIT_PATH, headers, json_body=request.body())
 
     def query_spec(self, task_id: str) -> RequestSpec:
         if not task_id:
@@ -155,8 +159,13 @@ class ClientCore(Answers):
         return RequestSpec(Operation.QUERY, "GET", f"{self.base_url}{SUBMIT_PATH}/{quote(task_id, safe='')}", self._auth())
 
     def upload_spec(self, path: str | os.PathLike[str]) -> RequestSpec:
+        """The upload of the image at ``path``, read up to the upload limit (contract §3), so a
+        device or a huge file is refused here, in bounded memory, before anything is sent."""
         source = Path(path)
-        data = source.read_bytes()
+        with source.open("rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise HailuoError(f"{source}: over the upload limit of {size_text(MAX_UPLOAD_BYTES)}; nothing was sent.")
         mime = image_mime(data) or "application/octet-stream"
         files = {UPLOAD_FIELD: (source.name, data, mime)}
         return RequestSpec(

@@ -22,6 +22,10 @@ SUBMIT_PATH = "/v1/videos/generations"
 UPLOAD_PATH = "/v1/uploads/images"
 UPLOAD_FIELD = "file"
 UPLOAD_PURPOSE = "generation"
+SHOT_HEADER = "X-Hailuo-Shot"
+"""A request header only the project's emulator reads (contract §7): the shot's name, shown on a
+text-to-video card. The API ignores headers it does not know; a render sends it only to a server
+on loopback (an emulator), where it is not noise."""
 
 # -- §2 The request body ---------------------------------------------------------------------------
 
@@ -122,6 +126,11 @@ def needs_first_frame(last_frame: bool, first_frame: bool) -> bool:
     return last_frame and not first_frame
 
 
+def short_side(resolution: Resolution) -> int:
+    """The pixels of a clip's short side at ``resolution``: the resolution names it (``768P``: 768)."""
+    return int(resolution.upper().removesuffix("P"))
+
+
 def needs_prompt(mode: Mode) -> bool:
     """Text-to-video needs a prompt; with a first frame it is optional (it describes motion)."""
     return mode is Mode.TEXT
@@ -207,6 +216,7 @@ __all__ = [
     "POLL_INTERVAL",
     "RESOLUTIONS",
     "RESOLUTION_TABLE",
+    "SHOT_HEADER",
     "STATUS_ALIASES",
     "SUBMIT_PATH",
     "UPLOAD_FIELD",
@@ -229,4 +239,5 @@ __all__ = [
     "needs_prompt",
     "offer",
     "resolutions_for",
+    "short_side",
 ]

@@ -37,8 +37,6 @@ FPS = 25
 """Frames per second of every emulated clip: Hailuo-02's own videos play at 25 fps."""
 DEFAULT_VIDEO_SCALE = 0.25
 """Emulated clips are this share of the real size by default (768P 16:9: 342x192), to encode fast."""
-SHOT_HEADER = "X-Hailuo-Shot"
-"""A request header only the emulator reads: the shot's name, shown on a text-to-video card."""
 TEXT_ASPECT = 16 / 9
 CACHED_CLIPS = 32
 

@@ -11,13 +11,14 @@ import random
 import re
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from typing import Any
 
 from pydantic import ValidationError
 
-from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
+from hailuo_dsl.contract import MAX_UPLOAD_BYTES, MB, SHOT_HEADER, SUBMIT_PATH, UPLOAD_FIELD, UPLOAD_PATH, Status
 from hailuo_dsl.contract.request import VideoRequest
-from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE, SHOT_HEADER, AnimaticSource, task_video
+from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE, AnimaticSource, task_video
 from hailuo_dsl.emulator.faults import Faults
 from hailuo_dsl.emulator.models import (
     EXPIRY_SECONDS,
@@ -66,12 +67,15 @@ class EmulatorApp:
         seed: int,
         expiry_seconds: float = EXPIRY_SECONDS,
         video_scale: float = DEFAULT_VIDEO_SCALE,
+        prepare_videos: bool = False,
     ) -> None:
         if task_seconds <= 0:
             raise ValueError("task_seconds must be positive")
         if not 0 < video_scale <= 1:
             raise ValueError("video_scale must be more than 0 and at most 1")
         self.video_scale = video_scale
+        self.prepare_videos = prepare_videos
+        self._making: dict[str, Future[bytes]] = {}
         self.videos: OrderedDict[str, bytes] = OrderedDict()
         self.expiry_seconds = expiry_seconds
         self.api_key = api_key
@@ -166,6 +170,8 @@ class EmulatorApp:
         task = self._create(body)
         shot = request.headers.get(SHOT_HEADER.lower(), "")
         task.shot = shot if _SHOT_NAME.fullmatch(shot) else None
+        if self.prepare_videos and task.outcome == "completed":
+            self._prepare(task)
         if faults.take("drop_after", "submit"):
             return HttpResponse(0, action=ConnectionAction.DROP)
         if faults.take("malformed_json", "submit"):
@@ -244,8 +250,35 @@ class EmulatorApp:
         if video is not None:
             self.videos.move_to_end(task.id)
             return HttpResponse(200, video, content_type="video/mp4", action=action)
+        making = self._making.get(task.id)
+        if making is not None:  # being made while the task ran: wait for it, off the server's loop
+            return HttpResponse(200, content_type="video/mp4", action=action, produce=making.result)
         source = AnimaticSource.of(task.request, shot=task.shot, fetch_image=self._stored_image, scale=self.video_scale)
         return HttpResponse(200, content_type="video/mp4", action=action, produce=lambda: self._made(task.id, source))
+
+    def _prepare(self, task: EmulatedTask) -> None:
+        """Start making a task's video while the task runs, as the service does (``prepare_videos``):
+        its download then only sends it. Made on a thread of its own, outside the lock."""
+        source = AnimaticSource.of(task.request, shot=task.shot, fetch_image=self._stored_image, scale=self.video_scale)
+        making: Future[bytes] = Future()
+        self._making[task.id] = making
+
+        def make() -> None:
+            try:
+                making.set_result(self._made(task.id, source))
+            except BaseException as err:  # the download that waits for it answers the error
+                making.set_exception(err)
+            finally:
+                with self._lock:
+                    self._making.pop(task.id, None)
+
+        threading.Thread(target=make, name=f"hailuo-emulator-video-{task.id}", daemon=True).start()
+
+    def preparing(self, task_id: str) -> Future[bytes] | None:
+        """The video of ``task_id`` being made while its task runs (``prepare_videos``), or None
+        (not asked for, or made already: then it is kept with the others)."""
+        with self._lock:
+            return self._making.get(task_id)
 
     def _made(self, task_id: str, source: AnimaticSource) -> bytes:
         """Make a task's video (off the server's loop, outside the lock: encoding takes a while) and

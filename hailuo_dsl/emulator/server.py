@@ -39,7 +39,9 @@ class Emulator:
     in emulated time: ``task_seconds=60, time_scale=1000`` completes a task in 60 ms. Videos expire
     ``expiry_seconds`` of emulated time after completion (24 h, as documented; at a large time scale
     that is soon in real time, so long runs may want more). Videos are animatics of their requests
-    (``hailuo_dsl.emulator.animatic``) at ``video_scale`` of the real size.
+    (``hailuo_dsl.emulator.animatic``) at ``video_scale`` of the real size, made on their first
+    download, or while their task runs with ``prepare_videos`` (as the service makes them: a
+    download then only sends the file, so a timed render measures the client, not this encoder).
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class Emulator:
         seed: int = 0,
         expiry_seconds: float = 24 * 3600,
         video_scale: float = DEFAULT_VIDEO_SCALE,
+        prepare_videos: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -65,6 +68,7 @@ class Emulator:
             seed=seed,
             expiry_seconds=expiry_seconds,
             video_scale=video_scale,
+            prepare_videos=prepare_videos,
         )
         self.host = host
         self.port = port

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 
 from hailuo_dsl.documents import DocumentKind
+from hailuo_dsl.lsp.capabilities import CODE_ACTION_KINDS, FIX_ALL
 from hailuo_dsl.lsp.convert import SOURCE, edits_from_data, position, to_range
 from hailuo_dsl.prompt.positions import LineIndex
 
-FIX_ALL = types.CodeActionKind.SourceFixAll
-KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
+KINDS = CODE_ACTION_KINDS
 FIX_ALL_TITLE = "Fix all hailuo findings"
 
 _IGNORE_LINE = re.compile(r"^([ \t]*)#[ \t]*hailuo:[ \t]*ignore[ \t]+([A-Za-z0-9_,\- \t]+?)[ \t]*$")

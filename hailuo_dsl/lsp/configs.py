@@ -3,8 +3,9 @@
 ``load_config`` walks up from the document's folder to the nearest ``pyproject.toml`` with a
 ``[tool.hailuo]`` table. The result is kept per folder and checked against the file's
 modification time, so an edited configuration is picked up on the next lint without reading
-and parsing TOML on every keystroke. A new configuration file is noticed when the client reports
-changed files (``forget``).
+and parsing TOML on every keystroke. ``files`` lists every ``pyproject.toml`` the search looked at,
+existing or not, so the server can notice one being created or gaining a ``[tool.hailuo]`` table
+and call ``forget``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class _Entry:
     source: Path | None
     mtime: float | None
     error: str | None
+    files: tuple[Path, ...]
 
 
 def _mtime(path: Path | None) -> float | None:
@@ -49,6 +51,14 @@ class ConfigCache:
             self._entries[folder] = entry
         return entry.config, entry.error
 
+    def files(self, folder: Path | None) -> tuple[Path, ...]:
+        """The ``pyproject.toml`` paths whose change can change the configuration of ``folder``:
+        each one from ``folder`` up to the one in use (up to the root when none is)."""
+        if folder is None:
+            return ()
+        self.get(folder)
+        return self._entries[folder].files
+
     def forget(self) -> None:
         """Drop every cached configuration (a configuration file was created, changed or deleted)."""
         self._entries.clear()
@@ -58,5 +68,17 @@ class ConfigCache:
         try:
             config, source = load_config(folder)
         except ConfigError as err:
-            return _Entry(LintConfig(), None, None, str(err))
-        return _Entry(config, source, _mtime(source), None)
+            return _Entry(LintConfig(), None, None, str(err), _searched(folder, None))
+        return _Entry(config, source, _mtime(source), None, _searched(folder, source))
+
+
+def _searched(folder: Path, source: Path | None) -> tuple[Path, ...]:
+    """Every ``pyproject.toml`` the search from ``folder`` looks at before it stops at ``source``."""
+    found = []
+    start = folder.resolve()
+    for candidate in (start, *start.parents):
+        path = candidate / "pyproject.toml"
+        found.append(path)
+        if path == source:
+            break
+    return tuple(found)

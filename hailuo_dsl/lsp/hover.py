@@ -10,7 +10,7 @@ from pathlib import Path
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp import shot_support
-from hailuo_dsl.prompt.classify import ItemKind, classify
+from hailuo_dsl.prompt.classify import GUESS, ItemKind, classify
 from hailuo_dsl.prompt.directives import BY_NAME, DIRECTIVES, DOLLY_ZOOMS, MAX_PER_BRACKET, STATIC, Directive
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
@@ -69,16 +69,17 @@ def directive_markdown(item: str) -> str:
     not one and what to write instead."""
     verdict = classify(item)
     if verdict.kind in (ItemKind.CANONICAL, ItemKind.SPELLING) and verdict.directive in BY_NAME:
-        directive = BY_NAME[verdict.directive]
-        text = _describe(directive)
-        if verdict.kind is ItemKind.SPELLING:
-            text = f"Write it exactly `{directive.name}`.\n\n{text}"
+        text = _describe(BY_NAME[verdict.directive])
+        if verdict.kind is ItemKind.SPELLING:  # the spelling in the language it was written in
+            text = f"Write it exactly `{verdict.directive}`.\n\n{text}"
         return text
     lines = [f"`{item}` is not a Hailuo-02 camera directive: {_WHY[verdict.kind]} The model reads it as plain text."]
-    if verdict.directive:
+    if verdict.hint:
+        lines.append(verdict.hint[:1].upper() + verdict.hint[1:] + ".")
+    if verdict.directive and verdict.note != GUESS:
         lines.append(f"Write `[{verdict.directive}]` instead.")
-    elif verdict.suggestions:
-        lines.append("Closest: " + ", ".join(f"`{s}`" for s in verdict.suggestions) + ".")
+    elif verdict.suggestions:  # no single answer (an orbit goes either way): the candidates
+        lines.append("Closest: " + ", ".join(f"`[{s}]`" for s in verdict.suggestions) + ".")
     return "\n\n".join(lines)
 
 
@@ -98,7 +99,7 @@ _WHY = {
 
 
 def _describe(d: Directive) -> str:
-    head = f"**{d.name}** — {d.category}\n\n{d.description}"
+    head = f"**{d.name}** · {d.chinese} — {d.category}\n\n{d.description}"
     if d.name == STATIC:
         combine = "Stands alone: any move in the same bracket contradicts it."
     else:

@@ -6,6 +6,8 @@ is recomputed on the new text; so fixes never corrupt each other, and ``fix(fix(
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -27,7 +29,11 @@ class FixResult:
 
 def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Diagnostic]:
     """The diagnostics whose fixes can be applied together: first come, first served, and no two
-    touching (a fix that ends where another starts waits, so inserts cannot interleave)."""
+    touching (a fix that ends where another starts waits, so inserts cannot interleave).
+
+    The ranges taken are kept sorted; as no two of them overlap (they may only touch within one
+    fix), the one that starts last at or before a range's end is the only one that can touch it:
+    O(log n) a fix, so a file of 60,000 fixes takes no longer to fix than to lint."""
     taken: list[tuple[int, int]] = []
     chosen: list[Diagnostic] = []
     for diag in diagnostics:
@@ -35,11 +41,18 @@ def choose_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> lis
         if fix is None or not (fix.safe or unsafe):
             continue
         ranges = [(e.start, e.end) for e in fix.edits]
-        if any(a <= d and c <= b for a, b in ranges for c, d in taken):
+        if any(_touches(taken, a, b) for a, b in ranges):
             continue
-        taken.extend(ranges)
+        for found in ranges:
+            insort(taken, found)
         chosen.append(diag)
     return chosen
+
+
+def _touches(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end]`` meets a range of ``taken`` (sorted, their ends rising too)."""
+    before = bisect_right(taken, (end, math.inf)) - 1
+    return before >= 0 and taken[before][1] >= start
 
 
 def fix_text(

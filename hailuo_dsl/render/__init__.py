@@ -1,6 +1,7 @@
 """The resumable render pipeline: ``.shot`` script -> uploads -> submits -> polls -> videos on disk,
 every step recorded in a SQLite journal so a rerun resumes without paying twice."""
 
+from hailuo_dsl.render.decide import TakeDecision, Why, decide
 from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import (
     DEFAULT_ENDPOINT,
@@ -14,11 +15,11 @@ from hailuo_dsl.render.location import (
 from hailuo_dsl.render.pipeline import (
     DEFAULT_CONCURRENCY,
     DEFAULT_WAIT_TIMEOUT,
-    RenderableShot,
     render_shots,
 )
-from hailuo_dsl.render.records import JournalEvent, ShotRecord
+from hailuo_dsl.render.records import Choice, JournalEvent, Lineage, ShotRecord
 from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
+from hailuo_dsl.render.run import RenderableShot
 from hailuo_dsl.render.script import default_out_dir, render_script
 from hailuo_dsl.render.states import ShotState
 from hailuo_dsl.render.store import JournalError
@@ -28,10 +29,12 @@ __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_WAIT_TIMEOUT",
     "EMULATOR_ENDPOINT",
+    "Choice",
     "EventCallback",
     "Journal",
     "JournalError",
     "JournalEvent",
+    "Lineage",
     "RenderEvent",
     "RenderSummary",
     "RenderableShot",
@@ -39,6 +42,9 @@ __all__ = [
     "ShotResult",
     "ShotState",
     "Step",
+    "TakeDecision",
+    "Why",
+    "decide",
     "default_journal_path",
     "default_out_dir",
     "endpoint_of",

@@ -168,4 +168,5 @@ def _restart_local_shots(journal: Journal) -> None:
                 record.request_hash,
                 record.request,
                 reason=f"its video came from a server on this machine ({urlsplit(record.video_url).netloc}), not from this API",
+                take=record.take,
             )

@@ -8,11 +8,8 @@ from typing import Any
 
 from hailuo_dsl.render.states import ShotState
 
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS shots (
-    name TEXT PRIMARY KEY,
+SCHEMA_VERSION = 2
+TAKE_COLUMNS = """
     request_hash TEXT NOT NULL,
     state TEXT NOT NULL,
     request_json TEXT,
@@ -26,7 +23,23 @@ CREATE TABLE IF NOT EXISTS shots (
     attempts INTEGER NOT NULL DEFAULT 0,
     previous_tasks TEXT NOT NULL DEFAULT '[]',
     created_at REAL NOT NULL,
+    updated_at REAL NOT NULL"""
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shots (
+    name TEXT PRIMARY KEY,
+    chosen_take INTEGER,
+    chosen_by TEXT,
     updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS takes (
+    shot TEXT NOT NULL,
+    take INTEGER NOT NULL,{TAKE_COLUMNS},
+    parent_shot TEXT,
+    parent_take INTEGER,
+    frame_digest TEXT,
+    frame_path TEXT,
+    PRIMARY KEY (shot, take)
 );
 CREATE TABLE IF NOT EXISTS uploads (
     sha256 TEXT PRIMARY KEY,
@@ -40,14 +53,50 @@ CREATE TABLE IF NOT EXISTS events (
     old_state TEXT,
     new_state TEXT NOT NULL,
     task_id TEXT,
-    detail TEXT
+    detail TEXT,
+    take INTEGER NOT NULL DEFAULT 1
 );
 """
+"""Schema 2: one ``takes`` row per (shot, take) with its task and, for a continued shot, its
+lineage (the take whose last frame it starts on, and that frame's digest and file); one
+``shots`` row per shot with the take chosen for continuations and the film."""
+
+_OLD_COLUMNS = (
+    "request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
+    " attempts, previous_tasks, created_at, updated_at"
+)
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        # Every shot of schema 1 becomes its take 1, with every column kept (task ids, files,
+        # the replaced tasks): no record of a paid task is lost. A downloaded one is its choice.
+        f"CREATE TABLE takes (shot TEXT NOT NULL, take INTEGER NOT NULL,{TAKE_COLUMNS}, parent_shot TEXT,"
+        " parent_take INTEGER, frame_digest TEXT, frame_path TEXT, PRIMARY KEY (shot, take))",
+        f"INSERT INTO takes (shot, take, {_OLD_COLUMNS}) SELECT name, 1, {_OLD_COLUMNS} FROM shots",
+        "DROP TABLE shots",
+        "CREATE TABLE shots (name TEXT PRIMARY KEY, chosen_take INTEGER, chosen_by TEXT, updated_at REAL NOT NULL)",
+        "INSERT INTO shots (name, chosen_take, chosen_by, updated_at) SELECT shot,"
+        " CASE WHEN state = 'downloaded' THEN 1 END, CASE WHEN state = 'downloaded' THEN 'first-completed' END,"
+        " updated_at FROM takes",
+        "ALTER TABLE events ADD COLUMN take INTEGER NOT NULL DEFAULT 1",
+    ),
+}
+"""The statements that bring a journal of schema N to N + 1, run in one transaction."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Where a continued shot's first frame came from: the parent shot's take whose last frame it
+    is, the digest of that frame's pixels (part of the child's request hash) and the PNG file."""
+
+    shot: str
+    take: int
+    digest: str
+    frame: str
 
 
 @dataclass(frozen=True, slots=True)
 class ShotRecord:
-    """One shot as the journal knows it."""
+    """One take of a shot as the journal knows it (a shot rendered once has take 1 alone)."""
 
     name: str
     request_hash: str
@@ -64,11 +113,15 @@ class ShotRecord:
     previous_tasks: tuple[str, ...]
     created_at: float
     updated_at: float
+    take: int = 1
+    lineage: Lineage | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The record as plain JSON values (``hailuo jobs --json``)."""
+        lineage = self.lineage
         return {
             "shot": self.name,
+            "take": self.take,
             "state": self.state.value,
             "request_hash": self.request_hash,
             "task_id": self.task_id,
@@ -82,12 +135,17 @@ class ShotRecord:
             "previous_tasks": list(self.previous_tasks),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "continues": (
+                None
+                if lineage is None
+                else {"shot": lineage.shot, "take": lineage.take, "frame_digest": lineage.digest, "frame": lineage.frame}
+            ),
         }
 
 
 @dataclass(frozen=True, slots=True)
 class JournalEvent:
-    """One recorded move of a shot (the journal's history, oldest first)."""
+    """One recorded move of a shot's take (the journal's history, oldest first)."""
 
     shot: str
     at: float
@@ -95,15 +153,30 @@ class JournalEvent:
     new: ShotState
     task_id: str | None
     detail: str | None
+    take: int = 1
 
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The take of a shot used downstream (continuations, the film), and who chose it:
+    ``first-completed`` (the render, when the first take was on disk) or ``picked`` (a person)."""
+
+    shot: str
+    take: int
+    by: str
+
+
+FIRST_COMPLETED = "first-completed"
+PICKED = "picked"
 
 COLUMNS = (
-    "name, request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
-    " attempts, previous_tasks, created_at, updated_at"
+    "shot, request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
+    " attempts, previous_tasks, created_at, updated_at, take, parent_shot, parent_take, frame_digest, frame_path"
 )
 
 
 def record_from_row(row: tuple[Any, ...]) -> ShotRecord:
+    lineage = Lineage(row[16], int(row[17]), row[18], row[19]) if row[16] is not None else None
     return ShotRecord(
         name=row[0],
         request_hash=row[1],
@@ -120,6 +193,8 @@ def record_from_row(row: tuple[Any, ...]) -> ShotRecord:
         previous_tasks=tuple(json.loads(row[12])),
         created_at=float(row[13]),
         updated_at=float(row[14]),
+        take=int(row[15]),
+        lineage=lineage,
     )
 
 

@@ -17,6 +17,7 @@ class Step(str, enum.Enum):
     """What the run is doing with a shot (the events the CLI draws)."""
 
     QUEUED = "queued"
+    CONTINUING = "continuing"  # waiting for the parent's video, or taking its last frame
     UPLOADING = "uploading"
     SUBMITTING = "submitting"
     WAITING = "waiting"
@@ -26,7 +27,7 @@ class Step(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class RenderEvent:
-    """A change in one shot's progress, for a live display."""
+    """A change in one take's progress, for a live display."""
 
     shot: str
     action: Step
@@ -34,11 +35,13 @@ class RenderEvent:
     progress: int = 0
     task_id: str | None = None
     message: str | None = None
+    take: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class ShotResult:
-    """Where a shot stands at the end of a run."""
+    """Where a take of a shot stands at the end of a run; ``chosen`` when it is the take used
+    downstream (continuations, the film), ``continues`` the shot it starts on."""
 
     name: str
     state: ShotState
@@ -46,6 +49,9 @@ class ShotResult:
     output: Path | None
     error: str | None
     note: str
+    take: int = 1
+    chosen: bool = False
+    continues: str | None = None
 
     @property
     def done(self) -> bool:
@@ -55,6 +61,9 @@ class ShotResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "shot": self.name,
+            "take": self.take,
+            "chosen": self.chosen,
+            "continues": self.continues,
             "state": self.state.value,
             "task_id": self.task_id,
             "output": str(self.output) if self.output is not None else None,
@@ -65,17 +74,19 @@ class ShotResult:
 
 @dataclass(frozen=True, slots=True)
 class RenderSummary:
-    """The outcome of a render run, one result per shot in script order."""
+    """The outcome of a render run, one result per take of each shot, in script order."""
 
     journal: Path
     out_dir: Path
     shots: tuple[ShotResult, ...]
     warnings: tuple[str, ...] = ()
     """The script's compile findings below error (``file:line:col: CODE [severity] message``)."""
+    film: Path | None = None
+    """The assembled film, when the render assembled one (``--assemble``)."""
 
     @property
     def ok(self) -> bool:
-        """True when every shot's video is on disk."""
+        """True when every take's video is on disk."""
         return all(s.done for s in self.shots)
 
     def count(self, state: ShotState) -> int:
@@ -88,6 +99,7 @@ class RenderSummary:
             "ok": self.ok,
             "shots": [s.to_json() for s in self.shots],
             "warnings": list(self.warnings),
+            "film": str(self.film) if self.film is not None else None,
         }
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.render.journal import Journal
-from hailuo_dsl.render.location import endpoint_of, open_journal
+from hailuo_dsl.render.location import endpoint_of, is_loopback, open_journal
 from hailuo_dsl.render.pipeline import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, render_shots
 from hailuo_dsl.render.results import EventCallback, RenderSummary
+from hailuo_dsl.render.store import JournalError
 from hailuo_dsl.shots.compiler import compile_script
-from hailuo_dsl.shots.result import format_location
+from hailuo_dsl.shots.result import UnknownShotError, format_location
 
 
 def default_out_dir(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
@@ -35,6 +36,7 @@ async def render_script(
     shots: Sequence[str] | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     retry_failed: bool = False,
+    reroll: Collection[str] = (),
     forget: Collection[str] = (),
     adopt: Mapping[str, str] | None = None,
     on_event: EventCallback | None = None,
@@ -49,14 +51,21 @@ async def render_script(
     apply on top, as in :func:`~hailuo_dsl.shots.compile_script`); and
     ``JournalError`` when the journal cannot be used (another run holds it, it records another
     API, a shot to forget or adopt is unknown, ...). ``forget`` starts the named shots over;
-    ``adopt`` maps an ``unknown`` shot to the task id a person found in the account.
+    ``adopt`` maps an ``unknown`` shot to the task id a person found in the account. A shot with
+    several takes is named ``SHOT:TAKE`` there. ``reroll`` names shots that get one more take
+    (``UnknownShotError`` for a name the script does not have).
 
     The journal is the script's own for the client's API (``endpoint``, by default its base
-    URL; see :mod:`hailuo_dsl.render.location`), or the file ``journal`` names.
+    URL; see :mod:`hailuo_dsl.render.location`), or the file ``journal`` names. Each submit
+    carries its shot's name (``X-Hailuo-Shot``) only to a server on loopback: an emulator.
     """
     path = Path(script)
     result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots, config=config)
     result.raise_for_errors()
+    compiled = {s.name for s in result.shots}
+    for name in reroll:
+        if name not in compiled:
+            raise UnknownShotError(f"--reroll {name}: no shot of that name is rendered here")
     warnings = tuple(
         f"{format_location(d, result.script, result.spec)}: {d.code} [{d.severity.value}] {d.message}" for d in result.diagnostics
     )
@@ -65,10 +74,12 @@ async def render_script(
     with opened:
         opened.acquire()
         opened.recover()
-        for name in forget:
-            opened.forget(name)
-        for name, task_id in (adopt or {}).items():
-            opened.adopt(name, task_id)
+        for value in forget:
+            name, take = take_of(opened, value, "--forget")
+            opened.forget(name, take=take)
+        for value, task_id in (adopt or {}).items():
+            name, take = take_of(opened, value, "--adopt")
+            opened.adopt(name, task_id, take=take)
         summary = await render_shots(
             result.shots,
             client=client,
@@ -76,7 +87,24 @@ async def render_script(
             out_dir=Path(out_dir) if out_dir is not None else default_out_dir(path),
             concurrency=concurrency,
             retry_failed=retry_failed,
+            reroll=reroll,
             on_event=on_event,
             wait_timeout=wait_timeout,
+            name_shots=is_loopback(api) or is_loopback(client.base_url),
         )
     return dataclasses.replace(summary, warnings=warnings)
+
+
+def take_of(journal: Journal, value: str, option: str) -> tuple[str, int]:
+    """The shot and take ``SHOT`` or ``SHOT:TAKE`` names in ``journal`` (a bare ``SHOT`` only when
+    it has one take); ``JournalError`` says what to write otherwise."""
+    name, sep, number = value.partition(":")
+    if sep:
+        if not number.isdigit() or int(number) < 1:
+            raise JournalError(f"{option} {value}: write SHOT:TAKE, the take a number from 1")
+        return name, int(number)
+    takes = [r.take for r in journal.takes(name)]
+    if len(takes) > 1:
+        listed = ", ".join(f"{name}:{t}" for t in takes)
+        raise JournalError(f"{option} {value}: shot {name!r} has {len(takes)} takes; name one ({listed})")
+    return name, takes[0] if takes else 1

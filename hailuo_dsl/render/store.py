@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from hailuo_dsl.render.records import COLUMNS, SCHEMA, SCHEMA_VERSION
+from hailuo_dsl.render.records import COLUMNS, MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 
 class JournalError(Exception):
@@ -54,8 +54,8 @@ class JournalStore:
             self._check_is_journal(create)
             if create:
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=FULL")
-                self._migrate()
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()  # a journal of an older schema is brought up to date, whoever opens it
             if endpoint is not None:
                 self._claim(endpoint)
         except sqlite3.DatabaseError as err:
@@ -91,21 +91,35 @@ class JournalStore:
             raise JournalError(f"{self.path}: not a hailuo journal (its tables: {found}); nothing was changed")
 
     def _migrate(self) -> None:
+        """Make the tables of a new journal, or bring an older one to :data:`SCHEMA_VERSION` (each
+        step in :data:`MIGRATIONS`, all in one transaction: a crash leaves the old journal whole)."""
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if "meta" in tables else None
+        version = int(found[0]) if found is not None else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"{self.path}: journal schema {version} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
+            )
+        if found is not None and version == SCHEMA_VERSION and "takes" in tables:
+            self._check_tables()
+            return
         with self._transaction():
+            while version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    self._db.execute(statement)
+                version += 1
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                self._db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise JournalError(
-                    f"{self.path}: journal schema {row[0]} is newer than this hailuo understands ({SCHEMA_VERSION}); upgrade hailuo"
-                )
-        # Another program's database with tables of the same names fails here, not mid-run.
-        self._db.execute(f"SELECT {COLUMNS} FROM shots LIMIT 0")
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self._check_tables()
+
+    def _check_tables(self) -> None:
+        """Another program's database with tables of the same names fails here, not mid-run."""
+        self._db.execute(f"SELECT {COLUMNS} FROM takes LIMIT 0")
+        self._db.execute("SELECT name, chosen_take, chosen_by, updated_at FROM shots LIMIT 0")
         self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
-        self._db.execute("SELECT shot, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
+        self._db.execute("SELECT shot, take, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
 
     @property
     def endpoint(self) -> str | None:

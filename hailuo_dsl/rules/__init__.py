@@ -50,6 +50,11 @@ from hailuo_dsl.rules import (
     hl615_spec_syntax,
     hl616_spec_unknown_shot,
     hl617_unused_pretreatment,
+    hl618_continue_unknown_shot,
+    hl619_continue_loop,
+    hl620_continue_with_first_frame,
+    hl621_continue_first_shot,
+    hl622_long_continuity,
     hl701_empty_script,
     hl702_text_outside_shot,
     hl703_invalid_shot_name,
@@ -113,6 +118,11 @@ COMPILE_RULES: tuple[Rule, ...] = (
     hl615_spec_syntax.spec_syntax,
     hl616_spec_unknown_shot.spec_unknown_shot,
     hl617_unused_pretreatment.unused_pretreatment,
+    hl618_continue_unknown_shot.continue_unknown_shot,
+    hl619_continue_loop.continue_loop,
+    hl620_continue_with_first_frame.continue_with_first_frame,
+    hl621_continue_first_shot.continue_first_shot,
+    hl622_long_continuity.long_continuity,
 )
 SYNTAX_RULES: tuple[Rule, ...] = (
     hl701_empty_script.empty_script,

@@ -60,11 +60,13 @@ class SpecContext:
 class ShotContext:
     """One shot of a script with its settings resolved (each value with where it came from, and
     the ``@settings`` whose value was refused), the mode its frames make, and each frame it
-    names (by role: ``first_frame``, ``last_frame``) with what was learnt of it."""
+    names (by role: ``first_frame``, ``last_frame``) with what was learnt of it. ``continues``
+    names the shot whose last frame will be its first (``@continue``; known only at render time)."""
 
     resolved: ResolvedShot
     mode: Mode
     frames: Mapping[str, Frame]
+    continues: str | None = None
 
     @property
     def shot(self) -> Shot:

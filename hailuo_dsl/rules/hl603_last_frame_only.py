@@ -29,6 +29,6 @@ def last_frame_only(ctx: ShotContext) -> Iterator[Finding]:
           A young girl gradually grows into an adult woman.
     """
     resolved = ctx.resolved
-    first, last = resolved.get("first_frame"), resolved.get("last_frame")
-    if needs_first_frame(last is not None, first is not None) and resolved.valid("first_frame", "last_frame"):
+    has_first = resolved.get("first_frame") is not None or resolved.get("continue") is not None  # @continue gives one
+    if needs_first_frame(resolved.get("last_frame") is not None, has_first) and resolved.valid("first_frame", "last_frame"):
         yield finding_at(resolved.at(["last_frame"]), "a last frame needs a first frame; add @first_frame")

@@ -10,7 +10,9 @@ A straight pipeline, read once from top to bottom (:func:`_compile`):
 5. build the request body of each shot that no error stopped.
 
 ``hailuo lint`` reads the same findings (:func:`lint_findings`), so a prompt that reaches a paid
-task has passed the rules ``hailuo lint`` shows, with the same configuration and suppressions.
+task has passed the rules ``hailuo lint`` shows, with the same configuration and suppressions. The
+language server re-checks only the shots an edit touched through steps 3-4 alone
+(:func:`shot_findings`), so its findings are these too.
 
 Every finding points at the ``@setting`` (in the script), the TOML key (in the spec,
 ``Diagnostic.path`` set) or the shot's header when a missing setting is the cause. Rules the
@@ -33,6 +35,7 @@ from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import FRAME_CHECKS, SHOT_CHECKS, Bound, Finding, Rule
 from hailuo_dsl.rules.contexts import FrameContext, ShotContext
+from hailuo_dsl.shots import continuity
 from hailuo_dsl.shots.findings import configured, effective_config, kept_in_compile, prompt_findings, sorted_findings
 from hailuo_dsl.shots.frames import IMAGE_ROLES, Frame, FrameChecker
 from hailuo_dsl.shots.parser import load_script
@@ -75,19 +78,35 @@ def _compile(
     the suppressions to every finding, then drops the shots left with an error."""
     spec, read = read_script_spec(script, spec_arg)  # 2. read the spec, and judge what was read
     out = _Compiled(spec, effective_config(config, spec))
-    index = LineIndex(script.text)
     if read is not None:
         out.found.extend((None, d) for d in spec_findings(read, tuple(s.name for s in script.shots)))
-        if not read.ok:  # a spec with errors would compile wrong requests: stop at its findings
-            own = Layers(script, None, overrides, index)  # and the prompts, by the shots' own settings
-            out.found.extend((shot.name, d) for shot in chosen for d in _prompt_judged(script, own.resolve(shot), out.config))
-            return out
-    layers = Layers(script, spec, overrides, index)
+    _judge_shots(out, script, read is None or read.ok, overrides, chosen, check_urls, client, build)
+    return out
+
+
+def _judge_shots(
+    out: _Compiled,
+    script: Script,
+    spec_ok: bool,
+    overrides: Mapping[str, object],
+    chosen: Sequence[Shot],
+    check_urls: bool,
+    client: httpx.Client | None,
+    build: bool,
+) -> None:
+    """Steps 3-5 for the ``chosen`` shots against ``out.spec`` and ``out.config``, into ``out``."""
+    index = LineIndex(script.text)
+    if not spec_ok:  # a spec with errors would compile wrong requests: stop at its findings
+        own = Layers(script, None, overrides, index)  # and the prompts, by the shots' own settings
+        out.found.extend((shot.name, d) for shot in chosen for d in _prompt_judged(script, own.resolve(shot), out.config))
+        return
+    layers = Layers(script, out.spec, overrides, index)
     frames = FrameChecker(check_urls, client)
     clean: set[int] = set()
+    parents = continuity.parents(script)
     try:
         for shot in chosen:
-            context = _context(layers.resolve(shot), frames)  # 3. resolve the settings, learn the frames
+            context = _context(layers.resolve(shot), frames, parents)  # 3. resolve the settings, learn the frames
             out.found.extend((shot.name, d) for d in _prompt_judged(script, context.resolved, out.config))  # 4. lint
             failed = False
             for rule, found in _judged(context, SHOT_CHECKS, clean):  # 4. run the rules
@@ -97,26 +116,32 @@ def _compile(
                 out.shots.append(_request(context, index))  # 5. build the body
     finally:
         frames.close()
-    return out
 
 
 def _prompt_judged(script: Script, resolved: ResolvedShot, config: LintConfig) -> list[Diagnostic]:
     """The prompt rules' findings on a resolved shot: its duration (the configuration's when no
-    level sets one) gives the move budget, a first frame makes the prompt optional."""
+    level sets one) gives the move budget, a first frame (a continued shot's too) makes the prompt optional."""
     duration, origin = resolved.values["duration"]
     budget = int(str(duration)) if origin.level > Level.API_DEFAULT else config.duration
-    return prompt_findings(script, resolved.shot, config, duration=budget, require_text=resolved.get("first_frame") is None)
+    return prompt_findings(script, resolved.shot, config, duration=budget, require_text=not _has_first_frame(resolved))
 
 
-def _context(resolved: ResolvedShot, frames: FrameChecker) -> ShotContext:
-    """A resolved shot with its mode and its frames (each learnt once per compile)."""
+def _has_first_frame(resolved: ResolvedShot) -> bool:
+    """Whether the shot starts on a picture: its own first frame, or its parent's last (``@continue``)."""
+    return resolved.get("first_frame") is not None or resolved.get("continue") is not None
+
+
+def _context(resolved: ResolvedShot, frames: FrameChecker, parents: Mapping[str, str]) -> ShotContext:
+    """A resolved shot with its mode and its frames (each learnt once per compile). A shot that
+    continues another (``@continue``) has a first frame, known at render time."""
+    continued = resolved.get("continue") is not None
     found: dict[str, Frame] = {}
     for role in IMAGE_ROLES:
-        if resolved.get(role) is not None:
+        if resolved.get(role) is not None and not (continued and role == "first_frame"):
             value, origin = resolved.values[role]
             found[role] = frames.check(str(value), origin.base)
-    mode = mode_of(resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
-    return ShotContext(resolved, mode, found)
+    mode = mode_of(continued or resolved.get("first_frame") is not None, resolved.get("last_frame") is not None)
+    return ShotContext(resolved, mode, found, parents.get(resolved.shot.name) if continued else None)
 
 
 def _judged(context: ShotContext, shot_checks: tuple[Bound, ...], clean: set[int]) -> list[tuple[Rule, Finding]]:
@@ -154,7 +179,7 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         prompt=shot.prompt if shot.prompt.strip() else None,
         duration=resolved.get("duration"),  # type: ignore[arg-type]
         resolution=resolved.get("resolution"),  # type: ignore[arg-type]
-        image_urls=[frames["first_frame"].url] if "first_frame" in frames else None,
+        image_urls=[frames["first_frame"].url] if "first_frame" in frames else _continued(context),
         metadata=RequestMetadata(**metadata) if metadata else None,
     )
     settings: dict[str, object] = {}
@@ -171,7 +196,14 @@ def _request(context: ShotContext, index: LineIndex) -> CompiledShot:
         settings=settings,
         sources=sources,
         line=index.line_of(shot.span.start) + 1,
+        continues=context.continues,
+        takes=int(resolved.get("takes") or 1),  # type: ignore[call-overload]  # coerced when resolved
     )
+
+
+def _continued(context: ShotContext) -> list[str] | None:
+    """The first frame of a continued shot: a placeholder the render fills with the parent's last frame."""
+    return [continuity.placeholder(context.continues)] if context.continues is not None else None
 
 
 def _override(key: str, value: object) -> object:
@@ -253,4 +285,20 @@ def lint_findings(script: Script, config: LintConfig | None = None, path: Path |
     return sorted_findings(c for d in found if (c := configured(d, out.config, script)) is not None)
 
 
-__all__ = ["compile_script", "lint_findings"]
+def shot_findings(
+    script: Script, spec: ShotSpec | None, spec_ok: bool, shots: Sequence[Shot], config: LintConfig
+) -> list[Diagnostic]:
+    """What :func:`lint_findings` finds in ``shots`` (shots of ``script``), before the
+    configuration and the suppressions apply: their prompts judged by the prompt rules and their
+    resolved settings and frames by the shot rules, the way a whole compile judges them. ``spec``
+    is the script's spec already read (None: it names none); ``spec_ok`` says whether reading it
+    found no error (else only the prompts are judged, by the shots' own settings, as a compile does);
+    ``config`` is the effective configuration (the spec's ``[lint]`` applied). The spec's own
+    findings and the syntax findings are not included. For a language server, which re-checks
+    only the shots an edit touched, against a spec the editor may hold unsaved."""
+    out = _Compiled(spec, config)
+    _judge_shots(out, script, spec_ok, {}, shots, False, None, build=False)
+    return [d for _owner_name, d in out.found]
+
+
+__all__ = ["compile_script", "lint_findings", "shot_findings"]

@@ -97,7 +97,8 @@ class _Writer:
 
     def on_setting(self, line: Line) -> None:
         value, comment = self.rest(line.tokens[2:])
-        self.out.append(f"{INDENT}{self.source(line.tokens[1])} {value}{comment}")
+        value = f" {value}" if value else ""  # a bare setting (``@continue``) has none
+        self.out.append(f"{INDENT}{self.source(line.tokens[1])}{value}{comment}")
 
     def on_prompt_line(self, line: Line) -> None:
         escaped = line.tokens[1].kind == "ESCAPE" if len(line.tokens) > 1 else False

@@ -76,7 +76,10 @@ class FrameChecker:
             if self.client is None:
                 import httpx
 
-                self.client = httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=True)
+                from hailuo_dsl.version import user_agent
+
+                headers = {"User-Agent": user_agent()}  # a probe says who asks, as every request does
+                self.client = httpx.Client(timeout=HTTP_TIMEOUT, follow_redirects=True, headers=headers)
                 self._owns_client = True
             self._probes[url] = images.probe_url(url, self.client)
         return self._probes[url]

@@ -1,10 +1,13 @@
 """What the frame images a shot names are, learnt from their bytes (contract §3): facts, no verdicts.
 
 For a local image: whether it can be read, the format its first bytes announce and the one Pillow
-reads (never its name), whether it was cut short, its width, height and weight. Pillow reads only
-the header (``Image.open`` is lazy, no pixel is decoded); a file cut short is caught from its last
-bytes (PNG ``IEND``, JPEG ``EOI``, WebP's RIFF length). Facts are cached per (path, modification
-time, size), so a script naming the same frame in a thousand shots reads it once.
+reads (never its name), whether it was cut short, its width, height and weight. The weight comes
+first: a file over the upload limit is refused for it, so only its header is read. Pillow reads
+only the header (``Image.open`` is lazy, no pixel is decoded), a JPEG's without the fill bytes
+between its segments; a file cut short is caught by one pass over its bytes (a PNG's chunks up to
+``IEND``, with image data; a JPEG's end marker after its scan begins; WebP's RIFF length). Facts
+are cached per (path, modification time, size), so a script naming the same frame in a thousand
+shots reads it once.
 
 For a URL: its scheme, and when probed (a HEAD request), whether it answered, its status, and the
 type and length it serves. The rules HL607-HL611 and HL613 judge these facts against the limits
@@ -14,13 +17,17 @@ of ``hailuo_dsl.contract``.
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from hailuo_dsl.contract import IMAGE_FORMATS
+from hailuo_dsl.contract import IMAGE_FORMATS, MAX_UPLOAD_BYTES, MB
 from hailuo_dsl.imagetypes import image_mime
 
 if TYPE_CHECKING:  # httpx is imported only when a URL is probed, Pillow when a file is read
@@ -32,8 +39,14 @@ FORMATS = {mime.removeprefix("image/").upper(): name for mime, name in IMAGE_FOR
 """The frame formats by Pillow's names (``WEBP``), with the names people use (``WebP``)."""
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
-_TAIL = 64
+HEADER_BYTES = 4 * MB
+"""The most of a header that is read (EXIF, colour profiles and previews take far less)."""
+HEADER_CHUNKS = 1000
+"""The most segments before a JPEG's scan, or chunks before a PNG's image data (real files have
+tens); past that, the header cannot be read."""
+SCAN_LIMIT = 64 * MB
+"""How far into a file over the upload limit its JPEG header is searched for (past fill bytes)."""
+_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,79 +123,140 @@ def _sniff(head: bytes) -> str | None:
     return IMAGE_FORMATS.get(mime, mime.removeprefix("image/").upper()) if mime is not None else None
 
 
-def _truncated(path: Path, fmt: str, data_start: int, head: bytes, tail: bytes, size: int) -> bool:
-    """Whether a file with a readable header was cut short. The last bytes decide for a whole
-    file; only when they do not end as the format ends is the file searched for its end marker
-    after the image data starts, so data appended after the image (motion photos, editors'
-    trailers) is not mistaken for damage."""
-    if fmt == "WEBP":
-        return size < int.from_bytes(head[4:8], "little") + 8
-    marker = _PNG_END if fmt == "PNG" else b"\xff\xd9"
-    if tail.endswith(marker):
-        return False
-    if fmt == "JPEG":
-        data_start = _jpeg_scan_start(path)
-    return not _contains(path, marker, data_start)
-
-
-def _jpeg_scan_start(path: Path) -> int:
-    """The offset where a JPEG's first scan data begins: the marker segments are walked from the
-    start (an EXIF thumbnail before it holds an end marker of its own)."""
+def _jpeg_header(source: bytes | BinaryIO) -> tuple[bytes, int | None]:
+    """A JPEG's header as Pillow needs it, without the fill bytes (``FF`` runs) and stray bytes
+    that may stand between segments (Pillow steps over those one byte at a time: 30 MB of them
+    took half a minute; here they are searched past a block at a time), and the offset where the
+    first scan's data begins (None when the bytes end before it, or the header is past reason:
+    over :data:`HEADER_CHUNKS` segments or :data:`HEADER_BYTES`). The segments are walked from
+    the start, each skipped by its length: an EXIF thumbnail before the scan holds an end marker
+    of its own. ``source`` is the file's bytes, or the open file (one over the upload limit)."""
+    read = _reader(source)
+    segments = [read(0, 2)]
+    kept = 2
     position = 2
-    with path.open("rb") as handle:
-        while True:
-            handle.seek(position)
-            segment = handle.read(4)
-            if len(segment) < 4 or segment[0] != 0xFF:
-                return position
-            kind = segment[1]
-            if kind == 0xFF:  # fill byte
-                position += 1
-            elif kind in (0x01, 0xD8) or 0xD0 <= kind <= 0xD7:  # markers without a length
-                position += 2
-            else:
-                position += 2 + int.from_bytes(segment[2:4], "big")
-                if kind == 0xDA:  # start of scan
-                    return position
+    while len(segments) <= HEADER_CHUNKS and kept <= HEADER_BYTES:
+        at = _next_marker(read, position)
+        if at is None:
+            break
+        head = read(at, 4)
+        kind = head[1]
+        if kind == 0x01 or 0xD0 <= kind <= 0xD9:  # markers without a length
+            segments.append(head[:2])
+            position = at + 2
+            if kind == 0xD9:  # the image ends before any scan
+                break
+            continue
+        length = int.from_bytes(head[2:4], "big")
+        segment = read(at, 2 + length)
+        if length < 2 or len(segment) < 2 + length:
+            break
+        segments.append(segment)
+        kept += len(segment)
+        position = at + 2 + length
+        if kind == 0xDA:  # start of scan
+            return b"".join(segments), position
+    return b"".join(segments), None
 
 
-def _contains(path: Path, marker: bytes, start: int) -> bool:
-    """Whether ``marker`` occurs in the file after ``start``, read in blocks. In JPEG scan data
-    a 0xFF byte is always followed by 0x00 or a restart marker, so the first ``FF D9`` there is
-    the end of the image."""
-    keep = len(marker) - 1
-    with path.open("rb") as handle:
-        handle.seek(start)
-        carry = b""
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            if marker in carry + block:
-                return True
-            carry = block[-keep:]
-    return False
+def _reader(source: bytes | BinaryIO) -> Callable[[int, int], bytes]:
+    """``read(offset, count)`` over bytes in memory or an open file."""
+    if isinstance(source, bytes):
+        return lambda offset, count: source[offset : offset + count]
+
+    def read(offset: int, count: int) -> bytes:
+        source.seek(offset)
+        return source.read(count)
+
+    return read
+
+
+def _next_marker(read: Callable[[int, int], bytes], position: int) -> int | None:
+    """The offset of the next marker at or after ``position``, searched a block at a time."""
+    search = _jpeg_marker().search
+    while position < SCAN_LIMIT:
+        block = read(position, _BLOCK + 1)  # one byte more: a marker across two blocks is found
+        found = search(block)
+        if found is not None:
+            return position + found.start()
+        if len(block) <= _BLOCK:
+            return None
+        position += _BLOCK
+    return None
+
+
+@cache
+def _jpeg_marker() -> re.Pattern[bytes]:
+    """A marker: ``FF`` then a byte that is neither a fill byte (``FF``) nor a stuffed zero."""
+    return re.compile(rb"\xff[^\x00\xff]")
+
+
+def _png_walk(data: bytes) -> tuple[int, bool]:
+    """A PNG's chunks (a length, a type, the data, a CRC each), walked once: how many come before
+    the image data (``IDAT``, counted up to :data:`HEADER_CHUNKS` + 1), and whether the file was cut short: the chunks stop before
+    ``IEND`` or hold no image data (a header that declares 12000x12000 pixels and nothing else).
+    Data after ``IEND`` is not looked at."""
+    position = len(_PNG_MAGIC)
+    before = 0
+    image_data = 0
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        position += 12 + length
+        if kind == b"IDAT":
+            image_data += length
+        elif not image_data:
+            before += 1
+            if before > HEADER_CHUNKS:  # past reason: not walked further
+                return before, True
+        if position > len(data):
+            return before, True
+        if kind == b"IEND":
+            return before, image_data == 0
+    return before, True
+
+
+def _truncated(fmt: str, data: bytes, scan_start: int | None) -> bool:
+    """Whether a whole file with a readable header was cut short: a WebP shorter than its RIFF
+    length says, a PNG whose chunks stop before their end or hold no image data, a JPEG with no
+    end marker after its scan begins (in scan data a ``FF`` byte is always followed by ``00`` or
+    a restart marker, so the first ``FF D9`` there is the end of the image). Data appended after
+    the image (motion photos, editors' trailers) is not damage."""
+    if fmt == "WEBP":
+        return len(data) < int.from_bytes(data[4:8], "little") + 8
+    if fmt == "PNG":
+        return _png_walk(data)[1]
+    return scan_start is None or data.find(b"\xff\xd9", scan_start) < 0
 
 
 def _inspect(path: Path, size: int) -> ImageFacts:
+    """The facts of a file's bytes. The size limit comes first: a file over the upload limit is
+    refused for its weight, so only its header is read (its first :data:`HEADER_BYTES`, or a
+    JPEG's segments), and it is not searched for damage; a file within it is read whole (at most
+    10 MB), once, and every check is one pass over it."""
+    whole = size <= MAX_UPLOAD_BYTES
     try:
         with path.open("rb") as handle:
-            head = handle.read(16)
-            handle.seek(max(0, size - _TAIL))
-            tail = handle.read(_TAIL)
+            data = handle.read(size if whole else HEADER_BYTES)
+            jpeg = image_mime(data[:16]) == "image/jpeg"
+            header, scan_start = _jpeg_header(data if whole else handle) if jpeg else (data, None)
     except OSError as err:
         return ImageFacts(unreadable=f"cannot be read: {err.strerror} ({path})")
-    sniffed = _sniff(head)
+    sniffed = _sniff(data[:16])
+    if data.startswith(_PNG_MAGIC) and _png_walk(data)[0] > HEADER_CHUNKS:  # Pillow would read each
+        return ImageFacts(bytes=size, sniffed=sniffed)
     from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with Image.open(path) as image:
+            with Image.open(io.BytesIO(header)) as image:
                 fmt, (width, height) = image.format or "", image.size
-                data_start = image.tile[0][2] if image.tile and fmt == "PNG" else 0
     except Image.DecompressionBombError:
         return ImageFacts(bytes=size, sniffed=sniffed, too_many_pixels=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return ImageFacts(bytes=size, sniffed=sniffed)
-    truncated = fmt in FORMATS and _truncated(path, fmt, data_start, head, tail, size)
+    truncated = whole and fmt in FORMATS and _truncated(fmt, data, scan_start)
     return ImageFacts(bytes=size, sniffed=sniffed, format=FORMATS.get(fmt, fmt), width=width, height=height, truncated=truncated)
 
 

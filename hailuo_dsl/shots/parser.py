@@ -189,6 +189,10 @@ class _Builder:
             return
         state.end = line.end
         key = self.text[key_tok.start + 1 : key_tok.end]
+        if shape == "missing" and key in SETTINGS and SETTINGS[key].bare:  # ``@continue``: the value is ""
+            span = Span(key_tok.start, key_tok.end)
+            state.shot.settings.append(Setting(key, "", "", span, Span(key_tok.start + 1, key_tok.end), Span(span.end, span.end)))
+            return
         if shape != "one" or key not in SETTINGS:
             self.script.setting_lines.append(SettingLine(key, key_span, shape, value_span))
             return

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from hailuo_dsl.contract import DURATIONS, MODEL_NAME, RESOLUTIONS
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.shots.settings import SETTINGS
-from hailuo_dsl.shots.syntax import Script, Setting, Shot
+from hailuo_dsl.shots.settings import SETTINGS, TAKES
+from hailuo_dsl.shots.syntax import NAME_PATTERN, Script, Setting, Shot
 
 SETTING_KEYS: tuple[str, ...] = tuple(SETTINGS)
 """Every setting's key, in the settings table's order."""
@@ -40,6 +40,7 @@ def said(values: tuple[object, ...]) -> str:
 
 
 _DURATION_TEXTS = tuple(str(d) for d in DURATIONS)
+_TAKES_TEXTS = tuple(str(n) for n in TAKES)
 _DURATIONS_SAID = said(DURATIONS)
 _RESOLUTIONS_SAID = said(RESOLUTIONS)
 
@@ -83,6 +84,17 @@ def coerce(key: str, value: object, *, text: bool = False) -> object:
         if text and isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         raise ValueError(f"must be true or false, got {shown(value)}")
+    if key == "takes":
+        if text and isinstance(value, str) and value.strip() in _TAKES_TEXTS:
+            return int(value.strip())
+        if isinstance(value, int) and not isinstance(value, bool) and value in TAKES:
+            return value
+        return _refuse_takes(value)
+    if key == "continue":
+        # "" (a bare @continue): the shot before this one; the compiler names it
+        if isinstance(value, str) and (not value.strip() or NAME_PATTERN.fullmatch(value.strip())):
+            return value.strip()
+        raise ValueError(f"must name a shot of this script (or stand alone for the shot before), got {shown(value)}")
     if key in IMAGE_KEYS:
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -93,6 +105,12 @@ def coerce(key: str, value: object, *, text: bool = False) -> object:
             return str(value).strip()
         raise ValueError(problem)
     raise ValueError(f"unknown setting '{key}'")
+
+
+def _refuse_takes(value: object) -> object:
+    if isinstance(value, str) and value.strip() in _TAKES_TEXTS:
+        raise ValueError(f"must be {said(TAKES)}, got {shown(value)} (a string; write {value.strip()} without quotes)")
+    raise ValueError(f"must be {said(TAKES)}, got {shown(value)}")
 
 
 _HTTP = ("http", "https")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from hailuo_dsl.contract.request import VideoRequest, request_hash
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots import images
+from hailuo_dsl.shots.continuity import placeholder
 from hailuo_dsl.shots.frames import IMAGE_ROLES, file_uri
 from hailuo_dsl.shots.spec import ShotSpec, spec_text_or_empty
 from hailuo_dsl.shots.syntax import Script
@@ -31,7 +32,11 @@ class UnknownShotError(ValueError):
 @dataclass(frozen=True)
 class CompiledShot:
     """One shot as a request. Local frames stand in the request as ``file://`` URLs until
-    :meth:`resolved` swaps in their uploaded URLs."""
+    :meth:`resolved` swaps in their uploaded URLs.
+
+    A shot that ``continues`` another has the placeholder ``last-frame-of:NAME`` as its first
+    frame until the render knows that frame and :meth:`bound` puts it in; ``frame_digest`` is then
+    the digest of its pixels. ``takes`` is how many variants a render makes (``@takes``)."""
 
     name: str
     request: VideoRequest
@@ -39,13 +44,28 @@ class CompiledShot:
     settings: dict[str, object]
     sources: dict[str, str]
     line: int
+    continues: str | None = None
+    takes: int = 1
+    frame_digest: str | None = None
 
     def request_hash(self) -> str:
         """sha256 of the canonical request body with each local frame replaced by the sha256 of
         its bytes: changing an image's content or any setting but the callback URL changes the
-        hash; moving the project folder does not."""
+        hash; moving the project folder does not. A continued shot's first frame counts by its
+        pixels' digest (the lineage), so the same parent frame gives the same hash however it was saved."""
         swaps = {file_uri(path): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
+        if self.frame_digest is not None and "first_frame" in self.local_images:
+            swaps[file_uri(self.local_images["first_frame"])] = "frame:" + self.frame_digest
         return request_hash(_swap_urls(self.request, swaps).body())
+
+    def bound(self, frame: Path, digest: str) -> CompiledShot:
+        """This continued shot with its first frame known: the image at ``frame`` (absolute),
+        whose pixels have ``digest``."""
+        if self.continues is None:
+            raise ValueError(f"shot {self.name!r} continues no shot")
+        request = _swap_urls(self.request, {placeholder(self.continues): file_uri(frame)})
+        images_ = {**self.local_images, "first_frame": frame}
+        return replace(self, request=request, local_images=images_, frame_digest=digest)
 
     def resolved(self, urls: Mapping[Path, str]) -> VideoRequest:
         """The request with each local frame replaced by its uploaded URL (``urls`` maps the
@@ -58,13 +78,20 @@ class CompiledShot:
         return _swap_urls(self.request, swaps)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"shot", "request", "local_images", "request_hash"}``: one line of ``hailuo compile``."""
-        return {
+        """``{"shot", "request", "local_images", "request_hash"}``: one line of ``hailuo compile``;
+        ``continues`` (the shot whose last frame is the first) and ``takes`` when they are set.
+        A continued shot's hash is that of its placeholder: the render's adds the frame's digest."""
+        found: dict[str, Any] = {
             "shot": self.name,
             "request": self.request.body(),
             "local_images": {role: str(path) for role, path in self.local_images.items()},
-            "request_hash": self.request_hash(),
         }
+        if self.continues is not None:
+            found["continues"] = self.continues
+        if self.takes != 1:
+            found["takes"] = self.takes
+        found["request_hash"] = self.request_hash()
+        return found
 
 
 def _swap_urls(request: VideoRequest, swaps: Mapping[str, str]) -> VideoRequest:

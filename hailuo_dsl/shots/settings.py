@@ -18,14 +18,22 @@ from hailuo_dsl.contract import (
     Metadata,
 )
 
-SettingKind = Literal["int", "choice", "bool", "path", "url", "str"]
+TAKES = (1, 2, 3, 4)
+"""How many takes of a shot a render may make (``@takes``): each one is a paid task."""
+
+RENDER_OPTION = "none: a render option"
+"""The request field of a setting that fills none (``@takes``: the render makes several tasks)."""
+
+SettingKind = Literal["int", "choice", "bool", "path", "url", "str", "shot"]
 
 
 @dataclass(frozen=True, slots=True)
 class SettingInfo:
     """One setting: its key, the kind of value, the values allowed (None = any value of the kind),
-    a one-line description, the request field it fills, and the value the API applies when it is
-    not given (None = absent from the request)."""
+    a one-line description, the request field it fills (:data:`RENDER_OPTION` for none), and the
+    value the API applies when it is not given (None = absent from the request). ``bare`` settings
+    may stand without a value (``@continue``); ``script_only`` ones are written in the script
+    alone, never in a shot-spec (a spec's ``[defaults]`` could not mean them)."""
 
     name: str
     kind: SettingKind
@@ -33,6 +41,8 @@ class SettingInfo:
     description: str
     api_field: str
     default: object
+    bare: bool = False
+    script_only: bool = False
 
 
 _BOOL = ("true", "false")
@@ -100,8 +110,30 @@ SETTINGS: dict[str, SettingInfo] = {
             f"metadata.{Metadata.CALLBACK_URL.value}",
             None,
         ),
+        SettingInfo(
+            "continue",
+            "shot",
+            None,
+            "Start on the last frame of another shot's chosen take: the shot named, or the one before "
+            "this one when no name is given; makes the shot image-to-video (first-last-frame with @last_frame).",
+            "image_urls",
+            None,
+            bare=True,
+            script_only=True,
+        ),
+        SettingInfo(
+            "takes",
+            "int",
+            tuple(str(n) for n in TAKES),
+            "How many variants of the shot to render (default 1; each a paid task); `hailuo pick` chooses the one used.",
+            RENDER_OPTION,
+            None,
+        ),
     )
 }
+
+SPEC_SETTINGS: tuple[str, ...] = tuple(name for name, info in SETTINGS.items() if not info.script_only)
+"""The settings a shot-spec's tables may give."""
 
 METADATA_SWITCHES: dict[str, Metadata] = {
     name: Metadata(info.api_field.removeprefix("metadata.")) for name, info in SETTINGS.items() if info.kind == "bool"

@@ -23,6 +23,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
@@ -32,10 +33,11 @@ from hailuo_dsl.diagnostics import Diagnostic
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import SPEC_CHECKS, run_checks
 from hailuo_dsl.rules.contexts import SpecContext
-from hailuo_dsl.shots.precedence import SETTING_KEYS, coerce, shown
+from hailuo_dsl.shots.precedence import coerce, shown
+from hailuo_dsl.shots.settings import SPEC_SETTINGS
 from hailuo_dsl.shots.spec_keys import KeyPath, KeyProblem, SpecRead, locate_keys, nearest, toml_key
 from hailuo_dsl.shots.syntax import Script
-from hailuo_dsl.textfile import NUL_IN_NAME, TextFileError, read_text_file, user_path
+from hailuo_dsl.textfile import NUL_IN_NAME, TextFileError, TomlNestingError, read_text_file, toml_loads, user_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -56,6 +58,7 @@ class ShotSettings(BaseModel):
     prompt_optimizer: bool | None = None
     fast_pretreatment: bool | None = None
     watermark: bool | None = None
+    takes: int | None = None
     callback_url: str | None = None
 
     @field_validator("*", mode="before")
@@ -128,7 +131,7 @@ class SpecError(Exception):
 _AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
-def _toml_error(err: tomllib.TOMLDecodeError, text: str) -> tuple[str, int]:
+def _toml_error(err: ValueError, text: str) -> tuple[str, int]:
     """The TOML reader's reason and the offset of its own line and column (1-based, code points)."""
     message = str(err)
     found = _AT.search(message)
@@ -146,7 +149,7 @@ def _known_keys(loc: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(ShotSpec.model_fields)
     if loc[0] == "lint":
         return tuple(f.alias or name for name, f in LintConfig.model_fields.items())
-    return SETTING_KEYS
+    return SPEC_SETTINGS
 
 
 def _key_problems(err: ValidationError, locations: dict[KeyPath, tuple[int, int]]) -> tuple[KeyProblem, ...]:
@@ -168,8 +171,8 @@ def read_spec(text: str, path: str | Path | None = None) -> tuple[ShotSpec | Non
     """Read a shot-spec's text: the spec (None when it has problems) and what the reading found."""
     where = str(path) if path is not None else None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+        data = toml_loads(text)
+    except (tomllib.TOMLDecodeError, TomlNestingError) as err:
         return None, SpecRead(where, text, toml_error=_toml_error(err, text))
     locations = locate_keys(text)
     try:
@@ -242,6 +245,8 @@ def _spec_from_file(path: Path) -> tuple[ShotSpec | None, SpecRead]:
     except OSError:
         read_spec_text(path)  # raises SpecError with the one-line reason
         raise SpecError(f"{path}: cannot read") from None
+    if not S_ISREG(stat.st_mode):  # a folder, a device, a pipe (read twice, it would block)
+        raise SpecError(f"{path}: {'is a directory' if S_ISDIR(stat.st_mode) else 'not a regular file'}")
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _SPECS:
         if len(_SPECS) > _SPEC_CACHE_SIZE:

@@ -357,15 +357,19 @@ async def test_content_policy_failure_on_200(api: Api, emulator: Emulator) -> No
 # -- uploads -----------------------------------------------------------------------------------
 
 
-async def test_upload_refusals(api: Api, tmp_path: Path) -> None:
+async def test_upload_refusals(api: Api, emulator: Emulator, tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("not an image")
     with pytest.raises(BadRequest, match="JPEG, PNG, WebP or GIF"):
         await api.upload_image(text)
+    assert emulator.stats.uploads == 1  # the server judges the type
     big = tmp_path / "big.png"
     big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(10 * 1024 * 1024))
-    with pytest.raises(BadRequest, match="10 MB"):
+    with pytest.raises(HailuoError, match="over the upload limit of 10 MB; nothing was sent"):
         await api.upload_image(big)
+    with pytest.raises(HailuoError, match="over the upload limit"):
+        await api.upload_image("/dev/zero")  # an endless file is read no further than the limit
+    assert emulator.stats.uploads == 1  # the client judges the size, before sending
 
 
 async def test_upload_retried_through_500(api: Api, emulator: Emulator, images: dict[str, Path]) -> None:

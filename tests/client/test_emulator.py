@@ -22,9 +22,9 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 from pydantic import ValidationError
 
 from hailuo_dsl.cli import emulator_command
+from hailuo_dsl.contract import SHOT_HEADER
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.emulator import Emulator, Faults
-from hailuo_dsl.emulator.animatic import SHOT_HEADER
 from hailuo_dsl.emulator.app import EmulatorApp
 from hailuo_dsl.emulator.models import EmulatorClock, HttpRequest
 from hailuo_dsl.video import first_frame, last_frame, probe_video, verify_video
@@ -181,6 +181,29 @@ def test_video_scale_and_determinism(tmp_path: Path) -> None:
     assert video(0.125) == small.read_bytes()  # the same seed gives the same task id and the same clip, shake and all
     with pytest.raises(ValueError, match="video_scale"):
         Emulator(video_scale=0)
+
+
+def test_prepared_videos_are_made_while_the_task_runs() -> None:
+    """With ``prepare_videos`` a task's clip is made from its submit on (as the service makes it
+    while the task runs), so its download only sends it; without, nothing is made until then. The
+    clip is the same either way."""
+
+    def run(prepare: bool) -> tuple[bool, bytes]:
+        with (
+            Emulator(time_scale=0.0, seed=7, video_scale=0.125, prepare_videos=prepare) as server,
+            httpx.Client(base_url=server.url, headers=AUTH) as client,
+        ):
+            task_id = client.post("/v1/videos/generations", json={**BODY, "prompt": "Waves [Truck left]"}).json()["id"]
+            making = server.app.preparing(task_id)
+            if making is not None:
+                making.result()
+            made_before_download = task_id in server.app.videos
+            server.clock.advance(60)
+            return made_before_download, client.get(f"/files/videos/{task_id}.mp4").content
+
+    prepared, on_download = run(True), run(False)
+    assert prepared[0] and not on_download[0]
+    assert prepared[1] == on_download[1]
 
 
 def test_submit_answer_shapes(still: Emulator, http: httpx.Client) -> None:

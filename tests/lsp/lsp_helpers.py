@@ -18,6 +18,8 @@ from hailuo_dsl.prompt.positions import LineIndex
 PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
 """Every diagnostics notification each client received, in order (by ``id`` of the client)."""
 CONSUMED: dict[tuple[int, str], int] = {}
+REGISTERED: dict[int, list[types.Registration]] = {}
+"""Every capability each client was asked to register (``client/registerCapability``)."""
 
 
 def make_client() -> LanguageClient:
@@ -30,7 +32,11 @@ def make_client() -> LanguageClient:
         ls.diagnostics[params.uri] = params.diagnostics
         PUBLISHED[id(ls)].append(params)
 
-    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: record})
+    def register(ls: LanguageClient, params: types.RegistrationParams) -> None:
+        REGISTERED.setdefault(id(ls), []).extend(params.registrations)
+
+    features = {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: record}
+    register_lsp_features(client, {**features, types.CLIENT_REGISTER_CAPABILITY: register})
     return client
 
 

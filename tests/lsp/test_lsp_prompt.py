@@ -64,6 +64,34 @@ async def test_incremental_edit(client: LanguageClient, tmp_path: Path) -> None:
     assert codes(published) == ["HL101"]
 
 
+async def test_incremental_edits_far_along_a_long_line_of_cjk_and_emoji(client: LanguageClient, tmp_path: Path) -> None:
+    """A prompt file is often one long line: an edit near its end, after astral characters, lands
+    where meant (the server counts UTF-16 units its own fast way)."""
+    path = tmp_path / "long.prompt"
+    text = "猫が走る 🐈🐈 and 😀 " * 100 + "[pan left] 🎬 [Push in]."
+    await open_and_wait(client, path, text)
+    for version, (at, old, new) in enumerate(((text.index("[pan") + 1, "p", "P"), (text.index("Push") + 5, "i", "o")), start=2):
+        start = utf16(text[:at])
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri_of(path), version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=0, character=start), end=types.Position(line=0, character=start + 1)
+                        ),
+                        text=new,
+                    )
+                ],
+            )
+        )
+        assert text[at] == old
+        text = text[:at] + new + text[at + 1 :]
+        published = await wait_for(client, uri_of(path))
+    assert codes(published) == ["HL102"]  # [Pan left] is right now, [Push on] a typo
+    assert published.diagnostics[0].range.start.character == utf16(text[: text.index("Push on")])
+
+
 async def test_positions_are_utf16_on_cjk_and_emoji_lines(client: LanguageClient, tmp_path: Path) -> None:
     prefix = "猫が走る 🐈🐈 and 😀 "
     text = f"{prefix}[pan left] then\n日本語 🎬 [Push out]."
@@ -160,11 +188,11 @@ async def test_completion_after_bracket_and_comma(client: LanguageClient, tmp_pa
             )
         )
         assert isinstance(result, types.CompletionList)
-        assert [i.label for i in result.items] == [d.name for d in DIRECTIVES]
-        assert {i.label: i.detail for i in result.items} == {d.name: d.category for d in DIRECTIVES}
-        edit = result.items[0].text_edit
-        assert isinstance(edit, types.TextEdit)
-        assert edit.new_text == (" Truck left" if needs_space else "Truck left")
+        assert [i.label for i in result.items] == [d.name for d in DIRECTIVES] + [d.chinese for d in DIRECTIVES]
+        details = {i.label: i.detail for i in result.items}
+        assert details == {d.name: d.category for d in DIRECTIVES} | {d.chinese: f"{d.name} · {d.category}" for d in DIRECTIVES}
+        assert result.items[0].text_edit is None
+        assert result.items[0].insert_text == (" Truck left" if needs_space else "Truck left")
     # Outside a bracket: nothing to offer.
     none = await client.text_document_completion_async(
         types.CompletionParams(
@@ -202,6 +230,36 @@ async def test_hover_on_directive(client: LanguageClient, tmp_path: Path) -> Non
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert "not a Hailuo-02 camera directive" in hover.contents.value and "Push in" in hover.contents.value
     assert await hover_at(2) is None
+
+
+async def test_hover_on_chinese_directives(client: LanguageClient, tmp_path: Path) -> None:
+    """Positions in UTF-16 on a line of CJK and emoji; both names shown; a variant spelling is
+    told its canonical spelling in its own language; a guess lists the candidates."""
+    path = tmp_path / "zh.prompt"
+    text = "🐭 一只猫跑过来 [左摇] 然后 [推進] [环绕]"
+    await open_and_wait(client, path, text)
+
+    async def hover_at(item: str) -> types.Hover:
+        answer = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri_of(path)),
+                position=types.Position(line=0, character=utf16(text[: text.index(item) + 1])),
+            )
+        )
+        assert answer is not None and isinstance(answer.contents, types.MarkupContent)
+        return answer
+
+    hover = await hover_at("左摇")
+    assert hover.contents.value.startswith("**Pan left** · 左摇 — Pan")  # type: ignore[union-attr]
+    start = utf16(text[: text.index("左摇")])
+    assert hover.range == types.Range(
+        start=types.Position(line=0, character=start), end=types.Position(line=0, character=start + 2)
+    )
+    hover = await hover_at("推進")
+    assert hover.contents.value.startswith("Write it exactly `推进`.\n\n**Push in** · 推进")  # type: ignore[union-attr]
+    hover = await hover_at("环绕")
+    value = hover.contents.value  # type: ignore[union-attr]
+    assert "Closest: `[左移,右摇]`, `[右移,左摇]`." in value and "instead" not in value
 
 
 async def test_formatting(client: LanguageClient, tmp_path: Path) -> None:

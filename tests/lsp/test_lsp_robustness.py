@@ -3,13 +3,16 @@ a very large document."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsp_helpers import SERVER, open_and_wait, replace_all, start, uri_of, wait_for
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pytest_lsp import LanguageClient, client_capabilities
 
 from hailuo_dsl import lint
@@ -81,6 +84,53 @@ async def test_malformed_messages(client: LanguageClient, tmp_path: Path) -> Non
     send_raw(client, json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"bogus": True}}).encode())
     send_raw(client, b"{this is not json")
     await still_answers(client, tmp_path)
+
+
+async def raw_request(client: LanguageClient, method: str, params: object) -> object:
+    """Send a request with params as given (no protocol types to refuse them) and return its
+    result, or raise the error the server answered with."""
+    msg_id = f"raw-{len(client.protocol._request_futures)}-{method}"
+    answer: Future[object] = Future()
+    client.protocol._request_futures[msg_id] = answer
+    send_raw(client, json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}).encode())
+    return await asyncio.wrap_future(answer)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "named"),
+    [
+        ("textDocument/hover", {"textDocument": {"uri": "file:///x.prompt"}, "position": {"line": -1, "character": 0}}, "line"),
+        ("textDocument/completion", {"textDocument": {}, "position": {"line": 0, "character": 0}}, "missing"),
+        ("textDocument/codeAction", None, "textDocument/codeAction"),
+    ],
+)
+async def test_invalid_params_get_a_json_rpc_error(
+    client: LanguageClient, tmp_path: Path, method: str, params: object, named: str
+) -> None:
+    with pytest.raises(JsonRpcException) as caught:
+        await asyncio.wait_for(raw_request(client, method, params), timeout=30)
+    assert caught.value.code == JsonRpcInvalidParams.CODE
+    assert named in caught.value.message
+    await still_answers(client, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"Content-Length: abc\r\n\r\n{}",
+        b"Content-Lenght: 2\r\n\r\n{}",
+        b"Content-Length: 99999999999\r\n\r\n{}",
+        b"\r\n\r\nnoise before any header\r\n",
+        b"Content-Length: 5\r\n\r\nnot{}",
+    ],
+)
+async def test_a_bad_frame_is_skipped_and_reported(client: LanguageClient, tmp_path: Path, frame: bytes) -> None:
+    server = client._server
+    assert server is not None and server.stdin is not None
+    before = len(client.log_messages)
+    server.stdin.write(frame)
+    await still_answers(client, tmp_path)
+    assert any("skipped a message" in m.message for m in client.log_messages[before:])
 
 
 async def test_quick_fix_with_garbage_data_is_ignored(client: LanguageClient, tmp_path: Path) -> None:

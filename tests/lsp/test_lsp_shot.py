@@ -10,6 +10,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from hailuo_dsl.documents import DocumentKind, fix_document, format_document, lint_document
+from hailuo_dsl.prompt.directives import DIRECTIVES
 from hailuo_dsl.shots import SETTINGS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -170,11 +171,10 @@ async def test_completion_of_settings_and_directives(client: LanguageClient, tmp
     values = await complete_at(client, path, types.Position(line=2, character=len("  @resolution ")))
     assert [i.label for i in values] == ["512P", "768P", "1080P"]
     switch = await complete_at(client, path, types.Position(line=3, character=len("  @watermark t")))
-    assert [i.label for i in switch] == ["true", "false"]
-    edit = switch[0].text_edit
-    assert isinstance(edit, types.TextEdit) and edit.range.start.character == len("  @watermark ")
+    assert [i.label for i in switch] == ["true"]  # filtered by what was typed
+    assert [i.insert_text for i in switch] == ["true"]
     directives = await complete_at(client, path, types.Position(line=4, character=utf16("  A cat 猫 runs [")))
-    assert len(directives) == 15
+    assert [i.label for i in directives] == [d.name for d in DIRECTIVES] + [d.chinese for d in DIRECTIVES]
     assert await complete_at(client, path, types.Position(line=0, character=2)) == []
 
 

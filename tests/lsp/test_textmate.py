@@ -69,11 +69,24 @@ def test_grammar_is_valid_json_with_python_regexes(name: str) -> None:
     assert set(includes) <= set(grammar["repository"])
 
 
-def test_grammar_knows_exactly_the_fifteen_directives() -> None:
-    pattern = load("shot.tmLanguage.json")["repository"]["brackets"]["patterns"][0]["match"]
-    names = re.search(r"\(([A-Z][^()]*)\)", pattern)
+@pytest.mark.parametrize("name", ["shot.tmLanguage.json", "prompt.tmLanguage.json"])
+def test_grammar_knows_exactly_the_fifteen_directives_by_both_names(name: str) -> None:
+    exact, loose = load(name)["repository"]["brackets"]["patterns"][:2]
+    names = re.search(r"\(([A-Z][^()]*)\)", exact["match"])
     assert names is not None
-    assert sorted(names.group(1).split("|")) == sorted(d.name for d in DIRECTIVES)
+    assert sorted(names.group(1).split("|")) == sorted(n for d in DIRECTIVES for n in d.names)
+    spaced = re.search(r"\(\?i:([^()]*)\)", loose["match"])
+    assert spaced is not None
+    assert sorted(n.replace("[ \\t]+", " ") for n in spaced.group(1).split("|")) == sorted(d.name for d in DIRECTIVES)
+
+
+def test_spec_values_and_spellings_have_scopes_of_their_own() -> None:
+    tokens = tokenize(load("shot.tmLanguage.json"), "spec looks/launch.toml\nshot a\n  A cat [Pan Left, pan  left, Pan lfet].\n")
+    assert "constant.other.path.shot" in scopes_of(tokens, 0, "looks/launch.toml")
+    assert not any(s.startswith("string.") for s in scopes_of(tokens, 0, "looks/launch.toml"))
+    for item in ("Pan Left", "pan  left"):
+        assert "invalid.deprecated.directive-spelling.shot" in scopes_of(tokens, 2, item), item
+    assert "invalid.illegal.unknown-directive.shot" in scopes_of(tokens, 2, "Pan lfet")
 
 
 def test_shot_sample_scopes() -> None:
@@ -113,6 +126,15 @@ def test_shot_sample_scopes() -> None:
     assert "entity.name.section.shot" in scopes_of(tokens, 14, "growing-up")
 
 
+@pytest.mark.parametrize("name", ["shot.tmLanguage.json", "prompt.tmLanguage.json"])
+def test_chinese_names_are_directives(name: str) -> None:
+    tokens = tokenize(load(name), "shot a\n  一只猫跑过来 [左摇,上升] [变焦推近, Pan left] [左摇，上升]\n")
+    scope = "support.function.directive." + ("shot" if name.startswith("shot") else "hailuo-prompt")
+    for item in ("左摇", "上升", "变焦推近", "Pan left"):
+        assert scope in scopes_of(tokens, 1, item), item
+    assert any(s.startswith("invalid.illegal.unknown-directive") for s in scopes_of(tokens, 1, "左摇，上升"))
+
+
 def test_unclosed_bracket_ends_at_the_line_break() -> None:
     tokens = tokenize(load("shot.tmLanguage.json"), "shot a\n  A cat [Pan left\n  runs [Zoom in].\n")
     assert "support.function.directive.shot" in scopes_of(tokens, 1, "Pan left")
@@ -121,10 +143,13 @@ def test_unclosed_bracket_ends_at_the_line_break() -> None:
 
 
 def test_prompt_sample_scopes() -> None:
-    tokens = tokenize(load("prompt.tmLanguage.json"), "A cat [pan left] then [Pan left, Zoom in].")
-    assert "invalid.illegal.unknown-directive.shot" in scopes_of(tokens, 0, "pan left")
-    assert "support.function.directive.shot" in scopes_of(tokens, 0, "Pan left")
+    tokens = tokenize(load("prompt.tmLanguage.json"), "A cat [pan left] then [Pan left, Zoom in] [Pna left].")
+    assert "invalid.deprecated.directive-spelling.hailuo-prompt" in scopes_of(tokens, 0, "pan left")
+    assert "support.function.directive.hailuo-prompt" in scopes_of(tokens, 0, "Pan left")
+    assert "invalid.illegal.unknown-directive.hailuo-prompt" in scopes_of(tokens, 0, "Pna left")
     assert scopes_of(tokens, 0, "A cat") == ("source.hailuo-prompt",)
+    # Every scope the prompt grammar gives is its own.
+    assert all(s.endswith(".hailuo-prompt") for t in tokens for s in t.scopes)
 
 
 def test_package_json_points_at_existing_files() -> None:
@@ -137,6 +162,11 @@ def test_package_json_points_at_existing_files() -> None:
         assert load(Path(entry["path"]).name)["scopeName"] == entry["scopeName"]
     assert (VSCODE / package["main"]).is_file()
     assert "vscode-languageclient" in package["dependencies"]
+    # What `vsce package` asks about (it must run without questions in CI): a licence, and a
+    # repository, which the project has no public URL for: packaging says so instead.
+    assert (VSCODE / "LICENSE").is_file()
+    assert "repository" not in package and "--allow-missing-repository" in package["scripts"]["package"]
+    assert package["license"] in (VSCODE / "LICENSE").read_text(encoding="utf-8")
 
 
 def test_pre_commit_hooks() -> None:

@@ -51,3 +51,30 @@ def assert_video_of(path: Path, task_id: str) -> None:
     assert info.tags.get("comment") == task_id
     assert round(info.duration) in (6, 10)
     verify_video(path, round(info.duration))
+
+
+def write_script(folder: Path, text: str, frames: dict[str, tuple[int, int]] | None = None) -> Path:
+    """A ``film.shot`` in ``folder`` with ``text``, and its frames drawn (name: size)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, size in (frames or {}).items():
+        make_image(folder / name, "teal", size)
+    script = folder / "film.shot"
+    script.write_text(text, encoding="utf-8")
+    return script
+
+
+def same_picture(a: Image.Image, b: Image.Image, tolerance: float = 4.0) -> bool:
+    """Whether two pictures of one size are the same picture, but for encoding noise (mean difference
+    per channel under ``tolerance`` of 255)."""
+    from PIL import ImageChops, ImageStat
+
+    assert a.size == b.size, (a.size, b.size)
+    return max(ImageStat.Stat(ImageChops.difference(a.convert("RGB"), b.convert("RGB"))).mean) < tolerance
+
+
+def film_frames(path: Path) -> list[Image.Image]:
+    """Every picture of a video, decoded in order."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [frame.to_image() for frame in container.decode(video=0)]

@@ -17,6 +17,7 @@ from render_helpers import API_KEY, assert_video_of, make_image
 from hailuo_dsl.cli import cli
 from hailuo_dsl.emulator import Emulator, Faults
 from hailuo_dsl.emulator.models import HttpRequest, HttpResponse
+from hailuo_dsl.render.downloads import video_name
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPT = """\
@@ -72,7 +73,9 @@ def test_the_example_scripts_render_against_the_emulator(example: Path, tmp_path
     assert code == 0, out + err
     shots = json.loads(out)["shots"]
     assert shots and all(s["state"] == "downloaded" for s in shots)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{s['shot']}.mp4" for s in shots)
+    videos = [video_name(s["shot"], s["take"]) for s in shots]
+    frames = ["frames"] if any(s["continues"] for s in shots) else []  # the last frames continued shots start on
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(videos + frames)
 
 
 def test_several_scripts_render_in_one_command_each_with_its_own_journal(script: Path, tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def test_a_stopped_render_records_every_submit_in_flight(script: Path, server: H
     def recorded() -> int:
         try:
             with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-                return int(db.execute("SELECT count(*) FROM shots WHERE state = 'submitted'").fetchone()[0])
+                return int(db.execute("SELECT count(*) FROM takes WHERE state = 'submitted'").fetchone()[0])
         except sqlite3.Error:
             return 0
 

@@ -46,13 +46,16 @@ Routes = dict[str, tuple[int, dict[str, str]]]
 
 
 @contextmanager
-def serve(routes: Routes) -> Iterator[str]:
+def serve(routes: Routes, user_agents: list[str] | None = None) -> Iterator[str]:
     """A loopback HTTP server answering HEAD (and GET) with the status and headers of
     ``routes`` (404 elsewhere); yields its base URL. A route whose status is 405 answers HEAD
-    with 405 and GET with 200 and the route's headers, like servers that refuse HEAD."""
+    with 405 and GET with 200 and the route's headers, like servers that refuse HEAD. Each
+    request's User-Agent is appended to ``user_agents`` when given."""
 
     class Handler(BaseHTTPRequestHandler):
         def answer(self, method: str) -> None:
+            if user_agents is not None:
+                user_agents.append(self.headers.get("User-Agent", ""))
             status, headers = routes.get(self.path, (404, {"Content-Length": "0"}))
             if status == 405 and method == "GET":
                 status = 200

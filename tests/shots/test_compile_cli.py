@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from images_util import make_image, serve
 
 from hailuo_dsl.cli import cli
+from hailuo_dsl.version import user_agent
 
 SCRIPT = """\
 spec "launch.toml"
@@ -177,11 +178,13 @@ def test_io_errors_exit_2_in_one_line(folder: Path) -> None:
 
 def test_check_urls(folder: Path) -> None:
     routes = {"/f.png": (200, {"Content-Type": "image/png", "Content-Length": "900"})}
-    with serve(routes) as base:
+    agents: list[str] = []
+    with serve(routes, agents) as base:
         good = hailuo("compile", "launch.shot", "--first-frame", f"{base}/f.png", "--check-urls")
         gone = hailuo("compile", "launch.shot", "--first-frame", f"{base}/gone.png", "--check-urls")
     assert good.exit_code == 0, good.stderr
     assert gone.exit_code == 1 and "answers HTTP 404" in gone.stderr
+    assert agents and set(agents) == {user_agent()}  # a probe says who asks, as the client does
 
 
 # -- the examples ------------------------------------------------------------------------------------
