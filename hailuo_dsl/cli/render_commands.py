@@ -365,21 +365,11 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
     except JournalError as err:
         raise UsageError(str(err)) from None
     if script is not None:
-        records = in_script_order(records, _shot_names(script))
+        records = in_script_order(records, script)
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
         return
     print_jobs(table_console(), path, records)
-
-
-def _shot_names(script: Path) -> list[str]:
-    """The script's shot names in order (none when it cannot be read: the journal's order then)."""
-    from hailuo_dsl.shots.parser import load_script
-
-    try:
-        return [shot.name for shot in load_script(script).shots]
-    except OSError:
-        return []
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:

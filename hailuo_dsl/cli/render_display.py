@@ -128,9 +128,16 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
-def in_script_order(records: list[ShotRecord], names: Sequence[str]) -> list[ShotRecord]:
-    """The journal's shots in the order of the script's shots; shots the script no longer has
-    follow, as the journal lists them."""
+def in_script_order(records: list[ShotRecord], script: Path) -> list[ShotRecord]:
+    """The journal's shots in the order of the script's shots (takes of a shot in the journal's
+    order); shots the script no longer has follow, and a script that cannot be read leaves the
+    journal's order."""
+    from hailuo_dsl.shots.parser import load_script
+
+    try:
+        names = [shot.name for shot in load_script(script).shots]
+    except OSError:
+        names = []
     order = {name: index for index, name in enumerate(names)}
     return sorted(records, key=lambda r: order.get(r.name, len(order)))
 
