@@ -11,7 +11,7 @@ The Python API::
 
 Scripts, requests and rendering::
 
-    from hailuo_dsl import compile_script, AsyncClient, render_script
+    from hailuo_dsl import compile_script, AsyncClient, plan_render, render_script
 
 Every name is imported from its module on first use, so ``import hailuo_dsl`` costs nothing: the
 ``hailuo`` command (which imports this package first) starts as fast as the command it runs.
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from hailuo_dsl.prompt.linter import lint
     from hailuo_dsl.prompt.parser import parse_prompt
     from hailuo_dsl.prompt.positions import LineIndex
-    from hailuo_dsl.render import JournalError, render_script
+    from hailuo_dsl.render import JournalError, plan_render, render_script
     from hailuo_dsl.rules import RULES, Rule
     from hailuo_dsl.shots import (
         SETTINGS,
@@ -155,7 +155,7 @@ def __getattr__(name: str) -> Any:
         from hailuo_dsl.emulator import Emulator
 
         value = Emulator
-    elif name in ("JournalError", "render_script"):
+    elif name in ("JournalError", "plan_render", "render_script"):
         from hailuo_dsl import render
 
         value = getattr(render, name)
@@ -218,5 +218,6 @@ __all__ = [
     "load_spec",
     "parse_prompt",
     "parse_script",
+    "plan_render",
     "render_script",
 ]

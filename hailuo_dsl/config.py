@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 KEYS = ("select", "ignore", "severity", "move-budget", "duration")
 """The keys of a configuration table, as written in TOML."""
+RENDER_TABLES = ("pricing", "render")
+"""Tables of ``[tool.hailuo]`` that are no lint configuration: prices and render caps."""
 
 _FIELD_OF_KEY = {
     "select": "select",
@@ -391,4 +393,5 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> tupl
     table = data.get("tool", {}).get("hailuo", {}) if keys else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.hailuo] must be a table")
-    return config_from_mapping(table, f"{path} [tool.hailuo]", text, keys), path
+    lint = {k: v for k, v in table.items() if k not in RENDER_TABLES}  # read by hailuo_dsl.shots.pricing
+    return config_from_mapping(lint, f"{path} [tool.hailuo]", text, keys), path

@@ -33,6 +33,12 @@ def _render_commands() -> dict[str, click.Command]:
     return render_commands.COMMANDS
 
 
+def _plan_commands() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import plan_commands
+
+    return plan_commands.COMMANDS
+
+
 def _take_commands() -> dict[str, click.Command]:
     from hailuo_dsl.cli import take_commands
 
@@ -81,6 +87,7 @@ COMMANDS: dict[str, Entry] = {
         "Compile SCRIPT.shot into API requests: one JSON object per line (shot, request, local_images, request_hash).",
         _shot_commands,
     ),
+    "plan": Entry("Show what hailuo render would do now, and what it would cost, without doing it.", _plan_commands),
     "render": Entry("Render the shots of each SCRIPT to videos, resuming from its journal.", _render_commands),
     "jobs": Entry("List the shots of a script's render journal: state, task, progress, file or error.", _render_commands),
     "takes": Entry("List the takes of a script's shots: shot, take, task id, state, file (* the chosen take).", _take_commands),

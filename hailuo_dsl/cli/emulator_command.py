@@ -41,6 +41,13 @@ from hailuo_dsl.emulator.animatic import DEFAULT_VIDEO_SCALE
     is_flag=True,
     help="Make each video while its task runs, as the service does (default: on its first download).",
 )
+@click.option(
+    "--submit-limit",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Submits taken in any minute; more are answered 429 with Retry-After (0: no limit).",
+)
 @click.option("--api-key", default="emulator-key", show_default=True, help="The API key the emulator accepts.")
 def emulator(
     port: int,
@@ -50,6 +57,7 @@ def emulator(
     time_scale: float,
     video_scale: float,
     prepare_videos: bool,
+    submit_limit: int,
     api_key: str,
 ) -> None:
     """Serve an emulator of the video API on 127.0.0.1 until Ctrl-C.
@@ -61,7 +69,7 @@ def emulator(
         latency=latency,
         time_scale=time_scale,
         task_seconds=task_seconds,
-        faults=Faults(fail_rate=fail_rate),
+        faults=Faults(fail_rate=fail_rate, submit_limit=submit_limit),
         video_scale=video_scale,
         prepare_videos=prepare_videos,
         port=port,

@@ -27,15 +27,8 @@ from rich.console import Console
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, require_api_key, require_file
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
-from hailuo_dsl.cli.render_display import (
-    Display,
-    in_script_order,
-    print_jobs,
-    print_summary,
-    print_total,
-    shown,
-    table_console,
-)
+from hailuo_dsl.cli.render_caps import cap_options, checked_caps, refuse_over_caps, script_pricing, totals_text
+from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_run, table_console
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.config import LintConfig
@@ -52,6 +45,8 @@ from hailuo_dsl.render import (
     find_journal,
     render_script,
 )
+from hailuo_dsl.render.figures import paid_totals
+from hailuo_dsl.render.plan import CapExceeded
 from hailuo_dsl.shots.result import CompileError
 
 EMULATOR_TIME_SCALE = 300.0
@@ -152,6 +147,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="Then join the chosen takes into the film, with its timeline (as hailuo assemble does).",
 )
+@cap_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def render(
     scripts: tuple[Path, ...],
@@ -172,6 +168,9 @@ def render(
     download_stall: float,
     download_deadline: float,
     assemble_film: bool,
+    max_tasks: int | None,
+    budget: float | None,
+    rate: str | None,
     as_json: bool,
 ) -> None:
     """Render the shots of each SCRIPT to videos, resuming from its journal.
@@ -196,6 +195,11 @@ def render(
     Ctrl-C, SIGTERM and SIGHUP stop the run alike: every submit in flight has its answer
     recorded first.
 
+    Caps: --max-tasks and --budget (and a spec's [render] budget, which counts what the
+    script's journal paid already) refuse a render whose plan is over them, before any upload
+    or submit (exit 1, the plan's totals printed; hailuo plan shows the plan). --rate (or
+    [render] rate) spaces the submits of the whole run; a 429 holds them all for its Retry-After.
+
     Exit codes: 0 every video on disk, 1 some shot is not (or a script has errors: nothing sent), 2 usage
     or I/O error, 128 + N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
     """
@@ -218,7 +222,7 @@ def render(
     adopted = _parse_adopt(adopt)
     configs = {script: config_for(script) for script in scripts}
     _gate(scripts, spec, list(shots) or None, configs)
-    jobs = [
+    jobs: list[tuple[Path, dict[str, Any]]] = [
         (
             script,
             {
@@ -241,6 +245,9 @@ def render(
     stderr = Console(stderr=True)
     live = stderr.is_terminal and not as_json
     limits = transfer_limits(max_download_mb, download_stall, download_deadline)
+    pace, allowance = checked_caps(jobs, emulator, base_url, max_tasks, budget, rate)
+    for _script, options in jobs:
+        options.update(pace=pace, allowance=allowance)
     try:
         with _api(emulator, base_url, poll_interval, limits) as client:
             summaries, stopped_by = asyncio.run(_run(client, stderr if live else None, jobs))
@@ -250,6 +257,8 @@ def render(
         raise UsageError(os_message(err)) from None
     except JournalError as err:
         raise UsageError(str(err)) from None
+    except CapExceeded as err:  # a journal moved between the plan and the render: still refused
+        refuse_over_caps(err.problems, err.plan)
     if stopped_by is not None:
         exit_stopped(stopped_by, "Every answer that came back is in the journal: run the same command again to resume.")
     done = [s for s in summaries if isinstance(s, RenderSummary)]
@@ -263,14 +272,8 @@ def render(
         elif found:  # one script: its summary (nothing when it did not compile; stderr says why)
             click.echo(json.dumps(found[0], indent=2))
     else:
-        console = table_console()
         rendered = [script for script, summary in zip(scripts, summaries, strict=True) if isinstance(summary, RenderSummary)]
-        for script, summary in zip(rendered, done, strict=True):  # warnings were shown before anything was sent
-            print_summary(console, summary, script)
-            if summary.film is not None:
-                console.print(f"Film: {shown(summary.film)} (hailuo assemble says more; its timeline beside it)")
-        if len(scripts) > 1:
-            print_total(console, done)
+        print_run(table_console(), list(zip(rendered, done, strict=True)), several=len(scripts) > 1)
     films_made = not assemble_film or all(s.film is not None for s in done)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) and films_made else 1)
 
@@ -361,15 +364,16 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
         raise UsageError(f"{path}: no journal here (nothing rendered yet){_other_journals(path, script)}")
     try:
         with Journal(path, create=False) as journal:
-            records = journal.records()
+            records, paid = journal.records(), journal.paid()
     except JournalError as err:
         raise UsageError(str(err)) from None
+    totals = paid_totals(paid, script_pricing(script))
     if script is not None:
         records = in_script_order(records, script)
     if as_json:
-        click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records]}, indent=2))
+        click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records], "totals": totals}, indent=2))
         return
-    print_jobs(table_console(), path, records)
+    print_jobs(table_console(), path, records, totals_text(totals))
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:

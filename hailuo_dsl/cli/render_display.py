@@ -109,15 +109,37 @@ def print_summary(console: Console, summary: RenderSummary, script: Path | str |
     console.print(table)
     done = sum(1 for s in summary.shots if s.done)
     console.print(f"{done} of {len(summary.shots)} videos in {shown(summary.out_dir)}; journal {shown(summary.journal)}")
+    paid = f"{summary.paid} task{'' if summary.paid == 1 else 's'} paid in this run"
+    if summary.paid and summary.cost is not None:
+        paid += f", {summary.cost:.2f} {summary.currency or ''}".rstrip()
+    console.print(
+        paid + (" (no prices: [pricing] in the spec gives them)" if summary.paid and summary.cost is None else ""), markup=False
+    )
     if takes:
         console.print("* the chosen take: hailuo takes SCRIPT lists them, hailuo pick SCRIPT SHOT TAKE chooses another")
+
+
+def print_run(console: Console, rendered: Sequence[tuple[Path, RenderSummary]], *, several: bool) -> None:
+    """The final tables of a run, one per script rendered, each with its film if one was joined;
+    a run of several scripts ends with their total."""
+    for script, summary in rendered:
+        print_summary(console, summary, script)
+        if summary.film is not None:
+            console.print(f"Film: {shown(summary.film)} (hailuo assemble says more; its timeline beside it)")
+    if several:
+        print_total(console, [summary for _, summary in rendered])
 
 
 def print_total(console: Console, summaries: Sequence[RenderSummary]) -> None:
     """The overall total of a run of several scripts, after their tables."""
     shots = sum(len(s.shots) for s in summaries)
     done = sum(1 for summary in summaries for shot in summary.shots if shot.done)
-    console.print(f"In all: {done} of {shots} videos on disk, {len(summaries)} scripts")
+    paid = sum(s.paid for s in summaries)
+    line = f"In all: {done} of {shots} videos on disk, {len(summaries)} scripts, {paid} task{'' if paid == 1 else 's'} paid in this run"
+    currencies = {s.currency for s in summaries if s.paid}
+    if paid and len(currencies) == 1 and all(s.cost is not None for s in summaries if s.paid):
+        line += f", {sum(s.cost or 0.0 for s in summaries):.2f} {currencies.pop() or ''}".rstrip()
+    console.print(line, markup=False)
 
 
 def shown(path: Path | str) -> str:
@@ -142,7 +164,7 @@ def in_script_order(records: list[ShotRecord], script: Path) -> list[ShotRecord]
     return sorted(records, key=lambda r: order.get(r.name, len(order)))
 
 
-def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
+def print_jobs(console: Console, path: Path, records: list[ShotRecord], totals: str | None = None) -> None:
     """The table of a journal, one row per shot (and take) in the order given."""
     table = Table(title=shown(path), title_justify="left")
     for column in ("shot", "take", "state", "status", "task", "tries", "updated", "video / error"):
@@ -154,3 +176,5 @@ def print_jobs(console: Console, path: Path, records: list[ShotRecord]) -> None:
         state = f"[{STATE_STYLE[r.state]}]{r.state.value}[/]"
         table.add_row(r.name, str(r.take), state, status, r.task_id or "", str(r.attempts), updated, detail)
     console.print(table)
+    if totals is not None:
+        console.print(totals, markup=False)

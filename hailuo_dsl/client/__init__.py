@@ -22,7 +22,7 @@ from hailuo_dsl.client.errors import (
 )
 from hailuo_dsl.client.limits import TransferLimits
 from hailuo_dsl.client.models import Task, TaskError, TaskStatus
-from hailuo_dsl.client.retry import Operation, RetryPolicy, parse_retry_after
+from hailuo_dsl.client.retry import Operation, Pace, RetryPolicy, SyncPace, parse_retry_after
 from hailuo_dsl.client.sync import Client
 from hailuo_dsl.contract import DEFAULT_BASE_URL
 from hailuo_dsl.contract.request import request_hash
@@ -42,11 +42,13 @@ __all__ = [
     "MalformedResponse",
     "NotFound",
     "Operation",
+    "Pace",
     "RateLimited",
     "ResponseTooLarge",
     "RetryPolicy",
     "ServerError",
     "SubmitOutcomeUnknown",
+    "SyncPace",
     "Task",
     "TaskError",
     "TaskFailed",

@@ -15,7 +15,7 @@ from hailuo_dsl.client.core import ClientCore, RequestSpec, tls_context
 from hailuo_dsl.client.download import PartialFile
 from hailuo_dsl.client.limits import BodyError, TransferLimits
 from hailuo_dsl.client.models import Task
-from hailuo_dsl.client.retry import RetryPolicy
+from hailuo_dsl.client.retry import Pace, RetryPolicy
 from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL
 from hailuo_dsl.contract.request import VideoRequest
 
@@ -67,10 +67,13 @@ class AsyncClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> Reply:
-        """Send the call (retried as the policy allows) and read its answer within the limits."""
+    async def _send(self, spec: RequestSpec, *, deadline_at: float | None = None, pace: Pace | None = None) -> Reply:
+        """Send the call (retried as the policy allows) and read its answer within the limits;
+        with ``pace``, each retry waits for its turn and a 429's wait holds the whole pace."""
         attempts = self._core.attempts(spec, deadline_at)
         while True:
+            if pace is not None and attempts.count:
+                await pace.acquire()
             attempts.begin()
             try:
                 async with self._http.stream(**spec.build_args()) as response:
@@ -78,6 +81,9 @@ class AsyncClient:
                     if delay is None:
                         return await self._read(response)
                     reason = f"HTTP {response.status_code}"
+                    if pace is not None and response.status_code == 429:
+                        pace.limited(delay)  # every submit of the pace waits, this one in acquire
+                        delay = 0.0
             except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
@@ -99,11 +105,12 @@ class AsyncClient:
         spec = self._core.upload_spec(path)
         return self._core.read_upload(await self._send(spec))
 
-    async def submit(self, request: VideoRequest, *, shot: str | None = None) -> Task:
+    async def submit(self, request: VideoRequest, *, shot: str | None = None, pace: Pace | None = None) -> Task:
         """Submit one generation task (never retried once it may have reached the server).
-        ``shot`` names it for the project's emulator (``X-Hailuo-Shot``, contract §7)."""
+        ``shot`` names it for the project's emulator (``X-Hailuo-Shot``, contract §7); ``pace``
+        is a rate shared with other submits (the caller has taken this submit's first turn)."""
         spec = self._core.submit_spec(request, shot=shot)
-        return self._core.read_submit(spec.json_body, await self._send(spec))
+        return self._core.read_submit(spec.json_body, await self._send(spec, pace=pace))
 
     async def get(self, task_id: str) -> Task:
         """The task's current state."""

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 import httpx
 
@@ -71,6 +72,24 @@ class RetryPolicy:
         ``deadline``: this call's own, instead of the policy's)."""
         own = self.deadline if deadline is None else deadline
         return Attempts(self, operation, rng=rng or random.Random(), clock=clock, deadline_at=deadline_at, deadline=own)
+
+
+class Pace(Protocol):
+    """A rate shared by many submits (a render's token bucket): the caller takes the first
+    attempt's turn; the client waits for :meth:`acquire` before each retry, and reports each 429
+    to :meth:`limited` with the wait it asked for, instead of sleeping it alone."""
+
+    async def acquire(self) -> None: ...
+
+    def limited(self, delay: float) -> None: ...
+
+
+class SyncPace(Protocol):
+    """:class:`Pace` for the blocking ``Client``: :meth:`acquire` blocks."""
+
+    def acquire(self) -> None: ...
+
+    def limited(self, delay: float) -> None: ...
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -15,7 +15,7 @@ from hailuo_dsl.client.core import ClientCore, RequestSpec, tls_context
 from hailuo_dsl.client.download import PartialFile
 from hailuo_dsl.client.limits import BodyError, TransferLimits
 from hailuo_dsl.client.models import Task
-from hailuo_dsl.client.retry import RetryPolicy
+from hailuo_dsl.client.retry import RetryPolicy, SyncPace
 from hailuo_dsl.contract import FIRST_POLL_DELAY, POLL_INTERVAL
 from hailuo_dsl.contract.request import VideoRequest
 
@@ -66,10 +66,13 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def _send(self, spec: RequestSpec, *, deadline_at: float | None = None) -> Reply:
-        """Send the call (retried as the policy allows) and read its answer within the limits."""
+    def _send(self, spec: RequestSpec, *, deadline_at: float | None = None, pace: SyncPace | None = None) -> Reply:
+        """Send the call (retried as the policy allows) and read its answer within the limits;
+        with ``pace``, each retry waits for its turn and a 429's wait holds the whole pace."""
         attempts = self._core.attempts(spec, deadline_at)
         while True:
+            if pace is not None and attempts.count:
+                pace.acquire()
             attempts.begin()
             try:
                 with self._http.stream(**spec.build_args()) as response:
@@ -77,6 +80,9 @@ class Client:
                     if delay is None:
                         return self._read(response)
                     reason = f"HTTP {response.status_code}"
+                    if pace is not None and response.status_code == 429:
+                        pace.limited(delay)  # every submit of the pace waits, this one in acquire
+                        delay = 0.0
             except httpx.RequestError as exc:
                 delay = attempts.after_error(exc)
                 if delay is None:
@@ -98,11 +104,12 @@ class Client:
         spec = self._core.upload_spec(path)
         return self._core.read_upload(self._send(spec))
 
-    def submit(self, request: VideoRequest, *, shot: str | None = None) -> Task:
+    def submit(self, request: VideoRequest, *, shot: str | None = None, pace: SyncPace | None = None) -> Task:
         """Submit one generation task (never retried once it may have reached the server).
-        ``shot`` names it for the project's emulator (``X-Hailuo-Shot``, contract §7)."""
+        ``shot`` names it for the project's emulator (``X-Hailuo-Shot``, contract §7); ``pace``
+        is a rate shared with other submits (the caller has taken this submit's first turn)."""
         spec = self._core.submit_spec(request, shot=shot)
-        return self._core.read_submit(spec.json_body, self._send(spec))
+        return self._core.read_submit(spec.json_body, self._send(spec, pace=pace))
 
     def get(self, task_id: str) -> Task:
         """The task's current state."""

@@ -10,7 +10,8 @@ import json
 import random
 import re
 import threading
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from concurrent.futures import Future
 from typing import Any
 
@@ -29,6 +30,7 @@ from hailuo_dsl.emulator.models import (
     EmulatorStats,
     HttpRequest,
     HttpResponse,
+    SubmitSeen,
     error_body,
     json_bytes,
 )
@@ -88,6 +90,7 @@ class EmulatorApp:
         self.stats = EmulatorStats()
         self.tasks: dict[str, EmulatedTask] = {}
         self.images: dict[str, tuple[str, bytes]] = {}
+        self._recent_submits: deque[float] = deque()
         self._lock = threading.Lock()
 
     # -- routing --------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ class EmulatorApp:
         return response
 
     def _route(self, request: HttpRequest) -> HttpResponse:
+        arrived = time.monotonic()
         path = request.path.split("?", 1)[0]
         endpoint, handler = self._endpoint(request.method, path)
         if endpoint is None or handler is None:
@@ -108,9 +112,28 @@ class EmulatorApp:
         self.stats.requests[endpoint] += 1
         faults = self.faults
         slow = faults.slow_seconds if faults.take("slow", endpoint) else 0.0
-        response = self._faulty(endpoint, request) or handler(request, path)
+        response = self._faulty(endpoint, request) or self._over_limit(endpoint, arrived) or handler(request, path)
         response.delay += slow
+        if endpoint == "submit":
+            wait = dict(response.headers).get("Retry-After")
+            shot = request.headers.get(SHOT_HEADER.lower())
+            self.stats.submits.append(SubmitSeen(arrived, response.status, shot, _seconds(wait)))
         return response
+
+    def _over_limit(self, endpoint: str, now: float) -> HttpResponse | None:
+        """A submit over ``faults.submit_limit`` in its window: 429, ``Retry-After`` the seconds
+        until the oldest submit of the window leaves it."""
+        limit, window = self.faults.submit_limit, self.faults.submit_window
+        if endpoint != "submit" or limit <= 0:
+            return None
+        recent = self._recent_submits
+        while recent and recent[0] <= now - window:
+            recent.popleft()
+        if len(recent) < limit:
+            recent.append(now)
+            return None
+        wait = recent[0] + window - now
+        return self._refuse(_error(429, "Rate limit exceeded", headers=[("Retry-After", f"{wait:.3f}")]))
 
     def _endpoint(self, method: str, path: str) -> tuple[str | None, Any]:
         if path == SUBMIT_PATH and method == "POST":
@@ -320,6 +343,14 @@ def _invalid(body: dict[str, Any]) -> str | None:
         if not url.startswith(("http://", "https://")):
             return f"image URLs must be public http(s) URLs, not {url[:30]!r}"
     return None
+
+
+def _seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` of seconds as a number (None: none, or an HTTP date)."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _upload_error(status: int, message: str) -> HttpResponse:

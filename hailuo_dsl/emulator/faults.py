@@ -35,12 +35,16 @@ class Faults:
     old_submit_shape: bool = False  # submit answers {"code": 200, "data": [{"status": "submitted", "task_id": ...}]}
     expired_urls: bool = False  # video downloads answer 403 as if past expires_at
     cut_downloads: int = 0  # downloads cut off midway (full Content-Length announced, half sent)
+    submit_limit: int = 0  # a rate limit: at most this many submits in any submit_window (0: none)
+    submit_window: float = 60.0  # real seconds; a submit over the limit is answered 429 with Retry-After
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target not in ENDPOINTS:
             raise ValueError(f"unknown fault target {self.target!r}; one of {', '.join(ENDPOINTS)}")
         if not 0.0 <= self.fail_rate <= 1.0:
             raise ValueError("fail_rate is a probability between 0 and 1")
+        if self.submit_limit < 0 or self.submit_window <= 0:
+            raise ValueError("submit_limit is a count of submits (0: no limit) in a submit_window of seconds")
 
     def hits(self, endpoint: str) -> bool:
         """True when the faults apply to this endpoint."""

@@ -156,13 +156,26 @@ class EmulatedTask:
 
 
 @dataclass
+class SubmitSeen:
+    """A submit as the server saw it: when it arrived (``time.monotonic``, read by the server),
+    the status it was answered, the shot it named (``X-Hailuo-Shot``) and, for a 429, the
+    ``Retry-After`` it was given (seconds)."""
+
+    at: float
+    status: int
+    shot: str | None
+    retry_after: float | None = None
+
+
+@dataclass
 class EmulatorStats:
     """Counters of what the emulator saw; ``requests`` counts every request per endpoint, answered
-    or not, and the per-endpoint figures read from it."""
+    or not, and the per-endpoint figures read from it; ``submits`` is every submit, in order."""
 
     submits_accepted: int = 0
     submits_refused: int = 0
     requests: Counter[str] = field(default_factory=Counter)
+    submits: list[SubmitSeen] = field(default_factory=list)
 
     @property
     def queries(self) -> int:

@@ -63,6 +63,14 @@ def continuation_frame(video: ChosenVideo, out_dir: Path) -> ContinuationFrame:
     return ContinuationFrame(path, Lineage(video.shot, video.take, digest, str(path)))
 
 
+def last_frame_digest(video: Path) -> str:
+    """The digest of a video's last frame as :func:`continuation_frame` takes it (what a continued
+    shot's request hash holds), without saving it: a plan of the render reads it."""
+    from hailuo_dsl.video import last_frame
+
+    return pixel_digest(last_frame(video).convert("RGB"))
+
+
 def pixel_digest(picture: object) -> str:
     """sha256 of a picture's mode, size and pixels."""
     from PIL import Image
@@ -89,4 +97,12 @@ def check_frame(path: Path, called: str) -> None:
             raise FrameRefused(f"{called} cannot be a first frame: {rule.code} {problem}")
 
 
-__all__ = ["FRAMES_FOLDER", "ContinuationFrame", "FrameRefused", "check_frame", "continuation_frame", "pixel_digest"]
+__all__ = [
+    "FRAMES_FOLDER",
+    "ContinuationFrame",
+    "FrameRefused",
+    "check_frame",
+    "continuation_frame",
+    "last_frame_digest",
+    "pixel_digest",
+]

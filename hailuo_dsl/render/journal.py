@@ -29,7 +29,17 @@ import os
 import sqlite3
 from typing import Any
 
-from hailuo_dsl.render.records import COLUMNS, Choice, JournalEvent, Lineage, ShotRecord, dump_request, record_from_row
+from hailuo_dsl.contract import DEFAULT_DURATION, DEFAULT_RESOLUTION
+from hailuo_dsl.render.records import (
+    COLUMNS,
+    Choice,
+    JournalEvent,
+    Lineage,
+    PaidTask,
+    ShotRecord,
+    dump_request,
+    record_from_row,
+)
 from hailuo_dsl.render.states import TRANSITIONS, ShotState
 from hailuo_dsl.render.store import JournalError, JournalStore
 
@@ -76,6 +86,13 @@ class Journal(JournalStore):
         """The take chosen for ``name``, if one was."""
         row = self._db.execute("SELECT chosen_take, chosen_by FROM shots WHERE name = ?", (name,)).fetchone()
         return Choice(name, int(row[0]), str(row[1])) if row is not None and row[0] is not None else None
+
+    def paid(self) -> list[PaidTask]:
+        """Every task the API accepted for this journal's takes (each one paid for), oldest first."""
+        rows = self._db.execute("SELECT task_id, shot, take, resolution, duration, at FROM paid ORDER BY at, rowid")
+        return [
+            PaidTask(r[0], r[1], int(r[2]), r[3] or DEFAULT_RESOLUTION, int(r[4] or DEFAULT_DURATION), float(r[5])) for r in rows
+        ]
 
     # -- moves ----------------------------------------------------------------------------------
 
@@ -150,7 +167,7 @@ class Journal(JournalStore):
     def submitted(self, name: str, task_id: str, *, take: int = 1, status: str | None = None, progress: int = 0) -> ShotRecord:
         """``submitting`` -> ``submitted``: the API accepted the submit and named the task."""
         extra = {"task_id": task_id, "status": status, "progress": progress}
-        return self._move(name, take, S.SUBMITTED, extra=extra, task_id=task_id)
+        return self._move(name, take, S.SUBMITTED, extra=extra, task_id=task_id, paid=True)
 
     def submit_unknown(self, name: str, error: str, *, take: int = 1) -> ShotRecord:
         """``submitting`` -> ``unknown``: the submit may have created a task; never resubmitted automatically."""
@@ -198,7 +215,9 @@ class Journal(JournalStore):
         state = self._must(name, take).state
         if state is not S.UNKNOWN:
             raise JournalError(f"{_called(name, take)} is {state.value}, not unknown: only an unknown shot adopts a task")
-        return self._move(name, take, S.SUBMITTED, extra={"task_id": task_id, "error": None}, task_id=task_id, detail="adopted")
+        return self._move(
+            name, take, S.SUBMITTED, extra={"task_id": task_id, "error": None}, task_id=task_id, detail="adopted", paid=True
+        )
 
     def forget(self, name: str, *, take: int = 1) -> ShotRecord:
         """Drop what is known of a take's submit so that the next run submits it again.
@@ -265,7 +284,10 @@ class Journal(JournalStore):
         task_id: str | None = None,
         detail: str | None = None,
         log: bool = True,
+        paid: bool = False,
     ) -> ShotRecord:
+        """Move a take to ``new`` (one transaction); ``paid``: ``task_id`` is a task the API
+        accepted for the take's request, recorded in ``paid``."""
         with self._transaction():
             old = self._must(name, take)
             if new not in TRANSITIONS[old.state]:
@@ -278,6 +300,12 @@ class Journal(JournalStore):
             )
             if log:
                 self._event(name, take, old.state, new, task_id or old.task_id, detail)
+            if paid and task_id is not None:
+                request = old.request or {}
+                self._db.execute(
+                    "INSERT OR IGNORE INTO paid (task_id, shot, take, resolution, duration, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (task_id, name, take, request.get("resolution"), request.get("duration"), self._clock()),
+                )
         return self._must(name, take)
 
     def _event(

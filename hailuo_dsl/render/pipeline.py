@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from hailuo_dsl.client import AsyncClient
+from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.render.continuity import ContinuationFrame, FrameRefused, continuation_frame
 from hailuo_dsl.render.decide import TakeDecision, Why, decide
 from hailuo_dsl.render.downloads import Downloads
 from hailuo_dsl.render.graph import ChosenVideo, Gates, check_graph, chosen_take, video_of
 from hailuo_dsl.render.journal import DEFAULT_UPLOAD_MAX_AGE, Journal
+from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.records import FIRST_COMPLETED, Lineage, ShotRecord
 from hailuo_dsl.render.results import EventCallback, RenderEvent, RenderSummary, ShotResult, Step
 from hailuo_dsl.render.run import RenderableShot, message_of
@@ -58,11 +60,16 @@ async def render_shots(
     upload_max_age: float = DEFAULT_UPLOAD_MAX_AGE,
     clock: Callable[[], float] = time.time,
     name_shots: bool = False,
+    pace: SubmitPace | None = None,
+    allowance: Allowance | None = None,
+    price_of: Callable[[VideoRequest], float | None] | None = None,
 ) -> RenderSummary:
     """Render compiled shots with an open journal (the caller has taken it and run ``recover``).
 
     ``reroll`` names shots that get one more take; ``name_shots`` sends each shot's name with its
-    submit (the emulator's ``X-Hailuo-Shot``). ``JournalError`` when two shots share a name (they
+    submit (the emulator's ``X-Hailuo-Shot``). ``pace`` spaces the submits (one for a whole run of
+    several scripts); ``allowance`` is what the caps leave, each submit booked at ``price_of``
+    its request. ``JournalError`` when two shots share a name (they
     would share one journal record); ``ValueError`` when continued shots make a loop.
     """
     if concurrency < 1:
@@ -85,6 +92,9 @@ async def render_shots(
         upload_max_age=upload_max_age,
         clock=clock,
         name_shots=name_shots,
+        pace=pace,
+        allowance=allowance,
+        price_of=price_of,
     )
     run.gates, run.frames = Gates(seen, journal), {}
     tasks = [asyncio.ensure_future(run.shot(s)) for s in shots]

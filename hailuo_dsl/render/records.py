@@ -8,7 +8,7 @@ from typing import Any
 
 from hailuo_dsl.render.states import ShotState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TAKE_COLUMNS = """
     request_hash TEXT NOT NULL,
     state TEXT NOT NULL,
@@ -46,6 +46,14 @@ CREATE TABLE IF NOT EXISTS uploads (
     url TEXT NOT NULL,
     uploaded_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS paid (
+    task_id TEXT PRIMARY KEY,
+    shot TEXT NOT NULL,
+    take INTEGER NOT NULL,
+    resolution TEXT,
+    duration INTEGER,
+    at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     shot TEXT NOT NULL,
@@ -59,7 +67,9 @@ CREATE TABLE IF NOT EXISTS events (
 """
 """Schema 2: one ``takes`` row per (shot, take) with its task and, for a continued shot, its
 lineage (the take whose last frame it starts on, and that frame's digest and file); one
-``shots`` row per shot with the take chosen for continuations and the film."""
+``shots`` row per shot with the take chosen for continuations and the film. Schema 3 adds
+``paid``: a row per task the API accepted (or a person adopted), with the resolution and duration
+it was asked for, so a budget can count what a script has spent."""
 
 _OLD_COLUMNS = (
     "request_hash, state, request_json, task_id, status, progress, video_url, expires_at, output, error,"
@@ -78,6 +88,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         " CASE WHEN state = 'downloaded' THEN 1 END, CASE WHEN state = 'downloaded' THEN 'first-completed' END,"
         " updated_at FROM takes",
         "ALTER TABLE events ADD COLUMN take INTEGER NOT NULL DEFAULT 1",
+    ),
+    2: (
+        # Every task a journal of schema 2 holds was paid for: its take's current task at that
+        # take's request, and each replaced task (whose request was not kept) at that one too.
+        "CREATE TABLE paid (task_id TEXT PRIMARY KEY, shot TEXT NOT NULL, take INTEGER NOT NULL, resolution TEXT,"
+        " duration INTEGER, at REAL NOT NULL)",
+        "INSERT OR IGNORE INTO paid SELECT task_id, shot, take, json_extract(request_json, '$.resolution'),"
+        " json_extract(request_json, '$.duration'), updated_at FROM takes WHERE task_id IS NOT NULL",
+        "INSERT OR IGNORE INTO paid SELECT old.value, t.shot, t.take, json_extract(t.request_json, '$.resolution'),"
+        " json_extract(t.request_json, '$.duration'), t.created_at FROM takes AS t, json_each(t.previous_tasks) AS old",
     ),
 }
 """The statements that bring a journal of schema N to N + 1, run in one transaction."""
@@ -164,6 +184,18 @@ class Choice:
     shot: str
     take: int
     by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaidTask:
+    """A task the API accepted for a take (each one is paid), and the clip it was asked for."""
+
+    task_id: str
+    shot: str
+    take: int
+    resolution: str
+    duration: int
+    at: float
 
 
 FIRST_COMPLETED = "first-completed"

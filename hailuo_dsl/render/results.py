@@ -83,6 +83,11 @@ class RenderSummary:
     """The script's compile findings below error (``file:line:col: CODE [severity] message``)."""
     film: Path | None = None
     """The assembled film, when the render assembled one (``--assemble``)."""
+    paid: int = 0
+    """Tasks the API accepted in this run (each one paid)."""
+    cost: float | None = None
+    """What they cost, when the prices are known (``[pricing]``)."""
+    currency: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -100,6 +105,7 @@ class RenderSummary:
             "shots": [s.to_json() for s in self.shots],
             "warnings": list(self.warnings),
             "film": str(self.film) if self.film is not None else None,
+            "paid": {"tasks": self.paid, "cost": self.cost, "currency": self.currency},
         }
 
 

@@ -13,6 +13,7 @@ from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.contract.request import VideoRequest
 from hailuo_dsl.render.commit import GroupCommit
 from hailuo_dsl.render.journal import Journal
+from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.records import ShotRecord
 from hailuo_dsl.render.results import NOTES, EventCallback, RenderEvent, ShotResult, Step
 from hailuo_dsl.render.states import ShotState
@@ -70,6 +71,9 @@ class RunState:
         upload_max_age: float,
         clock: Callable[[], float],
         name_shots: bool,
+        pace: SubmitPace | None = None,
+        allowance: Allowance | None = None,
+        price_of: Callable[[VideoRequest], float | None] | None = None,
     ) -> None:
         self.client = client
         self.journal = journal
@@ -83,6 +87,9 @@ class RunState:
         self.clock = clock
         self.name_shots = name_shots
         self.uploads = Uploads(client, journal, self.commits, upload_max_age)
+        self.pace = pace if pace is not None else SubmitPace()
+        self.allowance = allowance if allowance is not None else Allowance()
+        self.price_of = price_of if price_of is not None else (lambda request: None)
 
     async def _write(self, op: Callable[[], T]) -> T:
         """Run one journal write in the next group commit; returns once it is on disk."""

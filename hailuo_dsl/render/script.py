@@ -9,11 +9,14 @@ from pathlib import Path
 
 from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.config import LintConfig
+from hailuo_dsl.render.figures import RenderPlan, ScriptPlan
 from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.location import endpoint_of, is_loopback, open_journal
+from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.pipeline import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, render_shots
+from hailuo_dsl.render.plan import CapExceeded, script_plan, take_of
+from hailuo_dsl.render.records import PaidTask
 from hailuo_dsl.render.results import EventCallback, RenderSummary
-from hailuo_dsl.render.store import JournalError
 from hailuo_dsl.shots.compiler import compile_script
 from hailuo_dsl.shots.result import UnknownShotError, format_location
 
@@ -42,6 +45,10 @@ async def render_script(
     on_event: EventCallback | None = None,
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
     config: LintConfig | None = None,
+    max_tasks: int | None = None,
+    budget: float | None = None,
+    pace: SubmitPace | None = None,
+    allowance: Allowance | None = None,
 ) -> RenderSummary:
     """Compile ``script`` and render its shots (or those named in ``shots``) into ``out_dir``.
 
@@ -58,6 +65,12 @@ async def render_script(
     The journal is the script's own for the client's API (``endpoint``, by default its base
     URL; see :mod:`hailuo_dsl.render.location`), or the file ``journal`` names. Each submit
     carries its shot's name (``X-Hailuo-Shot``) only to a server on loopback: an emulator.
+
+    Before any upload or submit, the render's plan (:func:`~hailuo_dsl.render.plan.plan_render`)
+    is checked against ``max_tasks``, ``budget`` and the spec's ``[render] budget`` (with what the
+    journal paid already): ``CapExceeded`` when it is over. ``pace`` spaces the submits (share one
+    between the scripts of a run; default: the spec's ``[render] rate``, else none); ``allowance``
+    is a run's caps shared between scripts, each submit booked against it.
     """
     path = Path(script)
     result = compile_script(path, spec=Path(spec) if spec is not None else None, shots=shots, config=config)
@@ -80,6 +93,11 @@ async def render_script(
         for value, task_id in (adopt or {}).items():
             name, take = take_of(opened, value, "--adopt")
             opened.adopt(name, task_id, take=take)
+        plan = script_plan(path, result, opened, journal_path=opened.path, reroll=reroll, retry_failed=retry_failed)
+        problems = RenderPlan((plan,)).over_caps(max_tasks=max_tasks, budget=budget)
+        if problems:
+            raise CapExceeded(problems, RenderPlan((plan,)))
+        before = {p.task_id for p in opened.paid()}
         summary = await render_shots(
             result.shots,
             client=client,
@@ -91,20 +109,27 @@ async def render_script(
             on_event=on_event,
             wait_timeout=wait_timeout,
             name_shots=is_loopback(api) or is_loopback(client.base_url),
+            pace=pace if pace is not None else SubmitPace(plan.rate),
+            allowance=_allowance(plan, max_tasks, budget, allowance),
+            price_of=lambda request: plan.pricing.price(request.resolution, request.duration) if plan.pricing else None,
         )
-    return dataclasses.replace(summary, warnings=warnings)
+        paid = [p for p in opened.paid() if p.task_id not in before]
+    cost = _cost(plan, paid)
+    return dataclasses.replace(summary, warnings=warnings, paid=len(paid), cost=cost, currency=plan.currency)
 
 
-def take_of(journal: Journal, value: str, option: str) -> tuple[str, int]:
-    """The shot and take ``SHOT`` or ``SHOT:TAKE`` names in ``journal`` (a bare ``SHOT`` only when
-    it has one take); ``JournalError`` says what to write otherwise."""
-    name, sep, number = value.partition(":")
-    if sep:
-        if not number.isdigit() or int(number) < 1:
-            raise JournalError(f"{option} {value}: write SHOT:TAKE, the take a number from 1")
-        return name, int(number)
-    takes = [r.take for r in journal.takes(name)]
-    if len(takes) > 1:
-        listed = ", ".join(f"{name}:{t}" for t in takes)
-        raise JournalError(f"{option} {value}: shot {name!r} has {len(takes)} takes; name one ({listed})")
-    return name, takes[0] if takes else 1
+def _allowance(plan: ScriptPlan, max_tasks: int | None, budget: float | None, run: Allowance | None) -> Allowance:
+    """What this script may submit: the run's caps (``run``, else ``max_tasks`` and ``budget``),
+    and its own ``[render] budget`` less what its journal paid."""
+    within = run if run is not None else Allowance(max_tasks, budget)
+    if plan.budget is None:
+        return within
+    spent = plan.spent
+    return Allowance(None, plan.budget - spent if spent is not None else -1.0, within=within)
+
+
+def _cost(plan: ScriptPlan, paid: list[PaidTask]) -> float | None:
+    if plan.pricing is None:
+        return None if paid else 0.0
+    prices = [plan.pricing.price(p.resolution, p.duration) for p in paid]
+    return None if any(p is None for p in prices) else round(sum(p for p in prices if p is not None), 6)

@@ -120,6 +120,7 @@ class JournalStore:
         self._db.execute("SELECT name, chosen_take, chosen_by, updated_at FROM shots LIMIT 0")
         self._db.execute("SELECT sha256, url, uploaded_at FROM uploads LIMIT 0")
         self._db.execute("SELECT shot, take, at, old_state, new_state, task_id, detail FROM events LIMIT 0")
+        self._db.execute("SELECT task_id, shot, take, resolution, duration, at FROM paid LIMIT 0")
 
     @property
     def endpoint(self) -> str | None:

@@ -35,6 +35,10 @@ class Submits(RunState):
 
     async def _submit(self, shot: RenderableShot, record: ShotRecord) -> ShotRecord:
         name, take = shot.name, record.take
+        refused = self.allowance.take(self.price_of(shot.request))
+        if refused is not None:  # a guard behind the plan's check of the caps: nothing goes out
+            error = f"not submitted: {refused}"
+            return await self._write(lambda: self.journal.note_error(name, error, take=take))
         try:
             if shot.local_images:
                 self._emit(record, Step.UPLOADING)
@@ -42,6 +46,7 @@ class Submits(RunState):
         except (HailuoError, OSError) as err:
             error = f"upload failed: {message_of(err)}"
             return await self._write(lambda: self.journal.note_error(name, error, take=take))
+        await self.pace.acquire()  # the run's rate: this submit's turn, before anything is written
         try:
             record = await self._write(lambda: self.journal.begin_submit(name, take=take))
             self._emit(record, Step.SUBMITTING)
@@ -51,7 +56,7 @@ class Submits(RunState):
             if self._still(name, take, S.SUBMITTING):
                 self.journal.submit_refused(name, "the run stopped before the submit was sent", final=False, take=take)
             raise
-        sending = asyncio.ensure_future(self.client.submit(request, shot=name if self.name_shots else None))
+        sending = asyncio.ensure_future(self.client.submit(request, shot=name if self.name_shots else None, pace=self.pace))
         try:
             await asyncio.wait([sending])
         except asyncio.CancelledError:

@@ -53,9 +53,12 @@ class CompiledShot:
         its bytes: changing an image's content or any setting but the callback URL changes the
         hash; moving the project folder does not. A continued shot's first frame counts by its
         pixels' digest (the lineage), so the same parent frame gives the same hash however it was saved."""
-        swaps = {file_uri(path): "sha256:" + images.file_digest(path) for path in self.local_images.values()}
-        if self.frame_digest is not None and "first_frame" in self.local_images:
-            swaps[file_uri(self.local_images["first_frame"])] = "frame:" + self.frame_digest
+        swaps = {}
+        for role, path in self.local_images.items():
+            if role == "first_frame" and self.frame_digest is not None:
+                swaps[file_uri(path)] = "frame:" + self.frame_digest  # by its pixels; the file need not exist yet
+            else:
+                swaps[file_uri(path)] = "sha256:" + images.file_digest(path)
         return request_hash(_swap_urls(self.request, swaps).body())
 
     def bound(self, frame: Path, digest: str) -> CompiledShot:

@@ -8,6 +8,9 @@ ignore = ["HL504"]
 [shots.opening]            # per shot, any setting key
 duration = 10
 first_frame = "frames/mouse.png"   # relative to this file
+[pricing]                  # prices per clip, and [render]: budget and rate (shots.pricing)
+currency = "USD"
+768P = { 6 = 0.28, 10 = 0.56 }
 ```
 
 Reading records what it found (:class:`~hailuo_dsl.shots.spec_keys.SpecRead`): the TOML reader's
@@ -34,6 +37,7 @@ from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.rules import SPEC_CHECKS, run_checks
 from hailuo_dsl.rules.contexts import SpecContext
 from hailuo_dsl.shots.precedence import coerce, shown
+from hailuo_dsl.shots.pricing import PRICING_KEYS, RENDER_KEYS, PricingTable, RenderTable
 from hailuo_dsl.shots.settings import SPEC_SETTINGS
 from hailuo_dsl.shots.spec_keys import KeyPath, KeyProblem, SpecRead, locate_keys, nearest, toml_key
 from hailuo_dsl.shots.syntax import Script
@@ -79,6 +83,8 @@ class ShotSpec(BaseModel):
     defaults: ShotSettings = Field(default_factory=ShotSettings)
     lint: LintConfig | None = None
     shots: dict[str, ShotSettings] = Field(default_factory=dict)
+    pricing: PricingTable | None = None
+    render: RenderTable | None = None
     _path: Path | None = PrivateAttr(default=None)
     _text: str = PrivateAttr(default="")
     _locations: dict[KeyPath, tuple[int, int]] = PrivateAttr(default_factory=dict)
@@ -149,6 +155,10 @@ def _known_keys(loc: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(ShotSpec.model_fields)
     if loc[0] == "lint":
         return tuple(f.alias or name for name, f in LintConfig.model_fields.items())
+    if loc[0] == "pricing":
+        return PRICING_KEYS
+    if loc[0] == "render":
+        return RENDER_KEYS
     return SPEC_SETTINGS
 
 

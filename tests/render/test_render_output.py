@@ -42,7 +42,7 @@ def test_render_tables_in_a_log_keep_ids_and_paths_whole_and_say_the_script_and_
     lines = out.splitlines()
     assert lines[0].rstrip() == f"{first}: 2 shots"
     assert any(line.rstrip() == f"{second}: 1 shot" for line in lines)
-    assert lines[-1] == "In all: 3 of 3 videos on disk, 2 scripts"
+    assert lines[-1] == "In all: 3 of 3 videos on disk, 2 scripts, 3 tasks paid in this run"
     for shot, script in (("zebra-crossing", first), ("apple", first), ("dawn", second)):
         video = script.parent / "renders" / f"{script.stem}.emulator" / f"{shot}.mp4"
         assert len(str(video)) > 80 and video.is_file()

@@ -138,7 +138,7 @@ def test_a_journal_of_schema_1_is_taken_over_with_every_task_kept(tmp_path: Path
     db.commit()
     db.close()
     with Journal(path, create=False) as journal:  # read-only commands (hailuo jobs) take it over too
-        assert journal.schema_version == SCHEMA_VERSION == 2 and journal.endpoint == "emulator"
+        assert journal.schema_version == SCHEMA_VERSION == 3 and journal.endpoint == "emulator"
         a, b = journal.get("a"), journal.get("b")
         assert a is not None and (a.take, a.task_id, a.previous_tasks, a.output, a.state) == (
             1,
