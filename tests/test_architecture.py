@@ -117,14 +117,14 @@ LAYERS: tuple[Layer, ...] = (
         (
             Group("cli", ("cli/", "__main__.py"), "the `hailuo` command"),
             Group("lsp", ("lsp/",), "the language server"),
-            Group("mcp", ("mcp/",), "an MCP server (planned)"),
+            Group("mcp", ("mcp/",), "the MCP server of `hailuo mcp`: tools and resources for AI assistants, background renders"),
             Group("python-api", ("__init__.py",), "the Python API: `hailuo_dsl`'s own exports"),
         ),
     ),
 )
 
-PLANNED = {"mcp/"}
-"""Entries named before their files land (a front end to come)."""
+PLANNED: set[str] = set()
+"""Entries named before their files land (none now: every group has its files)."""
 
 INTERNAL = {"client/core.py": "client"}
 """Modules only their own group imports (others use what the package exports)."""

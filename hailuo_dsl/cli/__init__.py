@@ -69,6 +69,12 @@ def _lsp_command() -> dict[str, click.Command]:
     return lsp_command.COMMANDS
 
 
+def _mcp_command() -> dict[str, click.Command]:
+    from hailuo_dsl.cli import mcp_command
+
+    return mcp_command.COMMANDS
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A command as ``hailuo --help`` lists it, and the module that defines it."""
@@ -100,6 +106,7 @@ COMMANDS: dict[str, Entry] = {
     "download": Entry("Download a completed task's video (streamed to a temporary file, renamed when complete).", _task_commands),
     "emulator": Entry("Serve an emulator of the video API on 127.0.0.1 until Ctrl-C.", _emulator_command),
     "lsp": Entry("Run the language server for .shot scripts and prompt files (for editors).", _lsp_command),
+    "mcp": Entry("Serve the toolkit to AI assistants over the Model Context Protocol (stdio).", _mcp_command),
 }
 """Each command's summary (a test holds it equal to the command's own help) and its module."""
 
