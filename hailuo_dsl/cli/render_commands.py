@@ -28,7 +28,7 @@ from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, requi
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.render_caps import cap_options, checked_caps, refuse_over_caps, script_pricing, totals_text
-from hailuo_dsl.cli.render_display import Display, print_jobs, print_summary, shown
+from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_run, table_console
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.config import LintConfig
@@ -104,7 +104,7 @@ def _parse_adopt(values: tuple[str, ...]) -> dict[str, str]:
     "--journal",
     "journal_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file [default: .hailuo/<script>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
+    help="Journal file [default: .hailuo/<script name>.journal.sqlite beside the script's real file; the name adds .emulator with --emulator, and the host for another --base-url].",
 )
 @click.option("--retry-failed", is_flag=True, help="Submit failed shots again (a new, paid task each).")
 @click.option("--shot", "shots", multiple=True, metavar="NAME", help="Render only this shot (repeatable).")
@@ -272,11 +272,8 @@ def render(
         elif found:  # one script: its summary (nothing when it did not compile; stderr says why)
             click.echo(json.dumps(found[0], indent=2))
     else:
-        console = Console()
-        for summary in done:  # its warnings were shown before anything was sent
-            print_summary(console, summary)
-            if summary.film is not None:
-                console.print(f"Film: {shown(summary.film)} (hailuo assemble says more; its timeline beside it)")
+        rendered = [script for script, summary in zip(scripts, summaries, strict=True) if isinstance(summary, RenderSummary)]
+        print_run(table_console(), list(zip(rendered, done, strict=True)), several=len(scripts) > 1)
     films_made = not assemble_film or all(s.film is not None for s in done)
     sys.exit(0 if len(done) == len(summaries) and all(s.ok for s in done) and films_made else 1)
 
@@ -371,19 +368,21 @@ def jobs(script: Path | None, journal_path: Path | None, emulator: bool, base_ur
     except JournalError as err:
         raise UsageError(str(err)) from None
     totals = paid_totals(paid, script_pricing(script))
+    if script is not None:
+        records = in_script_order(records, script)
     if as_json:
         click.echo(json.dumps({"journal": str(path), "shots": [r.to_json() for r in records], "totals": totals}, indent=2))
         return
-    print_jobs(Console(), path, records, totals_text(totals))
+    print_jobs(table_console(), path, records, totals_text(totals))
 
 
 def _other_journals(missing: Path, script: Path | None) -> str:
     """A hint naming the journals the script has for other APIs (the emulator's, another base URL's)."""
     if script is None or not missing.parent.is_dir():
         return ""
-    real = script.resolve().name
-    others = sorted(p.name for p in missing.parent.glob(glob.escape(real) + ".*journal.sqlite") if p != missing)
-    if others == [f"{real}.emulator.journal.sqlite"]:
+    stem = script.resolve().stem
+    others = sorted(p.name for p in missing.parent.glob(glob.escape(stem) + ".*journal.sqlite") if p != missing)
+    if others == [f"{stem}.emulator.journal.sqlite"]:
         return "; the emulator's renders are listed with --emulator"
     return (
         f"; it has journals for other APIs: {', '.join(others)} (read one with --emulator, --base-url or --journal)"

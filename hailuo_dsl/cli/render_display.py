@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -69,10 +70,27 @@ class Display:
             self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
 
 
-def print_summary(console: Console, summary: RenderSummary) -> None:
+LOG_WIDTH = 10_000
+"""The width of a table that is not shown on a terminal (a CI log, a pipe, a file): wide enough
+that no task id or path is ever broken across lines, which would make it unsearchable."""
+
+
+def table_console(*, stderr: bool = False) -> Console:
+    """A console for tables: the terminal's width on a terminal, else one line per row."""
+    console = Console(stderr=stderr)
+    return console if console.is_terminal else Console(stderr=stderr, width=LOG_WIDTH)
+
+
+def _shots(count: int) -> str:
+    return f"{count} shot{'' if count == 1 else 's'}"
+
+
+def print_summary(console: Console, summary: RenderSummary, script: Path | str | None = None) -> None:
+    """The final table of one script's render, titled with the script, then where its videos are."""
     shots = Counter(s.name for s in summary.shots)
     takes = len(summary.shots) > len(shots)
-    title = f"Render of {len(shots)} shot{'' if len(shots) == 1 else 's'}" + (f", {len(summary.shots)} takes" if takes else "")
+    title = f"{shown(script)}: {_shots(len(shots))}" if script is not None else f"Render of {_shots(len(shots))}"
+    title += f", {len(summary.shots)} takes" if takes else ""
     table = Table(title=title, title_justify="left")
     table.add_column("shot", overflow="fold")
     if takes:
@@ -101,6 +119,29 @@ def print_summary(console: Console, summary: RenderSummary) -> None:
         console.print("* the chosen take: hailuo takes SCRIPT lists them, hailuo pick SCRIPT SHOT TAKE chooses another")
 
 
+def print_run(console: Console, rendered: Sequence[tuple[Path, RenderSummary]], *, several: bool) -> None:
+    """The final tables of a run, one per script rendered, each with its film if one was joined;
+    a run of several scripts ends with their total."""
+    for script, summary in rendered:
+        print_summary(console, summary, script)
+        if summary.film is not None:
+            console.print(f"Film: {shown(summary.film)} (hailuo assemble says more; its timeline beside it)")
+    if several:
+        print_total(console, [summary for _, summary in rendered])
+
+
+def print_total(console: Console, summaries: Sequence[RenderSummary]) -> None:
+    """The overall total of a run of several scripts, after their tables."""
+    shots = sum(len(s.shots) for s in summaries)
+    done = sum(1 for summary in summaries for shot in summary.shots if shot.done)
+    paid = sum(s.paid for s in summaries)
+    line = f"In all: {done} of {shots} videos on disk, {len(summaries)} scripts, {paid} task{'' if paid == 1 else 's'} paid in this run"
+    currencies = {s.currency for s in summaries if s.paid}
+    if paid and len(currencies) == 1 and all(s.cost is not None for s in summaries if s.paid):
+        line += f", {sum(s.cost or 0.0 for s in summaries):.2f} {currencies.pop() or ''}".rstrip()
+    console.print(line, markup=False)
+
+
 def shown(path: Path | str) -> str:
     """A path as short as it can be said: relative to the working folder when below it."""
     try:
@@ -109,10 +150,25 @@ def shown(path: Path | str) -> str:
         return str(path)
 
 
+def in_script_order(records: list[ShotRecord], script: Path) -> list[ShotRecord]:
+    """The journal's shots in the order of the script's shots (takes of a shot in the journal's
+    order); shots the script no longer has follow, and a script that cannot be read leaves the
+    journal's order."""
+    from hailuo_dsl.shots.parser import load_script
+
+    try:
+        names = [shot.name for shot in load_script(script).shots]
+    except OSError:
+        names = []
+    order = {name: index for index, name in enumerate(names)}
+    return sorted(records, key=lambda r: order.get(r.name, len(order)))
+
+
 def print_jobs(console: Console, path: Path, records: list[ShotRecord], totals: str | None = None) -> None:
-    table = Table(title=str(path), title_justify="left")
+    """The table of a journal, one row per shot (and take) in the order given."""
+    table = Table(title=shown(path), title_justify="left")
     for column in ("shot", "take", "state", "status", "task", "tries", "updated", "video / error"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("take", "state", "tries"))
+        table.add_column(column, overflow="fold", no_wrap=column in ("take", "state", "status", "tries", "updated"))
     for r in records:
         status = f"{r.status or ''} {r.progress}%" if r.state is ShotState.SUBMITTED else (r.status or "")
         detail = shown(r.output) if r.state is ShotState.DOWNLOADED and r.output else (r.error or "")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -254,13 +253,24 @@ def status(task_id: str, base_url: str | None, as_json: bool) -> None:
 @_as_json
 @stoppable
 def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | None, as_json: bool) -> None:
-    """Poll a task on the documented cadence until it completes or fails."""
+    """Poll a task on the documented cadence until it completes or fails.
+
+    On a terminal, a status line on standard error shows the task's state and progress from the
+    start; when standard error is not a terminal (a log, a pipe) nothing is shown while it waits.
+    """
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    shown = not as_json and console.is_terminal
+    status = console.status(f"{task_id}: waiting for the first poll") if shown else None
 
     def on_progress(task: Task) -> None:
-        if not as_json and sys.stderr.isatty():
-            click.echo(f"\r{task.id}  {task.status_text}  {task.progress:3d}%", err=True, nl=False)
+        if status is not None:
+            status.update(f"{task.id}: {task.status_text} {task.progress}%")
 
-    with _open_client(base_url, poll_interval) as client:
+    with _open_client(base_url, poll_interval) as client, status if status is not None else nullcontext():
         try:
             task = client.wait(task_id, timeout=timeout, on_progress=on_progress)
         except TaskFailed as err:
@@ -269,9 +279,6 @@ def wait(task_id: str, timeout: float, poll_interval: float, base_url: str | Non
             _fail(err)
         except HailuoError as err:
             _fail(err)
-        finally:
-            if not as_json and sys.stderr.isatty():
-                click.echo("", err=True)
     _show(task, as_json)
 
 

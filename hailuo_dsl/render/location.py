@@ -1,14 +1,16 @@
 """Where a script's journal lives: one per script *file* and per API, found the same way by every
 command.
 
-``<folder of the script's real file>/.hailuo/<real file name><tag>.journal.sqlite``, where the
-script's path is resolved (a symlink and its target share one journal, so no shot is paid twice)
+``<folder of the script's real file>/.hailuo/<real file's stem><tag>.journal.sqlite``, named
+after the script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
+``renders/launch/``), where the script's path is resolved (a symlink and its target share one journal, so no shot is paid twice)
 and the tag names the API: none for the default gateway, ``.emulator`` for ``--emulator``, and
 ``.<host>-<hash>`` for any other base URL. A client of an emulator on loopback therefore never
 writes the real API's journal, and the journal itself records its API and refuses any other.
 
-A journal written by an older hailuo (named after the path as given, and recording no API) is
-taken over by the first run that finds it, so no record of a paid task is lost: it is moved to
+A journal written by an older hailuo (named after the whole file name, ``launch.shot.journal.sqlite``;
+or, older still, after the path as given and recording no API) is taken over by the first run
+that finds it, so no record of a paid task is lost: it is moved to
 its new name and records that run's API. A server on loopback never takes over such a journal
 of the real API; and when the real API takes one over, shots whose videos came from a server on
 loopback (an emulator's stand-ins) are started over, their tasks kept in ``previous_tasks``.
@@ -77,7 +79,7 @@ def _tag(endpoint: str) -> str:
 def journal_path(script: str | os.PathLike[str], endpoint: str = DEFAULT_ENDPOINT) -> Path:
     """The journal of ``script`` for the API ``endpoint`` (see the module's description)."""
     real = Path(script).resolve()
-    return real.parent / JOURNAL_FOLDER / (real.name + _tag(endpoint) + JOURNAL_SUFFIX)
+    return real.parent / JOURNAL_FOLDER / (real.stem + _tag(endpoint) + JOURNAL_SUFFIX)
 
 
 def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
@@ -87,12 +89,14 @@ def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = Fal
 
 def _older_paths(script: str | os.PathLike[str], endpoint: str) -> list[Path]:
     """Where an older hailuo kept this script's journal for this kind of run, other than the new
-    name: named after the path as given (and after the real file), without the API."""
+    name: named after the real file's whole name with the API's tag, and, older still, after the
+    path as given (and after the real file) without the API."""
     tag = ".emulator" if endpoint == EMULATOR_ENDPOINT else ""
     given, real = Path(script).absolute(), Path(script).resolve()
+    candidates = [real.parent / JOURNAL_FOLDER / (real.name + _tag(endpoint) + JOURNAL_SUFFIX)]
+    candidates += [path.parent / JOURNAL_FOLDER / (path.name + tag + JOURNAL_SUFFIX) for path in (given, real)]
     found: list[Path] = []
-    for path in (given, real):
-        old = path.parent / JOURNAL_FOLDER / (path.name + tag + JOURNAL_SUFFIX)
+    for old in candidates:
         if old not in found and old != journal_path(script, endpoint):
             found.append(old)
     return found

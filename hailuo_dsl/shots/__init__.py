@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     from hailuo_dsl.shots.compiler import compile_script
     from hailuo_dsl.shots.formatter import format_script
     from hailuo_dsl.shots.parser import ScriptReadError, load_script, parse_script
-    from hailuo_dsl.shots.result import CompiledShot, CompileError, CompileResult
+    from hailuo_dsl.shots.result import CompiledShot, CompileError, CompileResult, UnknownShotError
     from hailuo_dsl.shots.settings import SETTINGS, SettingInfo
-    from hailuo_dsl.shots.spec import ShotSpec, load_spec, parse_spec
+    from hailuo_dsl.shots.spec import ShotSpec, SpecError, load_spec, parse_spec
     from hailuo_dsl.shots.syntax import Comment, PromptLine, Script, Setting, Shot, SpecRef, Suppression
 
 
@@ -33,7 +33,7 @@ def __getattr__(name: str) -> Any:
         from hailuo_dsl.shots import parser
 
         value = getattr(parser, name)
-    elif name in ("CompiledShot", "CompileError", "CompileResult"):
+    elif name in ("CompiledShot", "CompileError", "CompileResult", "UnknownShotError"):
         from hailuo_dsl.shots import result
 
         value = getattr(result, name)
@@ -41,7 +41,7 @@ def __getattr__(name: str) -> Any:
         from hailuo_dsl.shots import settings
 
         value = getattr(settings, name)
-    elif name in ("ShotSpec", "load_spec", "parse_spec"):
+    elif name in ("ShotSpec", "SpecError", "load_spec", "parse_spec"):
         from hailuo_dsl.shots import spec
 
         value = getattr(spec, name)
@@ -68,8 +68,10 @@ __all__ = [
     "SettingInfo",
     "Shot",
     "ShotSpec",
+    "SpecError",
     "SpecRef",
     "Suppression",
+    "UnknownShotError",
     "compile_script",
     "format_script",
     "load_script",

@@ -36,7 +36,7 @@ def journal(tmp_path: Path) -> Journal:
 
 def test_default_path_is_beside_the_script_in_a_hidden_folder(tmp_path: Path) -> None:
     script = tmp_path / "films" / "launch.shot"
-    assert default_journal_path(script) == tmp_path / "films" / ".hailuo" / "launch.shot.journal.sqlite"
+    assert default_journal_path(script) == tmp_path / "films" / ".hailuo" / "launch.journal.sqlite"
 
 
 def test_opens_in_wal_mode_with_a_schema_version(journal: Journal) -> None:

@@ -74,7 +74,7 @@ def test_a_symlink_and_its_target_share_one_journal(scripts: tuple[Path, Path], 
     listed = [json.loads(run(["jobs", str(s), "--json"], env)[1]) for s in (current, launch)]
     assert listed[0] == listed[1] and len(listed[0]["shots"]) == 3
     assert Path(listed[0]["journal"]).parent == launch.parent / ".hailuo"
-    assert Path(listed[0]["journal"]).name.startswith("launch.shot.127.0.0.1-")
+    assert Path(listed[0]["journal"]).name.startswith("launch.127.0.0.1-")
 
 
 async def test_a_client_of_another_api_never_writes_the_real_apis_journal(
@@ -98,10 +98,10 @@ def test_endpoints_are_written_one_way() -> None:
     assert endpoint_of("http://127.0.0.1:8000/v2/") == "http://127.0.0.1:8000/v2"
     assert endpoint_of("http://[::1]:80") == "http://[::1]"
     script = Path("/films/launch.shot")
-    assert journal_path(script).name == "launch.shot.journal.sqlite"
-    assert journal_path(script, EMULATOR_ENDPOINT).name == "launch.shot.emulator.journal.sqlite"
+    assert journal_path(script).name == "launch.journal.sqlite"
+    assert journal_path(script, EMULATOR_ENDPOINT).name == "launch.emulator.journal.sqlite"
     other, path = journal_path(script, "https://gw.example/v1"), journal_path(script, "https://gw.example/v2")
-    assert other.name.startswith("launch.shot.gw.example-") and other != path
+    assert other.name.startswith("launch.gw.example-") and other != path
 
 
 def make_older_journal(path: Path, *, video_url: str | None) -> None:
@@ -125,7 +125,7 @@ def test_an_older_journal_named_after_a_symlink_is_taken_over(scripts: tuple[Pat
     make_older_journal(older, video_url="https://cdn.example/v/2.mp4")
     assert find_journal(current, DEFAULT_ENDPOINT) == older  # found, as jobs finds it, without a change
     code, out, _ = run(["jobs", str(current), "--json"], {})
-    assert code == 0 and [s["task_id"] for s in json.loads(out)["shots"]] == ["vid_paid_2", "vid_paid_1"]
+    assert code == 0 and [s["task_id"] for s in json.loads(out)["shots"]] == ["vid_paid_1", "vid_paid_2"]  # script order
     assert older.exists()
     with open_journal(current, DEFAULT_ENDPOINT) as journal:  # a render takes it over
         assert journal.path == journal_path(launch) and journal.endpoint == DEFAULT_ENDPOINT
@@ -163,3 +163,20 @@ def test_the_real_api_restarts_the_shots_an_emulator_left_in_an_older_journal(sc
         assert city.state is ShotState.PENDING and city.previous_tasks == ("vid_paid_2",)
         assert opening.state is ShotState.SUBMITTED  # no sign it came from a local server: kept
         assert "server on this machine (127.0.0.1:41234)" in journal.events("city")[-1].detail  # type: ignore[operator]
+
+
+def test_a_journal_named_after_the_whole_file_name_is_taken_over(scripts: tuple[Path, Path]) -> None:
+    """The journal and the videos' folder are named after the script's stem (``launch``); a journal
+    of the version that named it after the whole file name (``launch.shot``) keeps its paid tasks."""
+    launch, _ = scripts
+    older = launch.parent / ".hailuo" / "launch.shot.emulator.journal.sqlite"
+    older.parent.mkdir()
+    make_older_journal(older, video_url=None)
+    with Journal(older, endpoint=EMULATOR_ENDPOINT):
+        pass  # it records its API, as that version's journals do
+    code, out, _ = run(["jobs", str(launch), "--emulator", "--json"], {})
+    assert code == 0 and [s["task_id"] for s in json.loads(out)["shots"]] == ["vid_paid_1", "vid_paid_2"]
+    with open_journal(launch, EMULATOR_ENDPOINT) as journal:
+        assert journal.path == launch.parent / ".hailuo" / "launch.emulator.journal.sqlite"
+        assert [r.task_id for r in journal.records()] == ["vid_paid_2", "vid_paid_1"]
+    assert not older.exists()

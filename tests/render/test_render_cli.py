@@ -57,7 +57,7 @@ def test_render_with_the_built_in_emulator_needs_no_key(script: Path) -> None:
     assert summary["out_dir"] == str(folder)
     for shot in summary["shots"]:
         assert_video_of(Path(shot["output"]), shot["task_id"])
-    assert Path(summary["journal"]) == script.parent / ".hailuo" / "launch.shot.emulator.journal.sqlite"
+    assert Path(summary["journal"]) == script.parent / ".hailuo" / "launch.emulator.journal.sqlite"
     code, out, _ = run(["jobs", str(script), "--emulator", "--json"])
     assert code == 0 and {s["shot"]: s["state"] for s in json.loads(out)["shots"]} == {
         "opening": "downloaded",
@@ -92,8 +92,8 @@ def test_several_scripts_render_in_one_command_each_with_its_own_journal(script:
     assert code == 0, err
     summaries = json.loads(out)
     assert [Path(s["journal"]).name for s in summaries] == [
-        "launch.shot.emulator.journal.sqlite",
-        "second.shot.emulator.journal.sqlite",
+        "launch.emulator.journal.sqlite",
+        "second.emulator.journal.sqlite",
     ]
     assert all(s["ok"] for s in summaries)
 

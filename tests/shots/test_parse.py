@@ -147,10 +147,10 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "shot-format.md"
 
 def test_documented_example_and_settings_table() -> None:
     doc = DOC.read_text(encoding="utf-8")
-    example = doc.split("## A complete example\n\n```\n", 1)[1].split("```", 1)[0]
+    example = doc.split("## A complete example\n\n<!-- doc: write examples/teaser.shot -->\n```text\n", 1)[1].split("```", 1)[0]
     script = parse_script(example)
     assert script.diagnostics == []
-    assert [s.name for s in script.shots] == ["opening", "growing-up", "hashtag"]
+    assert [s.name for s in script.shots] == ["opening", "growing-up", "title"]
     assert script.shots[0].prompt.startswith("A mouse runs toward the camera, smiling and blinking [Push in], then stops")
     assert script.shots[2].prompt.startswith("#1 on the charts")
     assert [(s.codes, s.scope) for s in script.suppressions] == [({"HL504"}, "file"), ({"HL303"}, "line")]
