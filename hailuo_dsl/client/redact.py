@@ -9,6 +9,7 @@ Every error, task, journal record and output is built from that redacted text.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -36,14 +37,33 @@ def checked_key(key: str | None, *, from_environment: bool) -> str:
     return key
 
 
+SHORT_KEY = 8
+"""A key shorter than this is redacted only where it stands alone (see :class:`Redactor`)."""
+
+_TOKEN_CHARS = r"A-Za-z0-9_.~\-"  # the characters task ids, file ids and URL words are made of
+
+
 class Redactor:
-    """Replaces the key, in every form it may be quoted in, by ``<api-key>``."""
+    """Replaces the key, in every form it may be quoted in, by ``<api-key>``.
+
+    A real key is long, and found wherever it occurs. A short one (a test key such as ``x``) would
+    also be found inside task ids and words, and redacting there would lose the id of a paid task;
+    so a key under :data:`SHORT_KEY` characters is redacted only where no letter, digit, ``_``,
+    ``.``, ``~`` or ``-`` touches it (as it stands in a header, a query or a JSON string).
+    """
 
     def __init__(self, key: str) -> None:
         forms = {key, json.dumps(key)[1:-1], repr(key)[1:-1], repr(key.encode())[2:-1], quote(key, safe=""), quote_plus(key)}
         self.forms = sorted((form for form in forms if form), key=len, reverse=True)
+        self._alone = (
+            re.compile("|".join(f"(?<![{_TOKEN_CHARS}]){re.escape(form)}(?![{_TOKEN_CHARS}])" for form in self.forms))
+            if len(key) < SHORT_KEY
+            else None
+        )
 
     def text(self, text: str) -> str:
+        if self._alone is not None:
+            return self._alone.sub(REDACTED, text)
         for form in self.forms:
             if form in text:
                 text = text.replace(form, REDACTED)

@@ -63,3 +63,20 @@ def test_no_cut_of_a_redacted_text_keeps_a_prefix_of_the_key(before: str, after:
 def test_every_string_of_parsed_json_is_redacted(data: object) -> None:
     redacted, _ = Redactor(KEY).tree(json.loads(json.dumps(data)))
     assert KEY not in json.dumps(redacted) and (REDACTED in json.dumps(redacted)) == (KEY in json.dumps(data))
+
+
+TOKEN = st.text(alphabet="abcxyzABC0189_.~-", min_size=1, max_size=40)
+
+
+@given(st.sampled_from(["x", "ab", "k-1", "sk_test"]), TOKEN)
+def test_a_short_key_leaves_ids_and_words_that_contain_it_whole(key: str, token: str) -> None:
+    redactor = Redactor(key)
+    if token != key:
+        assert redactor.text(f"task vid_{token} for {token}") == f"task vid_{token} for {token}"
+    assert redactor.text(f"Bearer {key}") == f"Bearer {REDACTED}"
+    assert redactor.text(f'{{"key": "{key}", "id": "vid_{key}9"}}') == f'{{"key": "{REDACTED}", "id": "vid_{key}9"}}'
+    assert redactor.text(f"/v1/query?key={key}&page=1") == f"/v1/query?key={REDACTED}&page=1"
+
+
+def test_a_long_key_is_redacted_even_inside_a_word() -> None:
+    assert Redactor(KEY).text(f"id_{KEY}_tail") == f"id_{REDACTED}_tail"
