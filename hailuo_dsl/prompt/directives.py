@@ -10,6 +10,7 @@ each other when written in one bracket.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -96,12 +97,16 @@ def twin(name: str) -> str:
     return directive.chinese if name == directive.name else directive.name
 
 
-_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+@functools.cache
+def _ideograph() -> re.Pattern[str]:
+    """Compiled on first need (never for ASCII text): a class of such large ranges takes about
+    4 ms to compile, which every start-up would otherwise pay."""
+    return re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def is_chinese(text: str) -> bool:
     """Whether ``text`` holds a CJK ideograph (a Chinese name, or Chinese prose)."""
-    return _IDEOGRAPH.search(text) is not None
+    return not text.isascii() and _ideograph().search(text) is not None
 
 
 def join_items(names: list[str] | tuple[str, ...]) -> str:
