@@ -46,6 +46,7 @@ from hailuo_dsl.render import (
     render_script,
 )
 from hailuo_dsl.render.figures import paid_totals
+from hailuo_dsl.render.location import script_name
 from hailuo_dsl.render.plan import CapExceeded
 from hailuo_dsl.shots.result import CompileError
 
@@ -380,9 +381,9 @@ def _other_journals(missing: Path, script: Path | None) -> str:
     """A hint naming the journals the script has for other APIs (the emulator's, another base URL's)."""
     if script is None or not missing.parent.is_dir():
         return ""
-    stem = script.resolve().stem
-    others = sorted(p.name for p in missing.parent.glob(glob.escape(stem) + ".*journal.sqlite") if p != missing)
-    if others == [f"{stem}.emulator.journal.sqlite"]:
+    name = script_name(script.resolve())
+    others = sorted(p.name for p in missing.parent.glob(glob.escape(name) + ".*journal.sqlite") if p != missing)
+    if others == [f"{name}.emulator.journal.sqlite"]:
         return "; the emulator's renders are listed with --emulator"
     return (
         f"; it has journals for other APIs: {', '.join(others)} (read one with --emulator, --base-url or --journal)"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from hailuo_dsl.render.graph import chosen_take
 from hailuo_dsl.render.journal import Journal
+from hailuo_dsl.render.location import script_name
 
 if TYPE_CHECKING:
     from hailuo_dsl.video.assembly import Assembly, ProgressCallback
@@ -50,7 +51,7 @@ def default_film_path(script: str | os.PathLike[str], *, emulator: bool = False,
     """Where a script's film goes by default: ``renders/<script>.mp4`` beside its real file
     (``renders/<script>.emulator.mp4`` for the emulator's animatic), next to its folder of clips."""
     path = Path(script).resolve()
-    return path.parent / "renders" / (path.stem + (".emulator" if emulator else "") + suffix)
+    return path.parent / "renders" / (script_name(path) + (".emulator" if emulator else "") + suffix)
 
 
 def film_shots(names: Sequence[str], journal: Journal) -> list[FilmShot]:

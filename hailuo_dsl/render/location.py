@@ -1,10 +1,10 @@
 """Where a script's journal lives: one per script *file* and per API, found the same way by every
 command.
 
-``<folder of the script's real file>/.hailuo/<real file's stem><tag>.journal.sqlite``, named
-after the script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
-``renders/launch/``), where the script's path is resolved (a symlink and its target share one journal, so no shot is paid twice)
-and the tag names the API: none for the default gateway, ``.emulator`` for ``--emulator``, and
+``<folder of the script's real file>/.hailuo/<script name><tag>.journal.sqlite``, named after
+the script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
+``renders/launch/``; see :func:`script_name`), where the script's path is resolved (a symlink and
+its target share one journal, so no shot is paid twice) and the tag names the API: none for the default gateway, ``.emulator`` for ``--emulator``, and
 ``.<host>-<hash>`` for any other base URL. A client of an emulator on loopback therefore never
 writes the real API's journal, and the journal itself records its API and refuses any other.
 
@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from hailuo_dsl.contract import DEFAULT_BASE_URL
+from hailuo_dsl.documents import SHOT_SUFFIXES
 from hailuo_dsl.render.journal import Journal
 from hailuo_dsl.render.states import ShotState
 from hailuo_dsl.render.store import JournalError
@@ -76,10 +77,17 @@ def _tag(endpoint: str) -> str:
     return f".{host}-{hashlib.sha256(endpoint.encode()).hexdigest()[:8]}"
 
 
+def script_name(script: Path) -> str:
+    """The name a script's journal, folder of videos and film go by: its file name without
+    ``.shot`` (``launch.shot``: ``launch``). A script with any other suffix keeps its whole name
+    (``launch.txt``), so that no two scripts of one folder share a journal or a folder of videos."""
+    return script.stem if script.suffix.lower() in SHOT_SUFFIXES else script.name
+
+
 def journal_path(script: str | os.PathLike[str], endpoint: str = DEFAULT_ENDPOINT) -> Path:
     """The journal of ``script`` for the API ``endpoint`` (see the module's description)."""
     real = Path(script).resolve()
-    return real.parent / JOURNAL_FOLDER / (real.stem + _tag(endpoint) + JOURNAL_SUFFIX)
+    return real.parent / JOURNAL_FOLDER / (script_name(real) + _tag(endpoint) + JOURNAL_SUFFIX)
 
 
 def default_journal_path(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:

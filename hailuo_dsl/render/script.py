@@ -11,7 +11,7 @@ from hailuo_dsl.client import AsyncClient
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.render.figures import RenderPlan, ScriptPlan
 from hailuo_dsl.render.journal import Journal
-from hailuo_dsl.render.location import endpoint_of, is_loopback, open_journal
+from hailuo_dsl.render.location import endpoint_of, is_loopback, open_journal, script_name
 from hailuo_dsl.render.pace import Allowance, SubmitPace
 from hailuo_dsl.render.pipeline import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT, render_shots
 from hailuo_dsl.render.plan import CapExceeded, script_plan, take_of
@@ -22,10 +22,10 @@ from hailuo_dsl.shots.result import UnknownShotError, format_location
 
 
 def default_out_dir(script: str | os.PathLike[str], *, emulator: bool = False) -> Path:
-    """Where a script's videos go by default: ``renders/<script stem>/`` beside the script's real
-    file (``renders/<script stem>.emulator/`` for the emulator's stand-in videos)."""
+    """Where a script's videos go by default: ``renders/<script name>/`` beside the script's real
+    file (``renders/<script name>.emulator/`` for the emulator's stand-in videos)."""
     path = Path(script).resolve()
-    return path.parent / "renders" / (path.stem + (".emulator" if emulator else ""))
+    return path.parent / "renders" / (script_name(path) + (".emulator" if emulator else ""))
 
 
 async def render_script(

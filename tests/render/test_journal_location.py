@@ -22,12 +22,14 @@ from hailuo_dsl.render import (
     JournalError,
     ShotState,
     default_journal_path,
+    default_out_dir,
     endpoint_of,
     find_journal,
     journal_path,
     open_journal,
     render_script,
 )
+from hailuo_dsl.render.film import default_film_path
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 
@@ -102,6 +104,19 @@ def test_endpoints_are_written_one_way() -> None:
     assert journal_path(script, EMULATOR_ENDPOINT).name == "launch.emulator.journal.sqlite"
     other, path = journal_path(script, "https://gw.example/v1"), journal_path(script, "https://gw.example/v2")
     assert other.name.startswith("launch.gw.example-") and other != path
+
+
+def test_scripts_of_one_folder_never_share_a_journal_videos_or_a_film(tmp_path: Path) -> None:
+    """``.shot`` is left out of the name, any other suffix kept: ``scene.shot`` and ``scene.txt``
+    side by side are two scripts, each with its own journal, folder of videos and film."""
+    shot, text = tmp_path / "scene.shot", tmp_path / "scene.txt"
+    assert journal_path(shot).name == "scene.journal.sqlite"
+    assert journal_path(text).name == "scene.txt.journal.sqlite"
+    assert journal_path(tmp_path / "Scene.SHOT").name == "Scene.journal.sqlite"
+    assert default_out_dir(shot) != default_out_dir(text)
+    assert default_out_dir(text, emulator=True) == tmp_path / "renders" / "scene.txt.emulator"
+    assert default_film_path(shot) == tmp_path / "renders" / "scene.mp4"
+    assert default_film_path(text) == tmp_path / "renders" / "scene.txt.mp4"
 
 
 def make_older_journal(path: Path, *, video_url: str | None) -> None:
