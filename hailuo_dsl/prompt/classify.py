@@ -271,13 +271,15 @@ def _around_core(name: str, words: list[str]) -> Classification | None:
 
 def _wide_comma(name: str) -> Classification | None:
     """``左摇，上升``: moves joined by a full-width comma, which the model does not split on, so
-    the bracket reads as one unknown name. A TYPO whose directive is the text with ``,``."""
+    the bracket reads as one unknown name. A TYPO whose directive is the text with ``,``. One
+    move among the parts is enough (``低角度，推进``): the comma still hides it, and once split
+    the other parts are judged on their own."""
     raw = _WIDE_SPLIT.split(name)
     parts = [p.strip() for p in raw]
     # Only spaces and tabs may stand beside a comma: the grammar's comma takes no other blank.
     if any(p.strip(" \t") != s for p, s in zip(raw, parts, strict=True)):
         return None
-    if not all(parts) or not all(is_move(classify(p)) for p in parts):
+    if not all(parts) or not any(is_move(classify(p)) for p in parts):
         return None
     return Classification(ItemKind.TYPO, _WIDE_SPLIT.sub(",", name), note=WIDE_COMMA)
 
