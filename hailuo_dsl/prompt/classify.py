@@ -314,11 +314,13 @@ def _classify_chinese(name: str) -> Classification:
 
 def _chinese_variants(key: str) -> tuple[str, ...]:
     """The name, and the name without the words people add to it: ``镜头`` (shot) before or
-    after, ``向`` (towards) before a direction."""
+    after, ``向`` (towards) before a direction. ``推镜头`` is also tried as ``推镜``: the two
+    say the same (a push shot), and the short form is the one the near misses list."""
     core = key.removeprefix("镜头").removesuffix("镜头").removesuffix("拍摄")
     if core[:1] == "向" and core[1:2] in ("左", "右", "上", "下"):
         core = core[1:]
-    return (key, core) if core and core != key else (key,)
+    short = key[:-1] if key.endswith("镜头") and len(key) > 2 else key
+    return tuple(dict.fromkeys(v for v in (key, short, core) if v))
 
 
 def _chinese_near_miss(key: str) -> Classification | None:
