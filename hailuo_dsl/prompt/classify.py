@@ -93,7 +93,7 @@ CHINESE_LABEL = re.compile(
     r"|镜头运动|(?:镜头|运镜|场景|画面|分镜)[：:].*)$"
 )
 PLACEHOLDER = re.compile(
-    r"^(?:[A-Z0-9]+(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
+    r"^(?:[A-Z][A-Z0-9]*(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
 )
 THEN = re.compile(r"^(?:(?P<before>.*?)\s+)??(?:and\s+)?then\s+(?P<after>.+)$", re.IGNORECASE)
 CHINESE_THEN_RE = re.compile(r"^(?P<before>.*?)[\s，、]*(?P<word>" + "|".join(CHINESE_THEN) + r")[\s，、]*(?P<after>.+)$")
