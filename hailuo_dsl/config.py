@@ -14,13 +14,14 @@ same checks. A property test holds the two paths to the same result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from hailuo_dsl import rules as registry
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES, Rule
+from hailuo_dsl.rules import PROMPT_RULES, Rule
 from hailuo_dsl.rules.base import DEFAULT_MOVE_BUDGET, Options
 from hailuo_dsl.textfile import TextFileError, read_text_file, toml_loads
 
@@ -52,11 +53,11 @@ class ConfigError(Exception):
 
 def _check_selector(value: str) -> str:
     key = value.strip()
-    if key in BY_NAME or (any(code.startswith(key.upper()) for code in BY_CODE) and key[:2].upper() == "HL"):
+    if key in registry.BY_NAME or (any(code.startswith(key.upper()) for code in registry.BY_CODE) and key[:2].upper() == "HL"):
         return key
     import difflib
 
-    known = list(BY_CODE) + list(BY_NAME)
+    known = list(registry.BY_CODE) + list(registry.BY_NAME)
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise ValueError(f"unknown rule '{value}'{hint}")
@@ -73,10 +74,10 @@ def _check_budget(value: dict[int, int]) -> dict[int, int]:
 
 
 def _resolve_code(key: str) -> str:
-    if key.upper() in BY_CODE:
+    if key.upper() in registry.BY_CODE:
         return key.upper()
-    if key in BY_NAME:
-        return BY_NAME[key].code
+    if key in registry.BY_NAME:
+        return registry.BY_NAME[key].code
     _check_selector(key)
     raise ValueError(f"'{key}' names a group of rules; give one rule code")
 
@@ -270,22 +271,22 @@ class LintConfig:
     def plan(self) -> tuple[tuple[Rule, Severity], ...]:
         """The enabled rules with their severities, worked out once per configuration."""
         if self._plan is None:
-            plan = tuple(
-                (r, self.severity.get(r.code, r.severity))
-                for r in RULES
-                if _matches(r, self.select) and not _matches(r, self.ignore)
-            )
-            object.__setattr__(self, "_plan", plan)
-            return plan
+            object.__setattr__(self, "_plan", self._enabled(registry.RULES))
+        assert self._plan is not None
         return self._plan
 
     def prompt_plan(self) -> tuple[tuple[Rule, Severity], ...]:
-        """The enabled rules that check a prompt's text."""
+        """The enabled rules that check a prompt's text: of the prompt rules alone, so that linting
+        a prompt never loads the script rules."""
         if self._prompt_plan is None:
-            plan = tuple((r, s) for r, s in self.plan() if r.check is not None)
-            object.__setattr__(self, "_prompt_plan", plan)
-            return plan
+            object.__setattr__(self, "_prompt_plan", self._enabled(r for r in PROMPT_RULES if r.check is not None))
+        assert self._prompt_plan is not None
         return self._prompt_plan
+
+    def _enabled(self, rules: Iterable[Rule]) -> tuple[tuple[Rule, Severity], ...]:
+        return tuple(
+            (r, self.severity.get(r.code, r.severity)) for r in rules if _matches(r, self.select) and not _matches(r, self.ignore)
+        )
 
     def severity_for(self, code: str) -> Severity | None:
         """The severity of rule ``code`` under this configuration, or None when it is disabled."""

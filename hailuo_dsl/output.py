@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hailuo_dsl import rules as registry
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
-from hailuo_dsl.rules import RULES
 from hailuo_dsl.version import version
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -223,9 +223,9 @@ def _sarif(reports: Sequence[FileReport], max_findings: int) -> dict[str, Any]:
             "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
             "helpUri": f"https://pypi.org/project/hailuo-dsl/#{r.code.lower()}",
         }
-        for r in RULES
+        for r in registry.RULES
     ]
-    index = {r.code: i for i, r in enumerate(RULES)}
+    index = {r.code: i for i, r in enumerate(registry.RULES)}
     results = []
     notes = []
     for report in reports:

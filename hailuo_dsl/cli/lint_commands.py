@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hailuo_dsl import rules as registry
 from hailuo_dsl.cli.common import (
     STDIN,
     Source,
@@ -24,7 +25,6 @@ from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.documents import fix_document, format_document, kind_of, lint_document
 from hailuo_dsl.output import FORMATS, MAX_FINDINGS, FileReport, display_width, hidden_findings, render
 from hailuo_dsl.prompt.directives import DIRECTIVES, MAX_PER_BRACKET
-from hailuo_dsl.rules import BY_CODE, BY_NAME, RULES
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -204,20 +204,20 @@ def rules_command(fmt_: str) -> None:
 
         data = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "fixable": r.fixable, "summary": r.summary}
-            for r in RULES
+            for r in registry.RULES
         ]
         click.echo(json.dumps(data, indent=2))
     elif fmt_ == "markdown":
         click.echo(rules_markdown(), nl=False)
     else:
-        for r in RULES:
+        for r in registry.RULES:
             click.echo(f"{r.code}  {r.name:<22} {r.severity.value:<8} {'fix' if r.fixable else '   '}  {r.summary}")
 
 
 def rules_markdown() -> str:
     """The rule table as it stands in the README (a test keeps the two equal)."""
     lines = ["| Code | Name | Severity | Fix | What it finds |", "|---|---|---|---|---|"]
-    for r in RULES:
+    for r in registry.RULES:
         lines.append(f"| {r.code} | `{r.name}` | {r.severity.value} | {'yes' if r.fixable else ''} | {r.summary} |")
     return "\n".join(lines) + "\n"
 
@@ -226,11 +226,13 @@ def rules_markdown() -> str:
 @click.argument("code")
 def rule_command(code: str) -> None:
     """Explain one rule (by code or name), with examples."""
-    found = BY_CODE.get(code.upper()) or BY_NAME.get(code)
+    found = registry.BY_CODE.get(code.upper()) or registry.BY_NAME.get(code)
     if found is None:
         import difflib
 
-        close = difflib.get_close_matches(code.upper(), list(BY_CODE), n=1) or difflib.get_close_matches(code, list(BY_NAME), n=1)
+        close = difflib.get_close_matches(code.upper(), list(registry.BY_CODE), n=1) or difflib.get_close_matches(
+            code, list(registry.BY_NAME), n=1
+        )
         hint = f"; did you mean {close[0]}?" if close else "; `hailuo rules` lists them"
         raise UsageError(f"unknown rule '{code}'{hint}")
     click.echo(f"{found.code} {found.name} ({found.severity.value}{', fixable' if found.fixable else ''})\n")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import MAX_PROMPT_CHARS
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Context, Finding, Scope, rule
-from hailuo_dsl.rules.contexts import ShotContext
+
+if TYPE_CHECKING:  # a prompt rule: linting a prompt loads no script context
+    from hailuo_dsl.rules.contexts import ShotContext
 
 
 def in_a_shot(ctx: ShotContext) -> Iterator[Finding]:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hailuo_dsl.contract import needs_prompt
 from hailuo_dsl.diagnostics import Severity
 from hailuo_dsl.rules.base import Context, Finding, Scope, rule
-from hailuo_dsl.rules.contexts import ShotContext, finding_at
+
+if TYPE_CHECKING:  # a prompt rule: linting a prompt loads no script context
+    from hailuo_dsl.rules.contexts import ShotContext
 
 
 def in_a_shot(ctx: ShotContext) -> Iterator[Finding]:
     """A script's shot: its mode follows its resolved frames; the finding stands at its header
     unless a setting is to blame."""
+    from hailuo_dsl.rules.contexts import finding_at
+
     if needs_prompt(ctx.mode) and not ctx.shot.prompt.strip() and ctx.resolved.valid("first_frame"):
         yield finding_at(ctx.resolved.at([]), "text-to-video needs a prompt; write one or add @first_frame")
 
