@@ -313,13 +313,15 @@ class ClientCore(Answers):
             )
         return self.error_from_reply(reply)
 
-    def check_complete(self, response: httpx.Response, received: int) -> None:
-        """Raise when fewer bytes arrived than the answer announced."""
+    def check_complete(self, response: httpx.Response, received: int, written: int) -> None:
+        """Raise when fewer bytes arrived than the answer announced, or when nothing at all reached
+        the file: a video is never empty, and an empty answer must not pass for a download."""
         announced = response.headers.get("content-length")
-        if response.is_stream_consumed:  # built in memory (httpx.MockTransport), and already decoded
-            return
-        if announced is not None and announced.isdigit() and int(announced) != received:
+        consumed = response.is_stream_consumed  # built in memory (httpx.MockTransport), and already decoded
+        if not consumed and announced is not None and announced.isdigit() and int(announced) != received:
             raise httpx.RemoteProtocolError(f"download cut off: {received} of {announced} bytes", request=response.request)
+        if written == 0:
+            raise BodyError(Overrun.ENCODING, "an empty body (0 bytes)", video=True)
 
 
 def _encoding(response: httpx.Response) -> str | None:
