@@ -140,7 +140,9 @@ def test_limits_have_sane_defaults_and_refuse_nonsense() -> None:
 
 
 @pytest.mark.parametrize("encoded", [False, True], ids=["plain", "gzip"])
-async def test_an_empty_answer_is_no_video(make: Callable[..., Twin], server: HostileServer, tmp_path: Path, encoded: bool) -> None:
+async def test_an_empty_answer_is_no_video(
+    make: Callable[..., Twin], server: HostileServer, tmp_path: Path, encoded: bool
+) -> None:
     """A 200 with nothing in it (a redirect to a host that answers empty, a broken CDN) once left a
     0-byte .mp4 and reported success; a video is never empty, so it is an error and leaves nothing."""
     headers = [("Content-Encoding", "gzip")] if encoded else []
