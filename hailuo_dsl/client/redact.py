@@ -19,6 +19,10 @@ from hailuo_dsl.contract import API_KEY_ENV
 REDACTED = "<api-key>"
 
 
+_BLANKS = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}
+"""Blanks a key pasted from elsewhere may carry, named as a user sees them."""
+
+
 def checked_key(key: str | None, *, from_environment: bool) -> str:
     """The key stripped of surrounding blanks; ``AuthenticationError`` when it is missing or holds a
     character an HTTP header cannot carry (only printable ASCII without spaces). The message
@@ -29,7 +33,9 @@ def checked_key(key: str | None, *, from_environment: bool) -> str:
     key = key.strip()
     for position, char in enumerate(key, 1):
         if not "!" <= char <= "~":
-            kind = "a space" if char.isspace() else "a control character" if ord(char) < 0x20 else "a character that is not ASCII"
+            kind = _BLANKS.get(char) or (
+                "a space" if char.isspace() else "a control character" if ord(char) < 0x20 else "a character that is not ASCII"
+            )
             raise AuthenticationError(
                 f"The API key in {where} has {kind} at position {position}; an API key holds only printable ASCII "
                 "(copy it again from the account)."

@@ -190,6 +190,8 @@ async def test_a_redirect_to_the_key_is_redacted_from_httpx_errors(make: Callabl
         ("sk-SÉCRET", "a character that is not ASCII at position 5"),
         ("sk-SE\x01CRET", "a control character at position 6"),
         ("sk-SE CRET", "a space at position 6"),
+        ("sk-SE\nCRET", "a line break at position 6"),  # a key pasted over two lines: was "a space"
+        ("sk-SE\tCRET", "a tab at position 6"),
     ],
 )
 async def test_a_key_no_header_can_carry_is_refused_before_any_request(
