@@ -233,3 +233,22 @@ async def test_the_servers_words_cannot_drive_the_terminal(make: Callable[..., T
     with pytest.raises(HailuoError) as caught:
         await client.get("vid_1")
     assert printable_only(str(caught.value) + (caught.value.body or "")), str(caught.value)
+
+
+@pytest.mark.parametrize("when", [1e300, -1e300, 10**30, -1, "1e300"])
+async def test_a_time_no_date_can_show_is_no_time(
+    make: Callable[..., Twin], server: HostileServer, when: Any, tmp_path: Any
+) -> None:
+    """Times far out of range once raised an OverflowError from `hailuo download` (an expiry shown
+    as a date) and from the render journal; they are read as absent."""
+    task_id = server.completed_task()
+
+    async def odd_times(request: HttpRequest) -> Answer:
+        real = json.loads(server.ordinary(request).body)
+        return Answer(body=json.dumps({**real, "created_at": when, "completed_at": when, "expires_at": when}).encode())
+
+    server.handlers["query"] = odd_times
+    client = make()
+    task = await client.get(task_id)
+    assert (task.created_at, task.completed_at, task.expires_at) == (None, None, None)
+    assert (await client.download(task, tmp_path)).stat().st_size > 0
