@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hailuo_dsl.cli.common import UsageError, base_url_option, os_message
+from hailuo_dsl.cli.tables import table_console
 from hailuo_dsl.render.figures import RenderPlan
 
 
@@ -134,7 +135,7 @@ def plan(
     if as_json:
         click.echo(json.dumps(found.as_json(), indent=2))
         return
-    print_plan(Console(), found)
+    print_plan(table_console(), found)
 
 
 COMMANDS: dict[str, click.Command] = {c.name: c for c in (plan,) if c.name is not None}

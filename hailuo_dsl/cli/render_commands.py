@@ -28,8 +28,9 @@ from hailuo_dsl.cli.common import UsageError, base_url_option, os_message, requi
 from hailuo_dsl.cli.gate import config_for, has_errors, refuse, show_findings
 from hailuo_dsl.cli.limits import download_limit_options, transfer_limits
 from hailuo_dsl.cli.render_caps import cap_options, checked_caps, refuse_over_caps, script_pricing, totals_text
-from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_run, table_console
+from hailuo_dsl.cli.render_display import Display, in_script_order, print_jobs, print_run
 from hailuo_dsl.cli.signals import cancel_on_stop, exit_stopped
+from hailuo_dsl.cli.tables import table_console
 from hailuo_dsl.client import AsyncClient, HailuoError, TransferLimits
 from hailuo_dsl.config import LintConfig
 from hailuo_dsl.contract import BASE_URL_ENV, DEFAULT_BASE_URL, POLL_INTERVAL

@@ -70,17 +70,6 @@ class Display:
             self.progress.update(self.overall, completed=len(self.finished), note=f"{len(self.finished)}/{len(self.seen)}")
 
 
-LOG_WIDTH = 10_000
-"""The width of a table that is not shown on a terminal (a CI log, a pipe, a file): wide enough
-that no task id or path is ever broken across lines, which would make it unsearchable."""
-
-
-def table_console(*, stderr: bool = False) -> Console:
-    """A console for tables: the terminal's width on a terminal, else one line per row."""
-    console = Console(stderr=stderr)
-    return console if console.is_terminal else Console(stderr=stderr, width=LOG_WIDTH)
-
-
 def _shots(count: int) -> str:
     return f"{count} shot{'' if count == 1 else 's'}"
 

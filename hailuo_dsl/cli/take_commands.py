@@ -13,12 +13,12 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from hailuo_dsl.cli.common import UsageError
 from hailuo_dsl.cli.journals import journal_options, open_render, shot_names
 from hailuo_dsl.cli.render_display import STATE_STYLE, shown
+from hailuo_dsl.cli.tables import table_console
 from hailuo_dsl.render import JournalError, ShotRecord, ShotState
 from hailuo_dsl.render.graph import chosen_take
 from hailuo_dsl.render.records import PICKED
@@ -55,7 +55,7 @@ def takes(script: Path, emulator: bool, base_url: str | None, journal_path: Path
             detail += f"\nstarts on the last frame of {record.lineage.shot} (take {record.lineage.take})"
         marked = f"{record.take}{' *' if chosen and count > 1 else ''}"
         table.add_row(record.name, marked, record.task_id or "", state, detail)
-    console = Console()
+    console = table_console()
     console.print(table)
     if not rows:
         console.print(f"No takes yet: render {script} first.")

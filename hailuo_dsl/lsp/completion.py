@@ -15,6 +15,8 @@ The items are built to insert whole in every editor, not only in those that appl
 - the server filters and sorts: only the names the typed text begins (any case; the exact case
   first) are offered, because Neovim shows the server's list as given; a directive is offered by
   its English and its Chinese name (``[Pa`` offers ``Pan left``, ``[左`` offers ``左移`` and ``左摇``);
+  after a comma, only the names that may join the bracket (not the same directive again, not its
+  opposite, no move beside a static shot, no fourth item: each would be an error);
 - ``filterText`` is the typed word followed by the rest of the name, so a client's own prefix
   match (Neovim's ``startswith``, Emacs' ``string-prefix-p``) keeps each item the server offers.
 """
@@ -29,7 +31,7 @@ from lsprotocol import types
 
 from hailuo_dsl.documents import DocumentKind
 from hailuo_dsl.lsp.capabilities import COMPLETION_TRIGGERS
-from hailuo_dsl.prompt.directives import DIRECTIVES, is_chinese, join_items
+from hailuo_dsl.prompt.directives import BY_NAME, DIRECTIVES, MAX_PER_BRACKET, STATIC, Directive, is_chinese, join_items
 from hailuo_dsl.prompt.positions import LineIndex
 from hailuo_dsl.shots.settings import SETTINGS
 
@@ -110,11 +112,27 @@ def _directives(before: str) -> list[types.CompletionItem]:
     previous = items[-2].strip(" \t") if len(items) > 1 else ""
     # The language of the bracket's previous name, else of the prose just before it, comes first.
     candidates = _directive_candidates(chinese_first=is_chinese(previous or before[:open_at].rstrip()[-1:]))
+    present = [BY_NAME[name] for name in (item.strip(" \t") for item in items[:-1]) if name in BY_NAME]
+    candidates = [c for c in candidates if _fits(BY_NAME[c.text], present, len(items) - 1)]
     if not inside.endswith(","):
         return offer(candidates, typed)
     # Right after a comma: the space each documentation's style puts there, as the formatter joins
     # names (`[Pan left, Truck left`, `[左摇,上升`).
     return offer(candidates, typed, lambda name: join_items((previous, name))[len(previous) + 1 : -len(name)])
+
+
+def _fits(directive: Directive, present: list[Directive], before: int) -> bool:
+    """Whether ``directive`` may join a bracket that already holds ``before`` items, ``present``
+    among them known directives: not a fourth item, not one already there (by either name), not
+    the opposite of one on its axis, and no move beside a static shot (the errors HL201-HL204)."""
+    if before >= MAX_PER_BRACKET:
+        return False
+    for other in present:
+        if other is directive or (directive.axis is not None and directive.axis == other.axis):
+            return False
+        if STATIC in (directive.name, other.name):
+            return False
+    return True
 
 
 def _directive_candidates(*, chinese_first: bool) -> list[Candidate]:

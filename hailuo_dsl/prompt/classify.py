@@ -93,7 +93,7 @@ CHINESE_LABEL = re.compile(
     r"|镜头运动|(?:镜头|运镜|场景|画面|分镜)[：:].*)$"
 )
 PLACEHOLDER = re.compile(
-    r"^(?:[A-Z0-9]+(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
+    r"^(?:[A-Z][A-Z0-9]*(?:[_ ][A-Z0-9]+)*|[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|\.\.\.|…|x{3,}|insert\b.*|your\b.*|placeholder.*|\{.*\}|<.*>)$"
 )
 THEN = re.compile(r"^(?:(?P<before>.*?)\s+)??(?:and\s+)?then\s+(?P<after>.+)$", re.IGNORECASE)
 CHINESE_THEN_RE = re.compile(r"^(?P<before>.*?)[\s，、]*(?P<word>" + "|".join(CHINESE_THEN) + r")[\s，、]*(?P<after>.+)$")
@@ -271,13 +271,15 @@ def _around_core(name: str, words: list[str]) -> Classification | None:
 
 def _wide_comma(name: str) -> Classification | None:
     """``左摇，上升``: moves joined by a full-width comma, which the model does not split on, so
-    the bracket reads as one unknown name. A TYPO whose directive is the text with ``,``."""
+    the bracket reads as one unknown name. A TYPO whose directive is the text with ``,``. One
+    move among the parts is enough (``低角度，推进``): the comma still hides it, and once split
+    the other parts are judged on their own."""
     raw = _WIDE_SPLIT.split(name)
     parts = [p.strip() for p in raw]
     # Only spaces and tabs may stand beside a comma: the grammar's comma takes no other blank.
     if any(p.strip(" \t") != s for p, s in zip(raw, parts, strict=True)):
         return None
-    if not all(parts) or not all(is_move(classify(p)) for p in parts):
+    if not all(parts) or not any(is_move(classify(p)) for p in parts):
         return None
     return Classification(ItemKind.TYPO, _WIDE_SPLIT.sub(",", name), note=WIDE_COMMA)
 
@@ -312,11 +314,13 @@ def _classify_chinese(name: str) -> Classification:
 
 def _chinese_variants(key: str) -> tuple[str, ...]:
     """The name, and the name without the words people add to it: ``镜头`` (shot) before or
-    after, ``向`` (towards) before a direction."""
+    after, ``向`` (towards) before a direction. ``推镜头`` is also tried as ``推镜``: the two
+    say the same (a push shot), and the short form is the one the near misses list."""
     core = key.removeprefix("镜头").removesuffix("镜头").removesuffix("拍摄")
     if core[:1] == "向" and core[1:2] in ("左", "右", "上", "下"):
         core = core[1:]
-    return (key, core) if core and core != key else (key,)
+    short = key[:-1] if key.endswith("镜头") and len(key) > 2 else key
+    return tuple(dict.fromkeys(v for v in (key, short, core) if v))
 
 
 def _chinese_near_miss(key: str) -> Classification | None:

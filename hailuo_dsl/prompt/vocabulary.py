@@ -91,6 +91,11 @@ FILM_TERMS: dict[str, tuple[str, ...]] = {
     "arc right": _ORBITS[1:],
     "360 shot": _ORBITS,
     "crane shot": ("Pedestal up", "Pedestal down"),
+    "crane": ("Pedestal up", "Pedestal down"),
+    "jib": ("Pedestal up", "Pedestal down"),
+    "boom": ("Pedestal up", "Pedestal down"),
+    "dolly": ("Push in", "Pull out"),
+    "dolly shot": ("Push in", "Pull out"),
     "dutch angle": (),
     "roll": (),
     "aerial shot": (),
@@ -109,8 +114,10 @@ HINTS: dict[str, str] = {
     **dict.fromkeys(("arc", "arc shot", "arc left", "arc right"), _ORBIT_HINT),
     **dict.fromkeys(("dolly zoom", "vertigo effect"), _DOLLY_ZOOM_HINT),
     **dict.fromkeys(
-        ("crane up", "crane down", "boom up", "boom down", "jib up", "jib down"), "a crane or jib is a pedestal move"
+        ("crane", "crane shot", "crane up", "crane down", "boom", "boom up", "boom down", "jib", "jib up", "jib down"),
+        "a crane or jib is a pedestal move",
     ),
+    **dict.fromkeys(("dolly", "dolly shot"), "a dolly moving in is a push, moving out a pull"),
     **dict.fromkeys(("dolly in", "dolly forward", "track in", "truck in"), "a dolly moving in is a push"),
     **dict.fromkeys(("dolly out", "dolly back", "dolly backward", "track out", "truck out"), "a dolly moving out is a pull"),
     **dict.fromkeys(("dolly left", "dolly right", "track left", "track right"), "a dolly moving sideways is a truck"),

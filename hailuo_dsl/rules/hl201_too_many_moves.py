@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
+from hailuo_dsl.prompt.classify import classify, is_move
 from hailuo_dsl.prompt.directives import MAX_PER_BRACKET
 from hailuo_dsl.rules.base import Context, Finding, rule
 
@@ -18,13 +19,18 @@ def too_many_moves(ctx: Context) -> Iterator[Finding]:
     Good: ``A skyline [Pan left, Pedestal up, Zoom in], then the ground trembles [Shake].``
     Bad:  ``城市天际线[左摇,上升,变焦推近,晃动]。``
     Good: ``城市天际线[左摇,上升,变焦推近]，然后地面震动[晃动]。``
+
+    Only moves count, misspelt or not: a bracket of words that are no camera move at all (a
+    template's ``[reflections shift, surface glistens, ...]``) is HL107's, not a crowded bracket.
     """
     for bracket in ctx.prompt.brackets:
-        items = bracket.items
-        if bracket.closed and len(items) > MAX_PER_BRACKET:
-            extra = items[MAX_PER_BRACKET:]
+        if not bracket.closed or len(bracket.items) <= MAX_PER_BRACKET:
+            continue
+        moves = [item for item in bracket.items if is_move(classify(item.name))]
+        if len(moves) > MAX_PER_BRACKET:
+            extra = moves[MAX_PER_BRACKET:]
             yield Finding(
                 extra[0].span.start,
                 extra[-1].span.end,
-                f"{len(items)} directives in one bracket; at most {MAX_PER_BRACKET} can run at the same time",
+                f"{len(moves)} directives in one bracket; at most {MAX_PER_BRACKET} can run at the same time",
             )

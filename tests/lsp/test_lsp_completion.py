@@ -22,6 +22,9 @@ from hailuo_dsl.shots.settings import SETTINGS
 
 NAMES = [d.name for d in DIRECTIVES]
 CHINESE = [d.chinese for d in DIRECTIVES]
+PAN = {"Pan left", "Pan right", "左摇", "右摇"}
+AFTER_PAN = [n for n in NAMES if n not in PAN and n != "Static shot"]
+AFTER_PAN_CHINESE = [n for n in CHINESE if n not in PAN and n != "固定"]
 
 # (document kind, line before the cursor, the labels offered (in order), {label: the line after accepting it})
 CASES: list[tuple[DocumentKind, str, list[str] | None, dict[str, str]]] = [
@@ -31,10 +34,10 @@ CASES: list[tuple[DocumentKind, str, list[str] | None, dict[str, str]]] = [
     (
         DocumentKind.PROMPT,
         "A cat [Pan left,",
-        NAMES + CHINESE,
+        AFTER_PAN + AFTER_PAN_CHINESE,
         {"Truck left": "A cat [Pan left, Truck left", "上升": "A cat [Pan left, 上升"},
     ),
-    (DocumentKind.PROMPT, "A cat [Pan left, ", NAMES + CHINESE, {"Truck left": "A cat [Pan left, Truck left"}),
+    (DocumentKind.PROMPT, "A cat [Pan left, ", AFTER_PAN + AFTER_PAN_CHINESE, {"Truck left": "A cat [Pan left, Truck left"}),
     # Chinese: a CJK prefix filters, Chinese prose or a Chinese name before puts the Chinese names
     # first, and two Chinese names are joined by a bare comma as the Chinese documentation writes them.
     (DocumentKind.PROMPT, "一只猫[左", ["左移", "左摇"], {"左摇": "一只猫[左摇"}),
@@ -42,11 +45,11 @@ CASES: list[tuple[DocumentKind, str, list[str] | None, dict[str, str]]] = [
     (
         DocumentKind.PROMPT,
         "一只猫[左摇,",
-        CHINESE + NAMES,
+        AFTER_PAN_CHINESE + AFTER_PAN,
         {"上升": "一只猫[左摇,上升", "Pedestal up": "一只猫[左摇, Pedestal up"},
     ),
     (DocumentKind.PROMPT, "一只猫[左摇,变焦", ["变焦推近", "变焦拉远"], {"变焦拉远": "一只猫[左摇,变焦拉远"}),
-    (DocumentKind.PROMPT, "一只猫[左摇，右", ["右移", "右摇"], {"右摇": "一只猫[左摇，右摇"}),
+    (DocumentKind.PROMPT, "一只猫[左摇，右", ["右移"], {"右移": "一只猫[左摇，右移"}),
     (DocumentKind.SHOT, "  一只猫跑过来 [Pan left, 推", ["推进"], {"推进": "  一只猫跑过来 [Pan left, 推进"}),
     (DocumentKind.PROMPT, "A cat [Pan left, Truck l", ["Truck left"], {"Truck left": "A cat [Pan left, Truck left"}),
     (
@@ -108,7 +111,21 @@ def test_wrong_case_prefix_is_offered_in_canonical_case() -> None:
             assert got["Pan left"] == "A [Pan left"
 
 
-@given(st.sampled_from(NAMES + CHINESE), st.data())
+def test_only_names_that_fit_the_bracket_are_offered() -> None:
+    """After a comma, the names that would make the bracket an error are left out: the same
+    directive again (either name), its opposite on the axis, a move beside a static shot, a fourth."""
+    labels = {i.label for i in items_at(DocumentKind.PROMPT, "A [Zoom in, ")}
+    assert not labels & {"Zoom in", "Zoom out", "变焦推近", "变焦拉远", "Static shot", "固定"}
+    assert {"Push in", "Pull out", "Shake", "跟随"} <= labels  # other axes combine (a dolly zoom too)
+    assert items_at(DocumentKind.PROMPT, "A [Static shot, ") == items_at(DocumentKind.PROMPT, "A [固定,") == []
+    assert items_at(DocumentKind.PROMPT, "A [Pan left, Tilt up, Zoom in, ") == []
+    assert {i.label for i in items_at(DocumentKind.PROMPT, "A [Pan Left, ")} >= {"Pan left"}  # a misspelling is not a name
+
+
+@given(
+    st.sampled_from([n for n in NAMES + CHINESE if n not in ("Tilt up", "Tilt down", "上摇", "下摇", "Static shot", "固定")]),
+    st.data(),
+)
 def test_any_prefix_of_any_directive_completes_to_it(name: str, data: st.DataObject) -> None:
     cut = data.draw(st.integers(min_value=0, max_value=len(name)))
     before = f"A fox [Tilt up, {name[:cut]}"

@@ -52,6 +52,32 @@ def test_render_tables_in_a_log_keep_ids_and_paths_whole_and_say_the_script_and_
     assert [line.split("│")[1].strip() for line in lines if line.startswith("│")] == ["zebra-crossing", "apple", "dawn"]
 
 
+def test_plan_and_takes_tables_in_a_log_keep_paths_and_ids_whole(tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "a-project-folder-with-a-long-name" / "and-a-second-long-folder-name"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (1280, 720), (40, 90, 160)).save(folder / "the-first-frame-of-the-crossing.png")
+    script = folder / "teaser.shot"
+    script.write_text(
+        "shot zebra-crossing\n  @first_frame the-first-frame-of-the-crossing.png\n" + FIRST.split("\n", 1)[1], encoding="utf-8"
+    )
+
+    code, out, err = run(["plan", str(script), "--emulator"])
+    assert code == 0, err
+    frame = str(folder / "the-first-frame-of-the-crossing.png")
+    assert len(frame) > 80 and any(frame in line for line in out.splitlines()), out
+
+    assert run(["render", str(script), "--emulator", "--json"])[0] == 0
+    code, out, err = run(["takes", str(script), "--emulator"])
+    assert code == 0, err
+    for shot in ("zebra-crossing", "apple"):
+        video = str(folder / "renders" / "teaser.emulator" / f"{shot}.mp4")
+        row = [line for line in out.splitlines() if f" {shot} " in line]
+        assert len(row) == 1 and video in row[0], out
+        assert re.search(r" vid_[0-9A-Z]{20,} ", row[0]), row[0]
+
+
 def test_jobs_lists_shots_in_the_script_order_with_whole_dates(tmp_path: Path) -> None:
     script = tmp_path / "teaser.shot"
     script.write_text(FIRST, encoding="utf-8")
