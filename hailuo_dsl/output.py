@@ -9,6 +9,7 @@ from typing import Any
 from hailuo_dsl import rules as registry
 from hailuo_dsl.diagnostics import Diagnostic, Severity
 from hailuo_dsl.prompt.positions import LineIndex
+from hailuo_dsl.textfile import printable
 from hailuo_dsl.version import version
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -153,21 +154,6 @@ def _excerpt(index: LineIndex, line: int, start: int, stop: int | None) -> tuple
     return f"  {lead}{before}{marked}{after}{tail}", f"  {' ' * display_width(lead + before)}{'^' * width}"
 
 
-_CONTROLS = {
-    **{i: 0x2400 + i for i in range(0x20) if i != 0x09},
-    0x7F: 0x2421,
-    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-    **dict.fromkeys((0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)), 0xFFFD),
-}
-"""Characters a terminal would act on rather than show (escape sequences, carriage returns,
-line separators, bidirectional overrides), mapped to visible stand-ins of the same width."""
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print on a terminal: control characters shown as symbols (␛ for ESC)."""
-    return text if text.isprintable() else text.translate(_CONTROLS)
-
-
 def display_width(text: str) -> int:
     """Terminal columns: wide (CJK, emoji) characters take two."""
     import unicodedata
@@ -295,7 +281,6 @@ __all__ = [
     "FileReport",
     "display_width",
     "hidden_findings",
-    "printable",
     "render",
     "shown",
 ]

@@ -274,3 +274,18 @@ def user_path(reference: str) -> Path:
         return path.expanduser()
     except RuntimeError:
         return path
+
+
+_CONTROLS = {
+    **{i: 0x2400 + i for i in range(0x20) if i != 0x09},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+    **dict.fromkeys((0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)), 0xFFFD),
+}
+"""Characters a terminal would act on rather than show (escape sequences, carriage returns,
+line separators, bidirectional overrides), mapped to visible stand-ins of the same width."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown as symbols (␛ for ESC)."""
+    return text if text.isprintable() else text.translate(_CONTROLS)

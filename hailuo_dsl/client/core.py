@@ -37,7 +37,7 @@ from hailuo_dsl.client.errors import (
 from hailuo_dsl.client.limits import ACCEPT_ENCODING, BodyError, BoundedBody, Overrun, ReplyBuffer, TransferLimits, size_text
 from hailuo_dsl.client.models import Task, TaskStatus
 from hailuo_dsl.client.polling import WaitLoop
-from hailuo_dsl.client.redact import Redactor, checked_key
+from hailuo_dsl.client.redact import Redactor, checked_key, map_strings, shown
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent
 from hailuo_dsl.contract import (
     API_KEY_ENV,
@@ -203,8 +203,8 @@ class ClientCore(Answers):
         return ReplyBuffer(body)
 
     def reply(self, response: httpx.Response, buffer: ReplyBuffer) -> Reply:
-        """The answer read into ``buffer``, the key redacted from its text, JSON and URL: the one
-        point where the server's words enter."""
+        """The answer read into ``buffer``, the key redacted from its text, JSON and URL, and its
+        words made safe to print (:func:`shown`): the one point where the server's words enter."""
         content = bytes(buffer.content)
         try:
             text = content.decode(response.charset_encoding or "utf-8", errors="replace")
@@ -221,8 +221,9 @@ class ClientCore(Answers):
                 text = json.dumps(data, ensure_ascii=False)
             except (ValueError, RecursionError):
                 text = _WITHHELD
+        data = map_strings(data, shown)[0]  # parsed first: the JSON's own line breaks are whitespace
         url = self._redactor.text(str(response.url))
-        return Reply(response.status_code, response.headers, url, text, data, len(content))
+        return Reply(response.status_code, response.headers, url, shown(text), data, len(content))
 
     def body_error(self, spec: RequestSpec, err: BodyError) -> HailuoError:
         """The error for an answer given up while it was read (too large, too slow, undecodable)."""
@@ -313,13 +314,15 @@ class ClientCore(Answers):
             )
         return self.error_from_reply(reply)
 
-    def check_complete(self, response: httpx.Response, received: int) -> None:
-        """Raise when fewer bytes arrived than the answer announced."""
+    def check_complete(self, response: httpx.Response, received: int, written: int) -> None:
+        """Raise when fewer bytes arrived than the answer announced, or when nothing at all reached
+        the file: a video is never empty, and an empty answer must not pass for a download."""
         announced = response.headers.get("content-length")
-        if response.is_stream_consumed:  # built in memory (httpx.MockTransport), and already decoded
-            return
-        if announced is not None and announced.isdigit() and int(announced) != received:
+        consumed = response.is_stream_consumed  # built in memory (httpx.MockTransport), and already decoded
+        if not consumed and announced is not None and announced.isdigit() and int(announced) != received:
             raise httpx.RemoteProtocolError(f"download cut off: {received} of {announced} bytes", request=response.request)
+        if written == 0:
+            raise BodyError(Overrun.ENCODING, "an empty body (0 bytes)", video=True)
 
 
 def _encoding(response: httpx.Response) -> str | None:

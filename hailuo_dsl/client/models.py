@@ -141,9 +141,15 @@ def _progress(value: Any) -> int:
     return 0 if number is None else max(0, min(100, int(number)))
 
 
+_LAST_SECOND = 253_402_300_799
+"""The end of year 9999 as a Unix time: the last a date can show (and a journal column hold)."""
+
+
 def _seconds(value: Any) -> int | None:
+    """A Unix time in seconds; None for anything else, and for a time no date can show (a
+    server's 1e300 once stopped a render with an OverflowError from the journal)."""
     number = None if isinstance(value, bool) else _finite(value)
-    return None if number is None else int(number)
+    return int(number) if number is not None and 0 <= number <= _LAST_SECOND else None
 
 
 def _finite(value: Any) -> float | None:

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 from hailuo_dsl.client.errors import AuthenticationError
 from hailuo_dsl.contract import API_KEY_ENV
+from hailuo_dsl.textfile import printable
 
 REDACTED = "<api-key>"
+
+
+_BLANKS = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}
+"""Blanks a key pasted from elsewhere may carry, named as a user sees them."""
 
 
 def checked_key(key: str | None, *, from_environment: bool) -> str:
@@ -29,7 +35,9 @@ def checked_key(key: str | None, *, from_environment: bool) -> str:
     key = key.strip()
     for position, char in enumerate(key, 1):
         if not "!" <= char <= "~":
-            kind = "a space" if char.isspace() else "a control character" if ord(char) < 0x20 else "a character that is not ASCII"
+            kind = _BLANKS.get(char) or (
+                "a space" if char.isspace() else "a control character" if ord(char) < 0x20 else "a character that is not ASCII"
+            )
             raise AuthenticationError(
                 f"The API key in {where} has {kind} at position {position}; an API key holds only printable ASCII "
                 "(copy it again from the account)."
@@ -70,23 +78,38 @@ class Redactor:
         return text
 
     def tree(self, data: Any) -> tuple[Any, bool]:
-        """Parsed JSON with the key redacted from every string (keys too), and whether any was.
+        """Parsed JSON with the key redacted from every string (keys too), and whether any was."""
+        return map_strings(data, self.text)
 
-        Iterative: a hostile answer may nest as deep as the JSON parser allows."""
-        if isinstance(data, str):
-            clean = self.text(data)
-            return clean, clean != data
-        changed = False
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
-            for key, value in items:
-                if isinstance(value, (dict, list)):
-                    stack.append(value)
-                elif isinstance(value, str) and (clean := self.text(value)) != value:
-                    node[key], changed = clean, True
-                if isinstance(key, str) and (clean_key := self.text(key)) != key:
-                    node[clean_key] = node.pop(key)
-                    changed = True
-        return data, changed
+
+def shown(text: str) -> str:
+    """The server's words as a terminal may show them: line breaks and tabs as spaces, every other
+    control character (an escape sequence, a carriage return, a bidirectional override) as a
+    visible symbol, so an answer can neither drive the terminal nor forge lines of output."""
+    return printable(text.translate(_AS_SPACE))
+
+
+_AS_SPACE = dict.fromkeys(map(ord, "\t\n\r\v\f\x85\u2028\u2029"), " ")
+
+
+def map_strings(data: Any, clean: Callable[[str], str]) -> tuple[Any, bool]:
+    """Parsed JSON with ``clean`` applied to every string (keys too), and whether any changed.
+
+    Iterative: a hostile answer may nest as deep as the JSON parser allows."""
+    if isinstance(data, str):
+        cleaned = clean(data)
+        return cleaned, cleaned != data
+    changed = False
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, str) and (cleaned := clean(value)) != value:
+                node[key], changed = cleaned, True
+            if isinstance(key, str) and (clean_key := clean(key)) != key:
+                node[clean_key] = node.pop(key)
+                changed = True
+    return data, changed

@@ -146,7 +146,7 @@ class Client:
                             for raw in _chunks(response):
                                 for piece in video.feed(raw):
                                     part.write(piece)
-                            self._core.check_complete(response, video.raw)
+                            self._core.check_complete(response, video.raw, part.size)
                         return target
                     reason = f"HTTP {response.status_code}"
             except httpx.RequestError as exc:

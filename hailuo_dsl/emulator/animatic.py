@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ DEFAULT_VIDEO_SCALE = 0.25
 """Emulated clips are this share of the real size by default (768P 16:9: 342x192), to encode fast."""
 TEXT_ASPECT = 16 / 9
 CACHED_CLIPS = 32
+MAX_PICTURE_PIXELS = 40_000_000
+"""The largest frame the emulator decodes (120 MB as RGB); the videos are at most 1920x1080."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +91,23 @@ class AnimaticSource:
 
 
 def _picture(data: bytes | None) -> Image.Image | None:
+    """The frame's pixels, or None when the emulator cannot show it (its URL goes on the card).
+
+    A frame is decoded only within :data:`MAX_PICTURE_PIXELS` (a JPEG over it at a reduced scale):
+    a few hundred kB of PNG can claim 12000x12000 pixels, gigabytes once decoded."""
     if data is None:
         return None
     try:
-        with Image.open(io.BytesIO(data)) as picture:
-            picture.load()
-            converted: Image.Image = picture.convert("RGB")
-            return converted
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the cap below is stricter
+            with Image.open(io.BytesIO(data)) as picture:
+                if picture.width * picture.height > MAX_PICTURE_PIXELS:
+                    picture.draft("RGB", (picture.width // 8, picture.height // 8))  # JPEG only: decode scaled
+                if picture.width * picture.height > MAX_PICTURE_PIXELS:
+                    return None
+                picture.load()
+                converted: Image.Image = picture.convert("RGB")
+                return converted
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
 
@@ -108,7 +121,8 @@ def animatic_frames(source: AnimaticSource) -> tuple[tuple[int, int], Iterator[I
     if first is not None:
         canvas = mirrored_canvas(fit(first, size))
     else:
-        missing = f"(first frame {source.first_url} is not one the emulator holds) " if source.first_url else ""
+        why = "is not one the emulator holds" if source.first is None else "is one the emulator cannot show"
+        missing = f"(first frame {source.first_url} {why}) " if source.first_url else ""
         canvas = text_card(missing + source.prompt, source.shot, groups, size)
     last = _picture(source.last) if first is not None else None
     last_canvas = mirrored_canvas(fit(last, size)) if last is not None else None

@@ -137,3 +137,18 @@ def test_limits_have_sane_defaults_and_refuse_nonsense() -> None:
     for bad in ({"max_download_bytes": 0}, {"max_reply_bytes": -1}, {"download_stall_timeout": 0}, {"download_deadline": -1}):
         with pytest.raises(ValueError):
             TransferLimits(**bad)
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["plain", "gzip"])
+async def test_an_empty_answer_is_no_video(
+    make: Callable[..., Twin], server: HostileServer, tmp_path: Path, encoded: bool
+) -> None:
+    """A 200 with nothing in it (a redirect to a host that answers empty, a broken CDN) once left a
+    0-byte .mp4 and reported success; a video is never empty, so it is an error and leaves nothing."""
+    headers = [("Content-Encoding", "gzip")] if encoded else []
+    body = gzip.compress(b"") if encoded else b""
+    answer_downloads(server, lambda: Answer(headers=[("Content-Type", "video/mp4"), *headers], body=body))
+    with pytest.raises(MalformedResponse, match=r"the video at .*vid_x\.mp4 came as an empty body \(0 bytes\)"):
+        await make().download(video_url(server), tmp_path / "v.mp4")
+    assert_nothing_left(tmp_path)
+    assert server.seen["download"] == 1  # what came was whole: nothing to retry

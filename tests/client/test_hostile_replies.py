@@ -190,6 +190,8 @@ async def test_a_redirect_to_the_key_is_redacted_from_httpx_errors(make: Callabl
         ("sk-SÉCRET", "a character that is not ASCII at position 5"),
         ("sk-SE\x01CRET", "a control character at position 6"),
         ("sk-SE CRET", "a space at position 6"),
+        ("sk-SE\nCRET", "a line break at position 6"),  # a key pasted over two lines: was "a space"
+        ("sk-SE\tCRET", "a tab at position 6"),
     ],
 )
 async def test_a_key_no_header_can_carry_is_refused_before_any_request(
@@ -199,3 +201,54 @@ async def test_a_key_no_header_can_carry_is_refused_before_any_request(
         make(api_key=key)
     assert "SECRET" not in str(caught.value) and "CRET" not in str(caught.value)
     assert sum(server.seen.values()) == 0
+
+
+# -- the server's words on a terminal -------------------------------------------------------------
+
+HOSTILE_WORDS = "boom \x1b[2J\x1b]0;pwned\x07\r\nhailuo: all good \u202e\x85"
+"""Clears the screen, retitles the window, and forges a line of output, reversed."""
+
+
+def printable_only(text: str) -> bool:
+    return all(c.isprintable() or c == " " for c in text)
+
+
+@pytest.mark.parametrize("status", [200, 500])
+async def test_the_servers_words_cannot_drive_the_terminal(make: Callable[..., Twin], server: HostileServer, status: int) -> None:
+    """An answer's escape sequences and line breaks once reached the terminal from `hailuo status`,
+    the error line and the render tables (through the journal): they are shown as symbols now."""
+    failed = {"id": "vid_1\x1b[31m", "status": "failed", "error": {"code": "\x1b[5m", "message": HOSTILE_WORDS}}
+    answer(server, "query", lambda: Answer(status=status, body=json.dumps(failed).encode()))
+    client = make(poll_interval=0.001, first_poll_delay=0.0)
+    with pytest.raises(HailuoError) as caught:
+        if status == 200:
+            task = await client.get("vid_1")
+            assert task.id == "vid_1␛[31m" and task.error is not None
+            assert task.error.message == "boom ␛[2J␛]0;pwned␇  hailuo: all good \ufffd "
+            assert printable_only(task.error.message + json.dumps(task.raw, ensure_ascii=False))
+        await client.wait("vid_1", timeout=5)
+    assert printable_only(str(caught.value) + (caught.value.body or "")), str(caught.value)
+    assert "␛[2J␛]0;pwned␇" in str(caught.value)
+    answer(server, "query", lambda: Answer(status=502, headers=[("Content-Type", "text/plain")], body=HOSTILE_WORDS.encode()))
+    with pytest.raises(HailuoError) as caught:
+        await client.get("vid_1")
+    assert printable_only(str(caught.value) + (caught.value.body or "")), str(caught.value)
+
+
+@pytest.mark.parametrize("when", [1e300, -1e300, 10**30, -1, "1e300"])
+async def test_a_time_no_date_can_show_is_no_time(
+    make: Callable[..., Twin], server: HostileServer, when: Any, tmp_path: Any
+) -> None:
+    """Times far out of range once raised an OverflowError from `hailuo download` (an expiry shown
+    as a date) and from the render journal; they are read as absent."""
+    task_id = server.completed_task()
+
+    async def odd_times(request: HttpRequest) -> Answer:
+        real = json.loads(server.ordinary(request).body)
+        return Answer(body=json.dumps({**real, "created_at": when, "completed_at": when, "expires_at": when}).encode())
+
+    server.handlers["query"] = odd_times
+    client = make()
+    task = await client.get(task_id)
+    assert (task.created_at, task.completed_at, task.expires_at) == (None, None, None)
+    assert (await client.download(task, tmp_path)).stat().st_size > 0

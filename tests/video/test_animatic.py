@@ -134,3 +134,44 @@ def test_clips_are_deterministic_and_tagged_per_task(tmp_path: Path) -> None:
 def test_importing_the_emulator_loads_no_video_library() -> None:
     code = "import sys, hailuo_dsl.emulator, hailuo_dsl.video; print([m for m in ('av', 'opentimelineio') if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A real, black PNG of ``width`` x ``height``: a few hundred kB that decode to gigabytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(9), bytes(1 + 3 * width)  # filter byte, then RGB
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the child's peak memory in /proc")
+def test_a_frame_of_a_hundred_megapixels_is_not_decoded(tmp_path: Path) -> None:
+    """A 300 kB PNG claiming 10000x10000 once took the emulator (and `render --emulator`) over
+    1 GB and printed Pillow's warning; it is now shown as a card naming its URL, in bounded memory."""
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_claiming(10_000, 10_000))
+    assert bomb.stat().st_size < 1_000_000
+    code = (
+        "import re, sys\n"
+        "from pathlib import Path\n"
+        "from hailuo_dsl.emulator.animatic import AnimaticSource, animatic_frames\n"
+        "data = Path(sys.argv[1]).read_bytes()\n"
+        "request = {'prompt': 'Gulls [Pan left]', 'image_urls': ['https://example.com/bomb.png']}\n"
+        "source = AnimaticSource.of(request, shot=None, fetch_image=lambda url: data, scale=0.125)\n"
+        "size, frames = animatic_frames(source)\n"
+        "next(frames)\n"
+        "peak = re.search(r'VmHWM:\\s*(\\d+) kB', Path('/proc/self/status').read_text()).group(1)\n"
+        "print(size, int(peak) // 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code, str(bomb)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr[-500:]  # no DecompressionBombWarning
+    size, peak_mb = done.stdout.rsplit(" ", 1)
+    print(f"a 10000x10000 PNG frame: peak {peak_mb} MB")
+    assert size == "(170, 96)"  # the text-to-video card's size: the frame was not decoded
+    assert int(peak_mb) < 200
