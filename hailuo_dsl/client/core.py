@@ -37,7 +37,7 @@ from hailuo_dsl.client.errors import (
 from hailuo_dsl.client.limits import ACCEPT_ENCODING, BodyError, BoundedBody, Overrun, ReplyBuffer, TransferLimits, size_text
 from hailuo_dsl.client.models import Task, TaskStatus
 from hailuo_dsl.client.polling import WaitLoop
-from hailuo_dsl.client.redact import Redactor, checked_key, map_strings, shown
+from hailuo_dsl.client.redact import Redactor, checked_key, map_strings, terminal_safe
 from hailuo_dsl.client.retry import Attempts, Operation, RetryPolicy, never_sent
 from hailuo_dsl.contract import (
     API_KEY_ENV,
@@ -204,7 +204,7 @@ class ClientCore(Answers):
 
     def reply(self, response: httpx.Response, buffer: ReplyBuffer) -> Reply:
         """The answer read into ``buffer``, the key redacted from its text, JSON and URL, and its
-        words made safe to print (:func:`shown`): the one point where the server's words enter."""
+        words made safe to print (:func:`terminal_safe`): the one point where the server's words enter."""
         content = bytes(buffer.content)
         try:
             text = content.decode(response.charset_encoding or "utf-8", errors="replace")
@@ -221,9 +221,9 @@ class ClientCore(Answers):
                 text = json.dumps(data, ensure_ascii=False)
             except (ValueError, RecursionError):
                 text = _WITHHELD
-        data = map_strings(data, shown)[0]  # parsed first: the JSON's own line breaks are whitespace
+        data = map_strings(data, terminal_safe)[0]  # parsed first: the JSON's own line breaks are whitespace
         url = self._redactor.text(str(response.url))
-        return Reply(response.status_code, response.headers, url, shown(text), data, len(content))
+        return Reply(response.status_code, response.headers, url, terminal_safe(text), data, len(content))
 
     def body_error(self, spec: RequestSpec, err: BodyError) -> HailuoError:
         """The error for an answer given up while it was read (too large, too slow, undecodable)."""

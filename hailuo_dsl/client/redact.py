@@ -82,7 +82,7 @@ class Redactor:
         return map_strings(data, self.text)
 
 
-def shown(text: str) -> str:
+def terminal_safe(text: str) -> str:
     """The server's words as a terminal may show them: line breaks and tabs as spaces, every other
     control character (an escape sequence, a carriage return, a bidirectional override) as a
     visible symbol, so an answer can neither drive the terminal nor forge lines of output."""
