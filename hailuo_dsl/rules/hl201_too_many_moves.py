@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hailuo_dsl.diagnostics import Severity
-from hailuo_dsl.prompt.classify import classify, is_move
+from hailuo_dsl.prompt.classify import is_move
 from hailuo_dsl.prompt.directives import MAX_PER_BRACKET
+from hailuo_dsl.prompt.syntax import Item
 from hailuo_dsl.rules.base import Context, Finding, rule
 
 
@@ -23,10 +24,11 @@ def too_many_moves(ctx: Context) -> Iterator[Finding]:
     Only moves count, misspelt or not: a bracket of words that are no camera move at all (a
     template's ``[reflections shift, surface glistens, ...]``) is HL107's, not a crowded bracket.
     """
-    for bracket in ctx.prompt.brackets:
-        if not bracket.closed or len(bracket.items) <= MAX_PER_BRACKET:
-            continue
-        moves = [item for item in bracket.items if is_move(classify(item.name))]
+    crowded: dict[int, list[Item]] = {}  # the moves of each closed bracket of over three items
+    for bracket, _index, item, verdict in ctx.entries:
+        if len(bracket.items) > MAX_PER_BRACKET and is_move(verdict):
+            crowded.setdefault(id(bracket), []).append(item)
+    for moves in crowded.values():
         if len(moves) > MAX_PER_BRACKET:
             extra = moves[MAX_PER_BRACKET:]
             yield Finding(
