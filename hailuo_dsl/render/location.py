@@ -4,8 +4,8 @@ command.
 ``<folder of the script's real file>/.hailuo/<script name><tag>.journal.sqlite``, named after
 the script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
 ``renders/launch/``; see :func:`script_name`), where the script's path is resolved (a symlink and
-its target share one journal, so no shot is paid twice) and the tag names the API: none for the default gateway, ``.emulator`` for ``--emulator``, and
-``.<host>-<hash>`` for any other base URL. A client of an emulator on loopback therefore never
+its target share one journal, so no shot is paid twice) and the tag names the API: none for the
+default gateway, ``.emulator`` for ``--emulator``, and ``.<host>-<hash>`` for any other base URL. A client of an emulator on loopback therefore never
 writes the real API's journal, and the journal itself records its API and refuses any other.
 
 A journal written by an older hailuo (named after the whole file name, ``launch.shot.journal.sqlite``;
