@@ -1,19 +1,20 @@
 """Where a script's journal lives: one per script *file* and per API, found the same way by every
 command.
 
-``<folder of the script's real file>/.hailuo/<script name><tag>.journal.sqlite``, named after
-the script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
+``<folder of the script's real file>/.hailuo/<script name><tag>.journal.sqlite``, named after the
+script as its videos' folder is (``launch.shot``: ``.hailuo/launch.journal.sqlite`` and
 ``renders/launch/``; see :func:`script_name`), where the script's path is resolved (a symlink and
 its target share one journal, so no shot is paid twice) and the tag names the API: none for the
-default gateway, ``.emulator`` for ``--emulator``, and ``.<host>-<hash>`` for any other base URL. A client of an emulator on loopback therefore never
-writes the real API's journal, and the journal itself records its API and refuses any other.
+default gateway, ``.emulator`` for ``--emulator``, and ``.<host>-<hash>`` for any other base URL. A
+client of an emulator on loopback therefore never writes the real API's journal, and the journal
+itself records its API and refuses any other.
 
-A journal written by an older hailuo (named after the whole file name, ``launch.shot.journal.sqlite``;
-or, older still, after the path as given and recording no API) is taken over by the first run
-that finds it, so no record of a paid task is lost: it is moved to
-its new name and records that run's API. A server on loopback never takes over such a journal
-of the real API; and when the real API takes one over, shots whose videos came from a server on
-loopback (an emulator's stand-ins) are started over, their tasks kept in ``previous_tasks``.
+A journal written by an older hailuo (named after the whole file name,
+``launch.shot.journal.sqlite``; or, older still, after the path as given and recording no API) is
+taken over by the first run that finds it, so no record of a paid task is lost: it is moved to its
+new name and records that run's API. A server on loopback never takes over such a journal of the
+real API; and when the real API takes one over, shots whose videos came from a server on loopback
+(an emulator's stand-ins) are started over, their tasks kept in ``previous_tasks``.
 """
 
 from __future__ import annotations
